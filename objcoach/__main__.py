@@ -1,0 +1,3 @@
+from objcoach.cli import app
+
+app(prog_name="objcoach")

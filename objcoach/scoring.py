@@ -1,0 +1,411 @@
+"""Score an operator's reply to an objection: 0–100, a verdict, and where every point came from.
+
+Pure and deterministic. Components:
+- closeness: how near the reply is to the nearest model answer, on stemmed content words;
+- techniques: the objection's checklist, found by marker phrases (on stems, any order within a
+  small window, not after a negation) or by general detectors (a question, a concrete figure);
+- key points: what this objection's answer should mention; any alternative of a point counts;
+- penalties and caps: antipatterns, and guards against what fuzzy matching alone rewards wrongly
+  (empty, too short, «не знаю», a copy of the client's words, keyword stuffing, off-topic, the other
+  language, too long).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+from objcoach.models import Catalog, Hit, Objection, Score
+from objcoach.text import NEGATIONS, STOPWORDS, Analysis, analyze, stems_of
+
+# Every weight and threshold has a name; a catalog may override any of them under `scoring:`.
+DEFAULT_SETTINGS: dict[str, float] = {
+    "weight_closeness": 25.0,  # points for being close to a model answer
+    "weight_techniques": 45.0,  # points for covering the checklist
+    "weight_key_points": 30.0,  # points for the substance of this objection
+    "closeness_floor": 20.0,  # similarity (0–100) that earns nothing
+    "closeness_full": 65.0,  # similarity that earns every closeness point
+    "required_weight": 2.0,  # a required technique counts this many times in the checklist
+    "missing_required_penalty": 8.0,
+    "excellent": 85.0,
+    "good": 70.0,
+    "partial": 50.0,
+    "weak": 30.0,
+    "cap_harmful": 15.0,  # the most a blocked or harmful reply can score
+    "cap_too_short": 25.0,
+    "warn_penalty": 15.0,  # points off for each "warn" antipattern
+    "dont_know_penalty": 10.0,
+    "max_words": 120.0,  # longer than this cannot be said on a call
+    "too_long_penalty": 10.0,
+    "min_content_words": 3.0,
+    "copy_share": 0.75,  # share of the reply's content words taken from the client's words
+    "offtopic_relevance": 0.25,  # share of the reply's content words that belong to the objection
+    "stuffing_function_share": 0.12,  # real sentences have more function words than this
+}
+MAX_REPLY_CHARS = 5000  # longer replies are cut before scoring (and flagged too_long)
+MARKER_SLACK = 2  # a marker of k words may spread over k + MARKER_SLACK words
+KEY_POINT_SHARE = 0.75
+LOOSE_MIN = 6  # a marker stem this long may match a reply stem that extends it ...
+LOOSE_EXTRA = 2  # ... by at most this many letters ("бесплатн" ~ "бесплатнo")  # share of an alternative's content words that must appear
+
+DONT_KNOW = ("не знаю", "без понятия", "понятия не имею", "затрудняюсь ответить", "не могу сказать",
+             "i don't know", "i do not know", "no idea", "dunno", "not sure", "no clue")
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    text: str
+    stems: tuple[str, ...]
+    negated: bool  # the phrase holds a negation itself ("вы не правы"): no negation guard
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """An objection's texts in one language, stemmed once."""
+
+    answers: tuple[str, ...]
+    answer_keys: tuple[str, ...]  # content stems of each answer, as one string for rapidfuzz
+    key_points: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]  # (label, alternatives)
+    client_stems: frozenset[str]
+    vocabulary: frozenset[str]
+
+
+def _phrase(text: str) -> _Phrase:
+    stems = stems_of(text)
+    return _Phrase(text, stems, any(word in NEGATIONS for word in text.casefold().split()))
+
+
+@lru_cache(maxsize=16)
+def _markers(catalog: Catalog, lang: str) -> tuple[dict[str, tuple[_Phrase, ...]], dict[str, tuple[_Phrase, ...]]]:
+    techniques = {key: tuple(_phrase(m) for m in t.markers.get(lang, ())) for key, t in catalog.techniques.items()}
+    antipatterns = {key: tuple(_phrase(m) for m in a.markers.get(lang, ())) for key, a in catalog.antipatterns.items()}
+    return techniques, antipatterns
+
+
+@lru_cache(maxsize=4096)
+def _prepare(objection: Objection, lang: str) -> _Prepared:
+    answers = objection.answers.get(lang, ())
+    answer_keys = tuple(" ".join(_content(analyze(answer))) for answer in answers)
+    key_points = []
+    for point in objection.key_points.get(lang, ()):
+        alternatives = tuple(_content(analyze(alt)) or stems_of(alt) for alt in point.split("|") if alt.strip())
+        key_points.append((point.split("|")[0].strip(), alternatives))
+    clients = [objection.client.get(lang, ""), *objection.variants.get(lang, ())]
+    client_stems = frozenset(s for phrase in clients for s in analyze(phrase).content_stems)
+    texts = [*clients, *answers, objection.context.get(lang, ""), objection.tips.get(lang, ""),
+             *objection.key_points.get(lang, ())]
+    vocabulary = frozenset(s for text in texts for s in analyze(text.replace("|", " ")).content_stems)
+    return _Prepared(answers, answer_keys, tuple(key_points), client_stems, vocabulary)
+
+
+def _content(analysis: Analysis) -> tuple[str, ...]:
+    return tuple(t.stem for t in analysis.tokens if t.norm not in STOPWORDS and len(t.norm) > 1)
+
+
+def settings_for(catalog: Catalog) -> dict[str, float]:
+    return {**DEFAULT_SETTINGS, **catalog.settings}
+
+
+def score_reply(reply: str, objection: Objection, catalog: Catalog, lang: str | None = None,
+                *, exclude_answer: str | None = None) -> Score:
+    """Score `reply` to `objection`. `lang` is the language the reply is expected in; without it,
+    the reply's own language (when the objection has it). `exclude_answer` leaves one model answer
+    out of the references (the catalog's self-test)."""
+    conf = settings_for(catalog)
+    flags: list[Hit] = []
+    penalties: dict[str, float] = {}
+    caps: list[float] = []
+
+    if len(reply) > MAX_REPLY_CHARS:
+        reply = reply[:MAX_REPLY_CHARS]
+        flags.append(Hit("too_long", f"cut to {MAX_REPLY_CHARS} characters"))
+    text = analyze(reply)
+    expected = lang or (text.lang if text.lang in objection.langs else None) or (objection.langs or ("ru",))[0]
+    prepared = _prepare(objection, expected)
+    technique_markers, antipattern_markers = _markers(catalog, expected)
+    ctx = _Matcher(text)
+
+    # --- components
+    closest, similarity, shared = _closeness(text, prepared, exclude_answer)
+    span = max(conf["closeness_full"] - conf["closeness_floor"], 1.0)
+    closeness = conf["weight_closeness"] * _clamp((similarity - conf["closeness_floor"]) / span)
+
+    hits, missed = _techniques(ctx, objection, catalog, technique_markers)
+    weights = {tid: conf["required_weight"] if tid in objection.required else 1.0 for tid in objection.checklist}
+    total = sum(weights.values())
+    got = sum(weights[hit.id] for hit in hits)
+    points_hit, points_missed = _key_points(ctx, prepared)
+    n_points = len(prepared.key_points)
+
+    w_close, w_tech, w_keys = conf["weight_closeness"], conf["weight_techniques"], conf["weight_key_points"]
+    if not total:  # a knowledge question: closeness and key points only
+        w_keys += w_tech / 2
+        w_close += w_tech / 2
+        w_tech = 0.0
+    if not n_points:
+        w_close += w_keys
+        w_keys = 0.0
+    closeness = closeness * w_close / max(conf["weight_closeness"], 1e-9)
+    components = {
+        "closeness": closeness,
+        "techniques": w_tech * (got / total) if total else 0.0,
+        "key_points": w_keys * (len(points_hit) / n_points) if n_points else 0.0,
+    }
+    for tid in objection.required:
+        if tid in missed:
+            penalties[f"missing:{tid}"] = -conf["missing_required_penalty"]
+
+    # --- antipatterns
+    for key, phrases in antipattern_markers.items():
+        found = ctx.find_any(phrases, strict=True)
+        if found:
+            flags.append(Hit(key, found))
+            if catalog.antipatterns[key].severity == "block":
+                caps.append(conf["cap_harmful"])
+            else:
+                penalties[f"antipattern:{key}"] = -conf["warn_penalty"]
+
+    # --- guards
+    content = _content(text)
+    if not text.tokens:
+        flags.append(Hit("empty", ""))
+        caps.append(0.0)
+    elif len(set(content)) < conf["min_content_words"]:
+        flags.append(Hit("too_short", reply.strip()[:80]))
+        caps.append(conf["cap_too_short"])
+    dont_know = ctx.find_any([_phrase(p) for p in DONT_KNOW], strict=True)
+    if dont_know:
+        flags.append(Hit("dont_know", dont_know))
+        if len(set(content)) < 8:
+            caps.append(conf["cap_harmful"])
+        else:
+            penalties["guard:dont_know"] = -conf["dont_know_penalty"]
+    if content and _copied(content, prepared.client_stems, conf["copy_share"]):
+        flags.append(Hit("copy", reply.strip()[:80]))
+        caps.append(conf["cap_harmful"])
+    stuffing = _stuffing(text, conf["stuffing_function_share"])
+    if stuffing:
+        flags.append(Hit("stuffing", stuffing))
+        caps.append(conf["cap_harmful"])
+    relevant = [s for s in content if s in prepared.vocabulary]
+    if content and not points_hit and len(relevant) / len(content) < conf["offtopic_relevance"] \
+            and similarity < conf["closeness_full"] / 2:
+        flags.append(Hit("off_topic", reply.strip()[:80]))
+        caps.append(conf["cap_harmful"])
+    if text.lang and text.lang != expected:
+        flags.append(Hit("other_language", f"reply in {text.lang}, expected {expected}"))
+        caps.append(conf["cap_harmful"])
+    if text.words > conf["max_words"]:
+        if not any(flag.id == "too_long" for flag in flags):
+            flags.append(Hit("too_long", f"{text.words} words; a spoken reply fits in {int(conf['max_words'])}"))
+        penalties["guard:too_long"] = -conf["too_long_penalty"]
+
+    components.update(penalties)
+    raw = _clamp(sum(components.values()) / 100.0) * 100.0
+    final = min([raw, *caps])
+    if final < raw:
+        components["cap"] = final - raw
+    score = int(math.floor(final + 0.5))
+    return Score(
+        objection_id=objection.id,
+        lang=expected,
+        score=score,
+        verdict=verdict_for(score, conf),
+        components=components,
+        techniques_hit=tuple(hits),
+        techniques_missed=tuple(missed),
+        key_points_hit=tuple(points_hit),
+        key_points_missed=tuple(points_missed),
+        flags=tuple(flags),
+        closest_answer=closest,
+        shared_words=shared,
+        reply=reply,
+    )
+
+
+def verdict_for(score: float, conf: dict[str, float] | None = None) -> str:
+    conf = conf or DEFAULT_SETTINGS
+    for verdict in ("excellent", "good", "partial", "weak"):
+        if score >= conf[verdict]:
+            return verdict
+    return "fail"
+
+
+def _clamp(value: float) -> float:
+    return 0.0 if value < 0 else 1.0 if value > 1 else value
+
+
+class _Matcher:
+    """Finds stemmed phrases in one reply; a reply stem may extend a long marker stem a little."""
+
+    def __init__(self, text: Analysis) -> None:
+        self.text = text
+        self.stems = [token.stem for token in text.tokens]
+        self.present = set(self.stems)
+        self.prefixes = {s[:n] for s in self.present for n in range(LOOSE_MIN, len(s) + 1) if len(s) - n <= LOOSE_EXTRA}
+
+    def has(self, stem: str, loose: bool = True) -> bool:
+        return stem in self.present or (loose and len(stem) >= LOOSE_MIN and stem in self.prefixes)
+
+    @staticmethod
+    def _same(token: str, stem: str, loose: bool = True) -> bool:
+        return token == stem or (loose and len(stem) >= LOOSE_MIN and token.startswith(stem)
+                                 and len(token) - len(stem) <= LOOSE_EXTRA)
+
+    def find(self, phrase: _Phrase, strict: bool = False) -> tuple[int, int] | None:
+        """(first, last) token of the phrase's words, or None.
+
+        Technique markers match loosely: any order within a small window, a reply stem may extend a
+        long marker stem a little, and not right after a negation. Antipattern markers match strictly
+        (exact stems, in order, at most one word between), since a false alarm fails the reply."""
+        wanted = phrase.stems
+        loose = not strict
+        if not wanted or not all(self.has(s, loose) for s in wanted):
+            return None
+        if strict:
+            return self._find_in_order(wanted)
+        width = len(wanted) + MARKER_SLACK
+        for start, token in enumerate(self.stems):
+            if not any(self._same(token, s) for s in wanted):
+                continue
+            window = self.stems[start : start + width]
+            positions = []
+            for s in wanted:
+                where = next((start + i for i, t in enumerate(window) if self._same(t, s)), None)
+                if where is None:
+                    break
+                positions.append(where)
+            else:
+                if not phrase.negated and self._negated(start):
+                    continue
+                return start, max(positions)
+        return None
+
+    def _find_in_order(self, wanted: tuple[str, ...]) -> tuple[int, int] | None:
+        for start, token in enumerate(self.stems):
+            if token != wanted[0]:
+                continue
+            at = start
+            for s in wanted[1:]:
+                nxt = next((at + 1 + i for i, t in enumerate(self.stems[at + 1 : at + 3]) if t == s), None)
+                if nxt is None:
+                    break
+                at = nxt
+            else:
+                return start, at
+        return None
+
+    def _negated(self, start: int) -> bool:
+        before = self.text.tokens[max(0, start - 2) : start]
+        return any(token.norm in NEGATIONS for token in before)
+
+    def find_any(self, phrases: Iterable[_Phrase], strict: bool = False) -> str:
+        """The reply's words for the first phrase found, or ""."""
+        for phrase in phrases:
+            found = self.find(phrase, strict)
+            if found:
+                return self.text.quote(*found)
+        return ""
+
+
+def _closeness(text: Analysis, prepared: _Prepared, exclude: str | None) -> tuple[str, float, str]:
+    """(closest answer, similarity 0–100, the shared words) over the model answers."""
+    key = " ".join(_content(text))
+    best = ("", 0.0, "")
+    for answer, answer_key in zip(prepared.answers, prepared.answer_keys):
+        if exclude is not None and answer == exclude:
+            continue
+        similarity = 0.5 * fuzz.token_set_ratio(key, answer_key) + 0.5 * fuzz.token_sort_ratio(key, answer_key)
+        if similarity > best[1] or not best[0]:
+            shared_stems = set(answer_key.split())
+            shared = " ".join(dict.fromkeys(t.norm for t in text.tokens if t.stem in shared_stems
+                                            and t.norm not in STOPWORDS))
+            best = (answer, similarity, shared)
+    return best
+
+
+def _techniques(ctx: _Matcher, objection: Objection, catalog: Catalog,
+                markers: dict[str, tuple[_Phrase, ...]]) -> tuple[list[Hit], list[str]]:
+    hits: list[Hit] = []
+    missed: list[str] = []
+    for tid in objection.checklist:
+        technique = catalog.techniques.get(tid)
+        evidence = ctx.find_any(markers.get(tid, ()))
+        if not evidence and technique is not None:
+            if "question" in technique.detect and ctx.text.questions:
+                evidence = ctx.text.questions[0]
+            elif "number" in technique.detect and ctx.text.numbers:
+                evidence = ctx.text.numbers[0]
+        if evidence:
+            hits.append(Hit(tid, evidence))
+        else:
+            missed.append(tid)
+    return hits, missed
+
+
+def _key_points(ctx: _Matcher, prepared: _Prepared) -> tuple[list[Hit], list[str]]:
+    hits: list[Hit] = []
+    missed: list[str] = []
+    for label, alternatives in prepared.key_points:
+        evidence = ""
+        for stems in alternatives:
+            needed = max(1, math.ceil(KEY_POINT_SHARE * len(stems)))
+            found = [s for s in stems if ctx.has(s)]
+            if len(found) >= needed:
+                words = [t.norm for t in ctx.text.tokens if any(ctx._same(t.stem, s) for s in found)]
+                evidence = " ".join(dict.fromkeys(words))
+                break
+        if evidence:
+            hits.append(Hit(label, evidence))
+        else:
+            missed.append(label)
+    return hits, missed
+
+
+def _copied(content: Sequence[str], client: frozenset[str], share: float) -> bool:
+    """Mostly the client's own words back: little of the reply is new."""
+    own = [s for s in content if s not in client]
+    return len(own) <= 2 and (len(content) - len(own)) / len(content) >= share
+
+
+def _stuffing(text: Analysis, min_function_share: float) -> str:
+    """A list of words rather than sentences: almost no function words, or short comma-separated bits."""
+    words = text.words
+    if words < 4:
+        return ""
+    function_share = sum(1 for t in text.tokens if t.norm in STOPWORDS) / words
+    if function_share < min_function_share and words >= 5:
+        return text.text.strip()[:80]
+    pieces = [p for p in _split_pieces(text.text) if p]
+    short = [p for p in pieces if len(p.split()) <= 2]
+    if len(pieces) >= 4 and len(short) / len(pieces) >= 0.75:
+        return text.text.strip()[:80]
+    return ""
+
+
+def _split_pieces(text: str) -> list[str]:
+    import re
+
+    return [piece.strip() for piece in re.split(r"[,;.!?\n/|+]+", text)]
+
+
+def self_test(catalog: Catalog) -> list[tuple[Objection, str, str, Score]]:
+    """Score each model answer against its objection with that answer left out of the references.
+
+    Returns (objection, lang, answer, score) for every answer that does not reach `good`.
+    """
+    failures = []
+    conf = settings_for(catalog)
+    for objection in catalog.objections:
+        for lang in objection.langs:
+            answers = objection.answers.get(lang, ())
+            for answer in answers:
+                result = score_reply(answer, objection, catalog, lang,
+                                     exclude_answer=answer if len(answers) > 1 else None)
+                if result.score < conf["good"]:
+                    failures.append((objection, lang, answer, result))
+    return failures
