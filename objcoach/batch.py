@@ -83,10 +83,11 @@ def _csv_rows(lines: Iterable[str], name: str) -> Iterator[Row]:
         yield Row(number, {key: value for key, value in record.items() if key is not None})
 
 
-def pick(fields: dict[str, Any], names: tuple[str, ...]) -> str | None:
+def pick(fields: dict[str, Any], names: tuple[str, ...], allow_empty: bool = False) -> str | None:
+    """The first of `names` that the row has with a value (an empty text counts when allowed)."""
     for name in names:
         value = fields.get(name)
-        if value is not None and str(value).strip() != "":
+        if value is not None and (allow_empty or str(value).strip() != ""):
             return str(value)
     return None
 
@@ -129,7 +130,7 @@ def grade_rows(rows: Iterable[Row], catalog: Catalog, lang: str | None = None) -
             yield out
             continue
         query = pick(row.fields, OBJECTION_FIELDS)
-        reply = pick(row.fields, REPLY_FIELDS)
+        reply = pick(row.fields, REPLY_FIELDS, allow_empty=True)
         if query is None or reply is None:
             missing = "objection" if query is None else "reply"
             out["error"] = f"row {row.number}: no {missing} field"

@@ -126,7 +126,7 @@ def calibrate(rows: Iterable[Row], catalog: Catalog, lang: str | None = None) ->
         if grade is None or not 0 <= grade <= 100:
             errors.append(f"row {row.number}: no grade (0–3 or 0–100) in fields {', '.join(GRADE_FIELDS)}")
             continue
-        if pick(row.fields, OBJECTION_FIELDS) is None or pick(row.fields, REPLY_FIELDS) is None:
+        if pick(row.fields, OBJECTION_FIELDS) is None or pick(row.fields, REPLY_FIELDS, allow_empty=True) is None:
             errors.append(f"row {row.number}: needs objection and reply fields")
             continue
         kept.append(row)
@@ -137,7 +137,7 @@ def calibrate(rows: Iterable[Row], catalog: Catalog, lang: str | None = None) ->
             continue
         graded.append(Graded(
             objection_id=str(out["objection_id"]), lang=str(out["lang"]),
-            reply=str(pick(row.fields, REPLY_FIELDS)), grade=grade, score=int(out["score"]),
+            reply=str(pick(row.fields, REPLY_FIELDS, allow_empty=True)), grade=grade, score=int(out["score"]),
             verdict=str(out["verdict"]), kind=str(row.fields.get("kind") or ""),
             flags=tuple(flag["id"] for flag in out["flags"]),
         ))

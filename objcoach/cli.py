@@ -450,9 +450,10 @@ def _self_test_problems(loaded: Any, ui: str, only: list[Path] | None) -> list[s
     for objection, content, _answer, result in self_test(loaded):
         if wanted is not None and objection.origin.rsplit(":", 1)[0] not in wanted:
             continue
-        missing = [*result.techniques_missed, *result.key_points_missed, *result.flag_ids]
+        missing = [*result.techniques_missed, *result.key_points_missed]
         lines.append(t(ui, "selftest_fail", origin=objection.origin, id=objection.id, lang=content,
-                       score=result.score, verdict=result.verdict, missing=", ".join(missing) or "—"))
+                       score=result.score, verdict=result.verdict, missing=", ".join(missing) or "—",
+                       flags=", ".join(f"{flag.id} «{flag.evidence}»" for flag in result.flags) or "—"))
     return lines
 
 

@@ -13,6 +13,7 @@ Pure and deterministic. Components:
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,31 +25,37 @@ from objcoach.text import NEGATIONS, STOPWORDS, Analysis, analyze, stems_of
 
 # Every weight and threshold has a name; a catalog may override any of them under `scoring:`.
 DEFAULT_SETTINGS: dict[str, float] = {
-    "weight_closeness": 25.0,  # points for being close to a model answer
-    "weight_techniques": 45.0,  # points for covering the checklist
+    "weight_closeness": 20.0,  # points for being close to a model answer
+    "weight_techniques": 40.0,  # points for covering the checklist
     "weight_key_points": 30.0,  # points for the substance of this objection
+    "weight_form": 10.0,  # points for a clean reply: no antipattern and no guard raised
     "closeness_floor": 20.0,  # similarity (0–100) that earns nothing
     "closeness_full": 65.0,  # similarity that earns every closeness point
     "required_weight": 2.0,  # a required technique counts this many times in the checklist
-    "missing_required_penalty": 8.0,
+    "technique_saturation": 0.75,  # share of the checklist's weight that earns every technique point
+    "extra_technique_credit": 0.5,  # weight of a technique used that is not on this checklist
+    "key_point_saturation": 0.6,  # share of the key points that earns every key-point point
     "excellent": 85.0,
     "good": 70.0,
     "partial": 50.0,
     "weak": 30.0,
-    "cap_harmful": 15.0,  # the most a blocked or harmful reply can score
+    "cap_harmful": 5.0,  # the most a blocked or harmful reply can score: below any harmless one
     "cap_too_short": 25.0,
     "warn_penalty": 15.0,  # points off for each "warn" antipattern
     "dont_know_penalty": 10.0,
     "max_words": 120.0,  # longer than this cannot be said on a call
     "too_long_penalty": 10.0,
-    "min_content_words": 3.0,
+    "min_words": 4.0,  # fewer words than this is no answer to an objection
     "copy_share": 0.75,  # share of the reply's content words taken from the client's words
+    "copy_similarity": 60.0,  # and how close the reply's word sequence is to the client's (0–100)
     "offtopic_relevance": 0.25,  # share of the reply's content words that belong to the objection
     "stuffing_function_share": 0.12,  # real sentences have more function words than this
 }
 MAX_REPLY_CHARS = 5000  # longer replies are cut before scoring (and flagged too_long)
 MARKER_SLACK = 2  # a marker of k words may spread over k + MARKER_SLACK words
 KEY_POINT_SHARE = 0.75
+HARMLESS_FLAGS = frozenset({"too_short", "too_long"})  # thin or long, but not harmful
+OFFTOPIC_MIN_WORDS = 4  # topical words needed before a reply can be called off-topic
 LOOSE_MIN = 6  # a marker stem this long may match a reply stem that extends it ...
 LOOSE_EXTRA = 2  # ... by at most this many letters ("бесплатн" ~ "бесплатнo")  # share of an alternative's content words that must appear
 
@@ -71,6 +78,7 @@ class _Prepared:
     answer_keys: tuple[str, ...]  # content stems of each answer, as one string for rapidfuzz
     key_points: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]  # (label, alternatives)
     client_stems: frozenset[str]
+    client_keys: tuple[str, ...]  # each client phrase as its stems, for sequence similarity
     vocabulary: frozenset[str]
 
 
@@ -99,7 +107,30 @@ def _prepare(objection: Objection, lang: str) -> _Prepared:
     texts = [*clients, *answers, objection.context.get(lang, ""), objection.tips.get(lang, ""),
              *objection.key_points.get(lang, ())]
     vocabulary = frozenset(s for text in texts for s in analyze(text.replace("|", " ")).content_stems)
-    return _Prepared(answers, answer_keys, tuple(key_points), client_stems, vocabulary)
+    client_keys = tuple(" ".join(stems_of(phrase)) for phrase in clients if phrase)
+    return _Prepared(answers, answer_keys, tuple(key_points), client_stems, client_keys, vocabulary)
+
+
+@lru_cache(maxsize=16)
+def _marker_stems(catalog: Catalog, lang: str) -> frozenset[str]:
+    """Words of technique markers show form, not topic, so relevance ignores them; except words that
+    some key point of the catalog uses (cashback, refund...), which are topical by definition."""
+    techniques, _ = _markers(catalog, lang)
+    form = {s for phrases in techniques.values() for phrase in phrases for s in phrase.stems}
+    topical = {s for o in catalog.objections for point in o.key_points.get(lang, ())
+               for s in stems_of(point.replace("|", " "))}
+    return frozenset(form - topical)
+
+
+def _relevance(content: Sequence[str], vocabulary: frozenset[str], neutral: frozenset[str]) -> float:
+    """Share of the reply's topical words that belong to the objection's own texts (1.0 when the reply
+    has too few topical words to tell: a thin generic reply is weak, not off-topic).
+    A Russian word with the prefix не- counts by its root (недоверие ~ доверие)."""
+    topical = [s for s in content if s not in neutral]
+    if len(set(topical)) < OFFTOPIC_MIN_WORDS:
+        return 1.0
+    hits = sum(1 for s in topical if s in vocabulary or (s.startswith("не") and s[2:] in vocabulary))
+    return hits / len(topical)
 
 
 def _content(analysis: Analysis) -> tuple[str, ...]:
@@ -134,12 +165,16 @@ def score_reply(reply: str, objection: Objection, catalog: Catalog, lang: str | 
     span = max(conf["closeness_full"] - conf["closeness_floor"], 1.0)
     closeness = conf["weight_closeness"] * _clamp((similarity - conf["closeness_floor"]) / span)
 
-    hits, missed = _techniques(ctx, objection, catalog, technique_markers)
+    hits, missed, extra = _techniques(ctx, objection, catalog, technique_markers)
     weights = {tid: conf["required_weight"] if tid in objection.required else 1.0 for tid in objection.checklist}
     total = sum(weights.values())
-    got = sum(weights[hit.id] for hit in hits)
+    # A good reply need not use every step, and a step of another checklist (a question where the
+    # script has an apology) still shows skill: partial credit, full marks before the whole list.
+    got = sum(weights[hit.id] for hit in hits) + conf["extra_technique_credit"] * len(extra)
+    technique_share = _clamp(got / (conf["technique_saturation"] * total)) if total else 0.0
     points_hit, points_missed = _key_points(ctx, prepared)
     n_points = len(prepared.key_points)
+    point_share = _clamp(len(points_hit) / (conf["key_point_saturation"] * n_points)) if n_points else 0.0
 
     w_close, w_tech, w_keys = conf["weight_closeness"], conf["weight_techniques"], conf["weight_key_points"]
     if not total:  # a knowledge question: closeness and key points only
@@ -152,12 +187,9 @@ def score_reply(reply: str, objection: Objection, catalog: Catalog, lang: str | 
     closeness = closeness * w_close / max(conf["weight_closeness"], 1e-9)
     components = {
         "closeness": closeness,
-        "techniques": w_tech * (got / total) if total else 0.0,
-        "key_points": w_keys * (len(points_hit) / n_points) if n_points else 0.0,
+        "techniques": w_tech * technique_share,
+        "key_points": w_keys * point_share,
     }
-    for tid in objection.required:
-        if tid in missed:
-            penalties[f"missing:{tid}"] = -conf["missing_required_penalty"]
 
     # --- antipatterns
     for key, phrases in antipattern_markers.items():
@@ -174,7 +206,7 @@ def score_reply(reply: str, objection: Objection, catalog: Catalog, lang: str | 
     if not text.tokens:
         flags.append(Hit("empty", ""))
         caps.append(0.0)
-    elif len(set(content)) < conf["min_content_words"]:
+    elif text.words < conf["min_words"] or not content:
         flags.append(Hit("too_short", reply.strip()[:80]))
         caps.append(conf["cap_too_short"])
     dont_know = ctx.find_any([_phrase(p) for p in DONT_KNOW], strict=True)
@@ -184,16 +216,16 @@ def score_reply(reply: str, objection: Objection, catalog: Catalog, lang: str | 
             caps.append(conf["cap_harmful"])
         else:
             penalties["guard:dont_know"] = -conf["dont_know_penalty"]
-    if content and _copied(content, prepared.client_stems, conf["copy_share"]):
+    if content and _copied(content, prepared.client_stems, conf["copy_share"]) \
+            and _echo(text, prepared.client_keys) >= conf["copy_similarity"]:
         flags.append(Hit("copy", reply.strip()[:80]))
         caps.append(conf["cap_harmful"])
     stuffing = _stuffing(text, conf["stuffing_function_share"])
     if stuffing:
         flags.append(Hit("stuffing", stuffing))
         caps.append(conf["cap_harmful"])
-    relevant = [s for s in content if s in prepared.vocabulary]
-    if content and not points_hit and len(relevant) / len(content) < conf["offtopic_relevance"] \
-            and similarity < conf["closeness_full"] / 2:
+    if not points_hit and similarity < conf["closeness_full"] / 2 \
+            and _relevance(content, prepared.vocabulary, _marker_stems(catalog, expected)) < conf["offtopic_relevance"]:
         flags.append(Hit("off_topic", reply.strip()[:80]))
         caps.append(conf["cap_harmful"])
     if text.lang and text.lang != expected:
@@ -204,6 +236,8 @@ def score_reply(reply: str, objection: Objection, catalog: Catalog, lang: str | 
             flags.append(Hit("too_long", f"{text.words} words; a spoken reply fits in {int(conf['max_words'])}"))
         penalties["guard:too_long"] = -conf["too_long_penalty"]
 
+    harmful = [flag for flag in flags if flag.id not in HARMLESS_FLAGS]
+    components["form"] = 0.0 if harmful else conf["weight_form"]
     components.update(penalties)
     raw = _clamp(sum(components.values()) / 100.0) * 100.0
     final = min([raw, *caps])
@@ -216,7 +250,7 @@ def score_reply(reply: str, objection: Objection, catalog: Catalog, lang: str | 
         score=score,
         verdict=verdict_for(score, conf),
         components=components,
-        techniques_hit=tuple(hits),
+        techniques_hit=tuple(hits + extra),
         techniques_missed=tuple(missed),
         key_points_hit=tuple(points_hit),
         key_points_missed=tuple(points_missed),
@@ -328,23 +362,29 @@ def _closeness(text: Analysis, prepared: _Prepared, exclude: str | None) -> tupl
     return best
 
 
-def _techniques(ctx: _Matcher, objection: Objection, catalog: Catalog,
-                markers: dict[str, tuple[_Phrase, ...]]) -> tuple[list[Hit], list[str]]:
+def _techniques(ctx: _Matcher, objection: Objection, catalog: Catalog, markers: dict[str, tuple[_Phrase, ...]],
+                ) -> tuple[list[Hit], list[str], list[Hit]]:
+    """(checklist techniques found, checklist techniques missed, other techniques found)."""
     hits: list[Hit] = []
     missed: list[str] = []
-    for tid in objection.checklist:
-        technique = catalog.techniques.get(tid)
+    extra: list[Hit] = []
+    for tid, technique in catalog.techniques.items():
         evidence = ctx.find_any(markers.get(tid, ()))
-        if not evidence and technique is not None:
-            if "question" in technique.detect and ctx.text.questions:
-                evidence = ctx.text.questions[0]
-            elif "number" in technique.detect and ctx.text.numbers:
-                evidence = ctx.text.numbers[0]
-        if evidence:
-            hits.append(Hit(tid, evidence))
-        else:
-            missed.append(tid)
-    return hits, missed
+        if not evidence and "question" in technique.detect and ctx.text.questions:
+            evidence = ctx.text.questions[0]
+        if not evidence and "number" in technique.detect and ctx.text.numbers:
+            evidence = ctx.text.numbers[0]
+        if tid in objection.checklist:
+            if evidence:
+                hits.append(Hit(tid, evidence))
+            else:
+                missed.append(tid)
+        elif evidence:
+            extra.append(Hit(tid, evidence))
+    order = {tid: index for index, tid in enumerate(objection.checklist)}
+    hits.sort(key=lambda hit: order[hit.id])
+    missed.sort(key=order.__getitem__)
+    return hits, missed, extra
 
 
 def _key_points(ctx: _Matcher, prepared: _Prepared) -> tuple[list[Hit], list[str]]:
@@ -372,25 +412,26 @@ def _copied(content: Sequence[str], client: frozenset[str], share: float) -> boo
     return len(own) <= 2 and (len(content) - len(own)) / len(content) >= share
 
 
+def _echo(text: Analysis, client_keys: Sequence[str]) -> float:
+    """How close the reply's word sequence is to the nearest of the client's phrases (0–100)."""
+    key = " ".join(t.stem for t in text.tokens)
+    return max((fuzz.ratio(key, client) for client in client_keys), default=0.0)
+
+
 def _stuffing(text: Analysis, min_function_share: float) -> str:
-    """A list of words rather than sentences: almost no function words, or short comma-separated bits."""
+    """A list of words rather than sentences: almost no function words, or mostly one-word bits
+    between commas."""
     words = text.words
-    if words < 4:
+    if words < 5:
         return ""
     function_share = sum(1 for t in text.tokens if t.norm in STOPWORDS) / words
-    if function_share < min_function_share and words >= 5:
+    if function_share < min_function_share:
         return text.text.strip()[:80]
-    pieces = [p for p in _split_pieces(text.text) if p]
-    short = [p for p in pieces if len(p.split()) <= 2]
-    if len(pieces) >= 4 and len(short) / len(pieces) >= 0.75:
+    pieces = [p for p in re.split(r"[,;.!?\n/|+]+", text.text) if p.strip()]
+    single = [p for p in pieces if len(p.split()) == 1]
+    if len(pieces) >= 5 and len(single) / len(pieces) >= 0.8:
         return text.text.strip()[:80]
     return ""
-
-
-def _split_pieces(text: str) -> list[str]:
-    import re
-
-    return [piece.strip() for piece in re.split(r"[,;.!?\n/|+]+", text)]
 
 
 def self_test(catalog: Catalog) -> list[tuple[Objection, str, str, Score]]:
