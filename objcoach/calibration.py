@@ -75,7 +75,7 @@ class Calibration:
         grades = _ranks([row.grade for row in self.rows])
         scores = _ranks([float(row.score) for row in self.rows])
         n = max(len(self.rows), 1)
-        gaps = [(abs(g - s) / n, row) for g, s, row in zip(grades, scores, self.rows)]
+        gaps = [(abs(g - s) / n, row) for g, s, row in zip(grades, scores, self.rows, strict=True)]
         return sorted(gaps, key=lambda item: -item[0])[:limit]
 
     def harmful_problems(self) -> list[Graded]:
@@ -131,7 +131,7 @@ def calibrate(rows: Iterable[Row], catalog: Catalog, lang: str | None = None) ->
             continue
         kept.append(row)
         grades.append(grade)
-    for row, grade, out in zip(kept, grades, grade_rows(kept, catalog, lang)):
+    for row, grade, out in zip(kept, grades, grade_rows(kept, catalog, lang), strict=True):
         if "error" in out:
             errors.append(str(out["error"]))
             continue
@@ -171,7 +171,7 @@ def spearman(xs: Sequence[float], ys: Sequence[float]) -> float:
         return 0.0
     rx, ry = _ranks(xs), _ranks(ys)
     mx, my = statistics.fmean(rx), statistics.fmean(ry)
-    cov = sum((a - mx) * (b - my) for a, b in zip(rx, ry))
+    cov = sum((a - mx) * (b - my) for a, b in zip(rx, ry, strict=True))
     vx = sum((a - mx) ** 2 for a in rx)
     vy = sum((b - my) ** 2 for b in ry)
     return cov / (vx * vy) ** 0.5 if vx and vy else 0.0

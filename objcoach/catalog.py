@@ -79,6 +79,8 @@ class _Part:
     objections: list[tuple[Objection, str]] = field(default_factory=list)
     # (technique id, where, field path) of every checklist reference, checked after merging
     references: list[tuple[str, str, str]] = field(default_factory=list)
+    # every objection id seen, valid entry or not, so duplicates are found in any case
+    ids: list[tuple[str, str]] = field(default_factory=list)
     settings: dict[str, float] = field(default_factory=dict)
 
 
@@ -95,7 +97,7 @@ def _parse_file(path: Path, problems: Problems) -> _Part | None:
     part = _Part(name)
     if "version" in top:
         read.integer(top["version"][1], "version", 1, 1)
-    languages = LANGS
+    languages: tuple[str, ...] = LANGS
     if "languages" in top:
         declared = read.strings(top["languages"][1], "languages")
         bad = [lang for lang in declared if lang not in LANGS]
@@ -202,15 +204,13 @@ def _objection(read: Reader, node: yaml.Node, path: str, required_langs: tuple[s
     fields = read.mapping(node, path, _OBJECTION_KEYS)
     if not fields:
         return None
-    ok = True
-    for needed in ("id", "client", "answers"):
-        if needed not in fields:
-            read.fail(node, path, f"needs {needed}")
-            ok = False
-    if not ok:
-        return None
-    objection_id = read.string(fields["id"][1], f"{path}.id")
-    if objection_id is None or not _check_id(read, objection_id, fields["id"][1], f"{path}.id"):
+    objection_id = read.string(fields["id"][1], f"{path}.id") if "id" in fields else None
+    if objection_id is not None:
+        part.ids.append((objection_id, read.where(node)))
+    missing = [needed for needed in ("id", "client", "answers") if needed not in fields]
+    for needed in missing:
+        read.fail(node, path, f"needs {needed}")
+    if missing or objection_id is None or not _check_id(read, objection_id, fields["id"][1], f"{path}.id"):
         return None
     client = _texts(read, fields["client"][1], f"{path}.client")
     answers = _text_lists(read, fields["answers"][1], f"{path}.answers")
@@ -283,6 +283,7 @@ def _merge(parts: Iterable[_Part], problems: Problems) -> Catalog:
     techniques: dict[str, tuple[Technique, str]] = {}
     antipatterns: dict[str, tuple[Antipattern, str]] = {}
     objections: dict[str, tuple[Objection, str]] = {}
+    seen: dict[str, str] = {}  # objection id -> where it first appears
     settings: dict[str, float] = {}
     parts = list(parts)
     for part in parts:
@@ -293,12 +294,15 @@ def _merge(parts: Iterable[_Part], problems: Problems) -> Catalog:
                     problems.add(place, "", f"{kind} id {key!r} is defined twice (also at {merged[key][1]})")
                 else:
                     merged[key] = (value, place)  # type: ignore[assignment]
-        for objection, place in part.objections:
-            if objection.id in objections:
-                first = objections[objection.id][1]
-                problems.add(place, "", f"objection id {objection.id!r} is used twice (also at {first})")
-                problems.add(first, "", f"objection id {objection.id!r} is used twice (also at {place})")
+        for objection_id, place in part.ids:
+            if objection_id in seen:
+                first = seen[objection_id]
+                problems.add(place, "", f"objection id {objection_id!r} is used twice (also at {first})")
+                problems.add(first, "", f"objection id {objection_id!r} is used twice (also at {place})")
             else:
+                seen[objection_id] = place
+        for objection, place in part.objections:
+            if seen.get(objection.id) == place:
                 objections[objection.id] = (objection, place)
         settings.update(part.settings)
     for part in parts:

@@ -174,8 +174,9 @@ def grade_command(
     errors = total = 0
     with stream, _output(output) as out:
         rows = writer(grade_rows(read_rows(stream, name), loaded, lang), out)
-        for row in _progress(rows, enabled=sys.stderr.isatty() and output is not None or sys.stderr.isatty()
-                             and not sys.stdout.isatty()):
+        # a progress bar only where a person watches stderr and it won't mix with the rows
+        show_bar = sys.stderr.isatty() and (output is not None or not sys.stdout.isatty())
+        for row in _progress(rows, enabled=show_bar):
             total += 1
             errors += "error" in row
     sys.stderr.write(f"objcoach: graded {total} row(s), {errors} with errors\n")

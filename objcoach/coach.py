@@ -53,7 +53,8 @@ def feedback(score: Score, objection: Objection, catalog: Catalog, lang: str) ->
     if blocked:
         praise = []  # a reply that fails on tone or form gets no praise for its keywords
 
-    improvements = _improvements(score, objection, catalog, lang, content)
+    # a right answer gets praise only (seed 001, case 6)
+    improvements = [] if score.verdict == "excellent" else _improvements(score, objection, catalog, lang, content)
     issues = tuple(_issue(flag.id, flag.evidence, catalog, lang) for flag in score.flags)
     retry = ""
     rephrased = ""
@@ -85,18 +86,20 @@ def _improvements(score: Score, objection: Objection, catalog: Catalog, lang: st
     wanted: list[Improvement] = []
     ordered = [tid for tid in score.techniques_missed if tid in objection.required]
     ordered += [tid for tid in score.techniques_missed if tid not in objection.required]
-    techniques = []
+    required: list[Improvement] = []
+    techniques: list[Improvement] = []
     for tid in ordered:
         technique = catalog.techniques.get(tid)
         if technique is None:
             continue
         examples = technique.examples.get(content) or technique.examples.get(lang) or ("",)
-        techniques.append(Improvement(t(lang, "add_technique", title=technique.title.get(lang, tid)),
-                                      examples[0]))
+        item = Improvement(t(lang, "add_technique", title=technique.title.get(lang, tid)), examples[0])
+        techniques.append(item)
+        if tid in objection.required:
+            required.append(item)
     points = [Improvement(t(lang, "add_key_point", point=point), _example_for(point, objection, content))
               for point in score.key_points_missed]
-    # required steps first, then one point of substance, then the rest
-    required = [i for i, tid in zip(techniques, ordered) if tid in objection.required]
+    # a required step first, then one point of substance, then the rest
     wanted += required[:1]
     wanted += points[:1]
     for item in techniques + points:

@@ -53,11 +53,12 @@ DEFAULT_SETTINGS: dict[str, float] = {
 }
 MAX_REPLY_CHARS = 5000  # longer replies are cut before scoring (and flagged too_long)
 MARKER_SLACK = 2  # a marker of k words may spread over k + MARKER_SLACK words
-KEY_POINT_SHARE = 0.75
+KEY_POINT_SHARE = 0.75  # share of an alternative's content words that must appear
 HARMLESS_FLAGS = frozenset({"too_short", "too_long"})  # thin or long, but not harmful
+STUFFING_COVERAGE = 0.6  # share of words that are markers or key points in a stuffed list
 OFFTOPIC_MIN_WORDS = 4  # topical words needed before a reply can be called off-topic
 LOOSE_MIN = 6  # a marker stem this long may match a reply stem that extends it ...
-LOOSE_EXTRA = 2  # ... by at most this many letters ("бесплатн" ~ "бесплатнo")  # share of an alternative's content words that must appear
+LOOSE_EXTRA = 2  # ... by at most this many letters ("бесплатн" ~ "бесплатно")
 
 DONT_KNOW = ("не знаю", "без понятия", "понятия не имею", "затрудняюсь ответить", "не могу сказать",
              "i don't know", "i do not know", "no idea", "dunno", "not sure", "no clue")
@@ -89,7 +90,9 @@ def _phrase(text: str) -> _Phrase:
 
 @lru_cache(maxsize=16)
 def _markers(catalog: Catalog, lang: str) -> tuple[dict[str, tuple[_Phrase, ...]], dict[str, tuple[_Phrase, ...]]]:
-    techniques = {key: tuple(_phrase(m) for m in t.markers.get(lang, ())) for key, t in catalog.techniques.items()}
+    # longest first, so the evidence quoted is the fullest phrase ("понимаю вас", not "понимаю")
+    techniques = {key: tuple(sorted((_phrase(m) for m in t.markers.get(lang, ())), key=lambda p: -len(p.stems)))
+                  for key, t in catalog.techniques.items()}
     antipatterns = {key: tuple(_phrase(m) for m in a.markers.get(lang, ())) for key, a in catalog.antipatterns.items()}
     return techniques, antipatterns
 
@@ -220,7 +223,7 @@ def score_reply(reply: str, objection: Objection, catalog: Catalog, lang: str | 
             and _echo(text, prepared.client_keys) >= conf["copy_similarity"]:
         flags.append(Hit("copy", reply.strip()[:80]))
         caps.append(conf["cap_harmful"])
-    stuffing = _stuffing(text, conf["stuffing_function_share"])
+    stuffing = _stuffing(text, conf["stuffing_function_share"], len(ctx.covered))
     if stuffing:
         flags.append(Hit("stuffing", stuffing))
         caps.append(conf["cap_harmful"])
@@ -243,7 +246,7 @@ def score_reply(reply: str, objection: Objection, catalog: Catalog, lang: str | 
     final = min([raw, *caps])
     if final < raw:
         components["cap"] = final - raw
-    score = int(math.floor(final + 0.5))
+    score = math.floor(final + 0.5)
     return Score(
         objection_id=objection.id,
         lang=expected,
@@ -281,6 +284,7 @@ class _Matcher:
         self.stems = [token.stem for token in text.tokens]
         self.present = set(self.stems)
         self.prefixes = {s[:n] for s in self.present for n in range(LOOSE_MIN, len(s) + 1) if len(s) - n <= LOOSE_EXTRA}
+        self.covered: set[int] = set()  # tokens that some technique marker or key point matched
 
     def has(self, stem: str, loose: bool = True) -> bool:
         return stem in self.present or (loose and len(stem) >= LOOSE_MIN and stem in self.prefixes)
@@ -316,6 +320,7 @@ class _Matcher:
             else:
                 if not phrase.negated and self._negated(start):
                     continue
+                self.covered.update(positions)
                 return start, max(positions)
         return None
 
@@ -350,7 +355,7 @@ def _closeness(text: Analysis, prepared: _Prepared, exclude: str | None) -> tupl
     """(closest answer, similarity 0–100, the shared words) over the model answers."""
     key = " ".join(_content(text))
     best = ("", 0.0, "")
-    for answer, answer_key in zip(prepared.answers, prepared.answer_keys):
+    for answer, answer_key in zip(prepared.answers, prepared.answer_keys, strict=True):
         if exclude is not None and answer == exclude:
             continue
         similarity = 0.5 * fuzz.token_set_ratio(key, answer_key) + 0.5 * fuzz.token_sort_ratio(key, answer_key)
@@ -396,7 +401,9 @@ def _key_points(ctx: _Matcher, prepared: _Prepared) -> tuple[list[Hit], list[str
             needed = max(1, math.ceil(KEY_POINT_SHARE * len(stems)))
             found = [s for s in stems if ctx.has(s)]
             if len(found) >= needed:
-                words = [t.norm for t in ctx.text.tokens if any(ctx._same(t.stem, s) for s in found)]
+                matched = [i for i, t in enumerate(ctx.text.tokens) if any(ctx._same(t.stem, s) for s in found)]
+                ctx.covered.update(matched)
+                words = [ctx.text.tokens[i].norm for i in matched]
                 evidence = " ".join(dict.fromkeys(words))
                 break
         if evidence:
@@ -418,14 +425,16 @@ def _echo(text: Analysis, client_keys: Sequence[str]) -> float:
     return max((fuzz.ratio(key, client) for client in client_keys), default=0.0)
 
 
-def _stuffing(text: Analysis, min_function_share: float) -> str:
-    """A list of words rather than sentences: almost no function words, or mostly one-word bits
-    between commas."""
+def _stuffing(text: Analysis, min_function_share: float, covered: int) -> str:
+    """A list of words rather than sentences: almost no function words; or few function words while
+    most words are markers and key points; or mostly one-word bits between commas."""
     words = text.words
     if words < 5:
         return ""
     function_share = sum(1 for t in text.tokens if t.norm in STOPWORDS) / words
     if function_share < min_function_share:
+        return text.text.strip()[:80]
+    if function_share < 2 * min_function_share and covered / words >= STUFFING_COVERAGE:
         return text.text.strip()[:80]
     pieces = [p for p in re.split(r"[,;.!?\n/|+]+", text.text) if p.strip()]
     single = [p for p in pieces if len(p.split()) == 1]

@@ -51,11 +51,6 @@ STOPWORDS = frozenset(
     """.split()
 )
 NEGATIONS = frozenset({"не", "нет", "ни", "not", "no", "never"})
-INTERROGATIVES = frozenset(
-    """что как какой какая какие какое каким почему зачем когда где куда сколько кто чем ли
-    расскажите подскажите уточните скажите можно могу удобно хотите правильно
-    what how which why when where who whom could would can may shall do does did is are will""".split()
-)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,185 @@
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from objcoach import __version__
+from objcoach.cli import app
+
+runner = CliRunner()
+STRONG_RU = ("Понимаю вас, выбор за вами. Подскажите, что для вас было главным? У нас обслуживание бесплатное "
+             "и кэшбэк до 5%. Давайте пришлю условия в СМС?")
+
+
+def run(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args), input=stdin)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_version_and_help() -> None:
+    code, out, _ = run("--version")
+    assert code == 0 and __version__ in out
+    code, out, _ = run("--help")
+    assert code == 0
+    for command in ("score", "grade", "suggest", "calibrate", "list", "show", "techniques", "validate"):
+        assert command in out
+
+
+def test_score_json_has_the_documented_fields() -> None:
+    code, out, err = run("score", "bank-already-chosen", STRONG_RU, "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert {"objection_id", "lang", "score", "verdict", "components", "techniques", "flags",
+            "closest_answer"} <= set(data)
+    assert data["objection_id"] == "bank-already-chosen" and data["lang"] == "ru"
+    assert isinstance(data["score"], int) and 0 <= data["score"] <= 100
+    assert data["verdict"] in ("excellent", "good")
+    assert {"hit", "missed"} == set(data["techniques"])
+    assert all({"id", "evidence"} == set(hit) for hit in data["techniques"]["hit"])
+
+
+def test_score_by_client_words_and_stdin() -> None:
+    code, out, err = run("score", "Вы опоздали, я уже выбрал банк", "--json", stdin=STRONG_RU)
+    assert code == 0, err
+    assert json.loads(out)["objection_id"] == "bank-already-chosen"
+
+
+def test_score_panel_in_russian() -> None:
+    code, out, err = run("score", "bank-already-chosen", STRONG_RU)
+    assert code == 0, err
+    assert "Оценка" in out and "Что получилось" in out and "«Понимаю вас»" in out
+
+
+def test_score_panel_in_english_for_a_weak_reply() -> None:
+    code, out, _ = run("score", "It's too expensive", "Well, prices are what they are.")
+    assert code == 0
+    assert "Score" in out and "Closest model answer" in out
+
+
+def test_reply_text_is_not_markup() -> None:
+    code, out, _ = run("score", "bank-already-chosen", "[bold red]Понимаю вас[/bold red] [link=http://x]клик[/link]")
+    assert code == 0
+    assert "[bold red]" in out
+
+
+def test_unknown_objection_is_a_clear_error() -> None:
+    code, out, err = run("score", "квантовая физика элементарных частиц", "ответ")
+    assert code == 2
+    assert "objcoach: no objection matches" in err and "nearest" in err
+    assert "Traceback" not in out + err
+
+
+def test_bad_lang_is_a_usage_error() -> None:
+    code, _, err = run("score", "bank-already-chosen", "x", "--lang", "de")
+    assert code == 2 and "--lang" in err
+
+
+def test_grade_jsonl_keeps_order_and_reports_bad_rows(tmp_path: Path) -> None:
+    rows = [
+        {"objection": "bank-already-chosen", "reply": STRONG_RU, "who": "anna"},
+        {"objection": "no-such-thing-at-all-xyz", "reply": "x"},
+        {"objection": "It's too expensive", "reply": "I understand. Could you tell me what you compare with?"},
+    ]
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n{broken\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    code, _, err = run("grade", str(source), "--output", str(out))
+    assert code == 1
+    graded = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(graded) == 4
+    assert graded[0]["who"] == "anna" and graded[0]["verdict"] in ("excellent", "good")
+    assert "error" in graded[1] and "error" not in graded[2]
+    assert graded[2]["objection_id"] == "too-expensive" and graded[2]["lang"] == "en"
+    assert "line 4" in graded[3]["error"]
+    assert "graded 4 row(s), 2 with errors" in err
+
+
+def test_grade_csv_in_and_out(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    with source.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["objection", "reply"])
+        writer.writerow(["bank-already-chosen", STRONG_RU])
+    code, out, _ = run("grade", str(source), "--format", "csv")
+    assert code == 0
+    records = list(csv.DictReader(io.StringIO(out)))
+    assert records[0]["objection_id"] == "bank-already-chosen"
+    assert int(records[0]["score"]) >= 70
+
+
+def test_grade_from_stdin() -> None:
+    line = json.dumps({"objection": "bank-already-chosen", "reply": "не знаю"}, ensure_ascii=False)
+    code, out, _ = run("grade", "-", stdin=line + "\n")
+    assert code == 0
+    assert json.loads(out)["verdict"] == "fail"
+
+
+def test_suggest_finds_the_objection() -> None:
+    code, out, _ = run("suggest", "уже", "выбрал", "банк", "--json")
+    assert code == 0
+    found = json.loads(out)
+    assert found[0]["objection_id"] == "bank-already-chosen" and found[0]["answer"]
+    code, out, _ = run("suggest", "too expensive", "--limit", "2")
+    assert code == 0 and "too-expensive" in out
+
+
+def test_calibrate_json(tmp_path: Path) -> None:
+    rows = [
+        {"objection": "bank-already-chosen", "reply": STRONG_RU, "grade": 3},
+        {"objection": "bank-already-chosen", "reply": "Понимаю вас. У нас хорошая карта.", "grade": 1},
+        {"objection": "bank-already-chosen", "reply": "Вы ошибаетесь.", "grade": 0},
+    ]
+    source = tmp_path / "graded.jsonl"
+    source.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    code, out, err = run("calibrate", str(source), "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["rows"] == 3 and data["spearman"] == 1.0 and data["pairs"]["share"] == 1.0
+
+
+def test_list_show_techniques() -> None:
+    code, out, _ = run("list", "--domain", "travel", "--json")
+    assert code == 0
+    items = json.loads(out)
+    assert items and all(item["domain"] == "travel" for item in items)
+    code, out, _ = run("show", "bank-already-chosen", "--lang", "ru")
+    assert code == 0 and "Образцовые ответы" in out
+    code, out, _ = run("show", "bank-already-chosen", "--json")
+    assert code == 0 and len(json.loads(out)["answers"]["en"]) >= 2
+    code, out, _ = run("techniques", "--lang", "en")
+    assert code == 0 and "Acknowledge" in out
+
+
+def test_validate_bundled_is_clean() -> None:
+    code, out, _ = run("validate")
+    assert code == 0, out
+    assert "catalog is valid" in out
+
+
+def test_validate_broken_catalog_exits_1_with_locations(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("objections:\n  - id: x\n    client: {ru: Дорого}\n    answer: {ru: [Да]}\n", encoding="utf-8")
+    code, out, err = run("validate", str(bad))
+    assert code == 1
+    assert f"{bad}:4:5: objections[0].answer: unknown key 'answer'" in out
+    assert "Traceback" not in out + err
+
+
+def test_broken_catalog_in_another_command_exits_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("objections: [\n", encoding="utf-8")
+    code, _, err = run("list", "--catalog", str(bad))
+    assert code == 2 and "YAML syntax error" in err
+
+
+def test_catalog_from_environment(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    team = tmp_path / "team.yaml"
+    team.write_text('objections:\n  - id: team-only\n    client: {ru: "Командное возражение"}\n'
+                    '    answers: {ru: ["Понимаю вас, давайте обсудим."]}\n', encoding="utf-8")
+    monkeypatch.setenv("OBJCOACH_CATALOG", str(team))
+    code, out, _ = run("show", "team-only", "--json")
+    assert code == 0 and json.loads(out)["id"] == "team-only"

@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from objcoach.models import VERDICTS, Catalog
+from objcoach.scoring import score_reply, self_test, verdict_for
+
+BANK = "bank-already-chosen"
+STRONG_RU = ("Понимаю вас, это ваш выбор, и он серьёзный. Подскажите, что для вас было главным при выборе? "
+             "Многие держат нашу карту как вторую: обслуживание бесплатное, кэшбэк до 5%. "
+             "Давайте пришлю условия в СМС?")
+STRONG_EN = ("I understand, it's your choice and a good one to think through. May I ask what mattered most to you? "
+             "Many clients keep our card as a second one: it's free and gives 5% cashback. Shall I text you the terms?")
+
+# (objection, lang, reply, verdicts it may get)
+TABLE = [
+    (BANK, "ru", STRONG_RU, {"excellent", "good"}),
+    (BANK, "en", STRONG_EN, {"excellent", "good"}),
+    (BANK, "ru", "Понимаю вас. У нас хорошая карта.", {"partial", "weak", "fail"}),
+    (BANK, "ru", "Хорошо.", {"weak", "fail"}),
+    (BANK, "ru", "не знаю", {"fail"}),
+    (BANK, "en", "I don't know", {"fail"}),
+    (BANK, "ru", "", {"fail"}),
+    (BANK, "ru", "Вы опоздали, я уже выбрал банк", {"fail"}),
+    (BANK, "ru", "понимаю выбор кэшбэк бесплатно давайте условия выгода", {"fail"}),
+    (BANK, "en", "understand choice cashback free let's terms benefit", {"fail"}),
+    (BANK, "ru", "Вы ошибаетесь, наш банк лучше, давайте я расскажу.", {"fail"}),
+    (BANK, "en", "You're wrong, our bank is better.", {"fail"}),
+    (BANK, "ru", STRONG_RU + " Хотя вы, похоже, идиот.", {"fail"}),
+    (BANK, "en", STRONG_EN + " Shut up and listen.", {"fail"}),
+    (BANK, "ru", "Сегодня отличная погода, вы смотрели вчера футбол на стадионе?", {"fail"}),
+    (BANK, "ru", STRONG_EN, {"fail"}),  # the other language
+    ("payment-charged-twice", "ru",
+     "Приношу извинения, понимаю, как это тревожно. Сейчас проверю: операция прошла один раз, а двойное отображение "
+     "связано с техническими работами на сайте. Если очистите кэш браузера, всё будет видно верно. "
+     "Могу прислать выписку, чтобы вы убедились?", {"excellent", "good"}),
+    ("too-expensive", "en", "Prices are what they are.", {"weak", "fail"}),
+]
+
+
+@pytest.mark.parametrize(("objection_id", "lang", "reply", "verdicts"), TABLE)
+def test_verdicts(catalog: Catalog, objection_id: str, lang: str, reply: str, verdicts: set[str]) -> None:
+    objection = catalog.get(objection_id)
+    assert objection is not None
+    result = score_reply(reply, objection, catalog, lang)
+    assert result.verdict in verdicts, (result.score, result.verdict, result.flags, result.components)
+
+
+def test_breakdown_adds_up_and_has_evidence(catalog: Catalog) -> None:
+    objection = catalog.get(BANK)
+    assert objection is not None
+    result = score_reply(STRONG_RU, objection, catalog, "ru")
+    assert round(sum(result.components.values())) == result.score
+    assert all(hit.evidence and hit.evidence in STRONG_RU for hit in result.techniques_hit
+               if hit.id != "clarify")
+    assert result.closest_answer in objection.answers["ru"]
+
+
+def test_negated_marker_does_not_count(catalog: Catalog) -> None:
+    objection = catalog.get(BANK)
+    assert objection is not None
+    result = score_reply("Я не понимаю, о чём вы говорите, но карта у нас есть.", objection, catalog, "ru")
+    assert "acknowledge" not in {hit.id for hit in result.techniques_hit}
+
+
+def test_harmful_reply_scores_below_a_thin_harmless_one(catalog: Catalog) -> None:
+    objection = catalog.get(BANK)
+    assert objection is not None
+    thin = score_reply("Хорошо, понял вас, всего доброго.", objection, catalog, "ru")
+    rude = score_reply(STRONG_RU + " Не смешите.", objection, catalog, "ru")
+    assert rude.score < thin.score
+
+
+def test_language_follows_the_reply_when_not_given(catalog: Catalog) -> None:
+    objection = catalog.get(BANK)
+    assert objection is not None
+    assert score_reply(STRONG_EN, objection, catalog).lang == "en"
+    assert score_reply(STRONG_RU, objection, catalog).lang == "ru"
+
+
+def test_long_replies_are_flagged_and_cut(catalog: Catalog) -> None:
+    objection = catalog.get(BANK)
+    assert objection is not None
+    result = score_reply(STRONG_RU * 400, objection, catalog, "ru")
+    assert "too_long" in result.flag_ids
+    assert len(result.reply) <= 5000
+
+
+def test_bundled_model_answers_pass_the_self_test(catalog: Catalog) -> None:
+    failures = self_test(catalog)
+    assert not failures, [(o.id, lang, s.score) for o, lang, _, s in failures]
+
+
+def test_verdict_thresholds() -> None:
+    assert [verdict_for(v) for v in (100, 85, 70, 50, 30, 0)] == [
+        "excellent", "excellent", "good", "partial", "weak", "fail"]
+    assert set(VERDICTS) == {"excellent", "good", "partial", "weak", "fail"}
+
+
+SAMPLES = [STRONG_RU, STRONG_EN, "Понимаю вас. Давайте я проверю и перезвоню?", "Sorry, I'll check it now."]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=400))
+def test_any_text_scores_within_bounds(catalog: Catalog, text: str) -> None:
+    objection = catalog.get(BANK)
+    assert objection is not None
+    result = score_reply(text, objection, catalog)
+    assert 0 <= result.score <= 100
+    assert result.verdict in VERDICTS
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(SAMPLES), st.sampled_from(["upper", "lower", "yo", "spaces", "punct"]))
+def test_score_is_unchanged_by_case_yo_spaces_and_punctuation(catalog: Catalog, reply: str, change: str) -> None:
+    objection = catalog.get(BANK)
+    assert objection is not None
+    changed = {
+        "upper": reply.upper(),
+        "lower": reply.lower(),
+        "yo": reply.replace("е", "ё"),
+        "spaces": "  " + reply.replace(" ", "   ") + "\n",
+        "punct": reply.replace(",", ",,").replace(".", "...").replace("?", "??") + "!",
+    }[change]
+    assert score_reply(changed, objection, catalog).score == score_reply(reply, objection, catalog).score
+
+
+def test_deterministic(catalog: Catalog) -> None:
+    objection = catalog.get(BANK)
+    assert objection is not None
+    first = score_reply(STRONG_RU, objection, catalog, "ru")
+    assert first == score_reply(STRONG_RU, objection, catalog, "ru")
