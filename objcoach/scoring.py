@@ -21,7 +21,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from objcoach.models import Catalog, Hit, Objection, Score
-from objcoach.text import NEGATIONS, STOPWORDS, Analysis, analyze, stems_of
+from objcoach.text import NEGATIONS, STOPWORDS, Analysis, analyze, normalize, stems_of
 
 # Every weight and threshold has a name; a catalog may override any of them under `scoring:`.
 DEFAULT_SETTINGS: dict[str, float] = {
@@ -47,7 +47,7 @@ DEFAULT_SETTINGS: dict[str, float] = {
     "too_long_penalty": 10.0,
     "min_words": 4.0,  # fewer words than this is no answer to an objection
     "copy_share": 0.75,  # share of the reply's content words taken from the client's words
-    "copy_similarity": 60.0,  # and how close the reply's word sequence is to the client's (0–100)
+    "copy_similarity": 70.0,  # and how close the reply's word sequence is to the client's (0–100)
     "offtopic_relevance": 0.25,  # share of the reply's content words that belong to the objection
     "stuffing_function_share": 0.12,  # real sentences have more function words than this
 }
@@ -56,9 +56,17 @@ MARKER_SLACK = 2  # a marker of k words may spread over k + MARKER_SLACK words
 KEY_POINT_SHARE = 0.75  # share of an alternative's content words that must appear
 HARMLESS_FLAGS = frozenset({"too_short", "too_long"})  # thin or long, but not harmful
 STUFFING_COVERAGE = 0.6  # share of words that are markers or key points in a stuffed list
-OFFTOPIC_MIN_WORDS = 4  # topical words needed before a reply can be called off-topic
+OFFTOPIC_MIN_WORDS = 5  # topical words needed before a reply can be called off-topic
 LOOSE_MIN = 6  # a marker stem this long may match a reply stem that extends it ...
 LOOSE_EXTRA = 2  # ... by at most this many letters ("бесплатн" ~ "бесплатно")
+
+# Sounds, not words: a reply of only these says nothing.
+FILLERS = frozenset({"эм", "э", "ээ", "эээ", "мм", "ммм", "хм", "ну", "а", "um", "uh", "uhm", "er", "erm", "hmm",
+                     "hm", "ah", "eh"})
+# A closing sentence that opens like this and does no technique's work is a jab at the client:
+# «Хотя с таким настроем вам не угодишь», "Though if cheap is all you care about..."
+JAB_OPENERS = ("хотя", "но вообще", "а вообще", "вообще то", "впрочем", "though", "although", "and honestly",
+               "but honestly", "frankly", "to be honest")
 
 DONT_KNOW = ("не знаю", "без понятия", "понятия не имею", "затрудняюсь ответить", "не могу сказать",
              "i don't know", "i do not know", "no idea", "dunno", "not sure", "no clue")
@@ -125,11 +133,17 @@ def _marker_stems(catalog: Catalog, lang: str) -> frozenset[str]:
     return frozenset(form - topical)
 
 
+# Words of greeting, thanks and leave-taking: they belong to no topic.
+COURTESY_STEMS = frozenset(stems_of(
+    "хорошо ладно окей спасибо благодарю пожалуйста добрый доброго день вечер свидания проблема проблем "
+    "ok okay sure thanks thank please welcome nice good great day bye goodbye problem problems"))
+
+
 def _relevance(content: Sequence[str], vocabulary: frozenset[str], neutral: frozenset[str]) -> float:
     """Share of the reply's topical words that belong to the objection's own texts (1.0 when the reply
     has too few topical words to tell: a thin generic reply is weak, not off-topic).
     A Russian word with the prefix не- counts by its root (недоверие ~ доверие)."""
-    topical = [s for s in content if s not in neutral]
+    topical = [s for s in content if s not in neutral and s not in COURTESY_STEMS]
     if len(set(topical)) < OFFTOPIC_MIN_WORDS:
         return 1.0
     hits = sum(1 for s in topical if s in vocabulary or (s.startswith("не") and s[2:] in vocabulary))
@@ -206,8 +220,8 @@ def score_reply(reply: str, objection: Objection, catalog: Catalog, lang: str | 
 
     # --- guards
     content = _content(text)
-    if not text.tokens:
-        flags.append(Hit("empty", ""))
+    if all(token.norm in FILLERS for token in text.tokens):
+        flags.append(Hit("empty", reply.strip()[:40]))
         caps.append(0.0)
     elif text.words < conf["min_words"] or not content:
         flags.append(Hit("too_short", reply.strip()[:80]))
@@ -222,6 +236,10 @@ def score_reply(reply: str, objection: Objection, catalog: Catalog, lang: str | 
     if content and _copied(content, prepared.client_stems, conf["copy_share"]) \
             and _echo(text, prepared.client_keys) >= conf["copy_similarity"]:
         flags.append(Hit("copy", reply.strip()[:80]))
+        caps.append(conf["cap_harmful"])
+    jab = _jab(text, ctx, technique_markers)
+    if jab:
+        flags.append(Hit("jab", jab))
         caps.append(conf["cap_harmful"])
     stuffing = _stuffing(text, conf["stuffing_function_share"], len(ctx.covered))
     if stuffing:
@@ -419,6 +437,21 @@ def _copied(content: Sequence[str], client: frozenset[str], share: float) -> boo
     return len(own) <= 2 and (len(content) - len(own)) / len(content) >= share
 
 
+def _jab(text: Analysis, ctx: _Matcher, markers: dict[str, tuple[_Phrase, ...]]) -> str:
+    """The last of several sentences, when it opens with a contrastive turn and does no technique's work."""
+    sentences = [part.strip() for part in re.split(r"(?<=[.!?…])\s+", text.text.strip()) if part.strip()]
+    if len(sentences) < 2:
+        return ""
+    last = sentences[-1]
+    opening = normalize(last)
+    if not any(opening == opener or opening.startswith(opener + " ") for opener in JAB_OPENERS):
+        return ""
+    tail = _Matcher(analyze(last))
+    if any(tail.find_any(phrases) for phrases in markers.values()):
+        return ""
+    return last[:90]
+
+
 def _echo(text: Analysis, client_keys: Sequence[str]) -> float:
     """How close the reply's word sequence is to the nearest of the client's phrases (0–100)."""
     key = " ".join(t.stem for t in text.tokens)
@@ -434,7 +467,7 @@ def _stuffing(text: Analysis, min_function_share: float, covered: int) -> str:
     function_share = sum(1 for t in text.tokens if t.norm in STOPWORDS) / words
     if function_share < min_function_share:
         return text.text.strip()[:80]
-    if function_share < 2 * min_function_share and covered / words >= STUFFING_COVERAGE:
+    if words >= 6 and function_share < 2 * min_function_share and covered / words >= STUFFING_COVERAGE:
         return text.text.strip()[:80]
     pieces = [p for p in re.split(r"[,;.!?\n/|+]+", text.text) if p.strip()]
     single = [p for p in pieces if len(p.split()) == 1]

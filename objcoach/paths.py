@@ -1,0 +1,74 @@
+"""Where objcoach keeps the user's state: one folder, OBJCOACH_HOME or the platform's data folder."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from objcoach.errors import InputError
+
+HOME_ENV = "OBJCOACH_HOME"
+DB_ENV = "OBJCOACH_DB"
+DB_NAME = "history.sqlite3"
+CONFIG_NAME = "config.yaml"
+CONFIG_KEYS = ("operator", "lang")
+
+
+def home() -> Path:
+    explicit = os.environ.get(HOME_ENV)
+    if explicit:
+        return Path(explicit).expanduser()
+    if sys.platform == "win32":
+        return Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming") / "objcoach"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / "objcoach"
+    data = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data) / "objcoach"
+
+
+def db_path(explicit: str | None = None) -> Path:
+    """--db, then OBJCOACH_DB, then history.sqlite3 in the objcoach home folder."""
+    return Path(explicit or os.environ.get(DB_ENV) or home() / DB_NAME).expanduser()
+
+
+def config_path() -> Path:
+    return home() / CONFIG_NAME
+
+
+def read_config() -> dict[str, str]:
+    """The config file's settings (operator, lang); a missing file is an empty config."""
+    import yaml
+
+    path = config_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except OSError as error:
+        raise InputError(f"{path}: cannot be read ({error.strerror})") from None
+    try:
+        data: Any = yaml.safe_load(text) or {}
+    except yaml.YAMLError as error:
+        raise InputError(f"{path}: not valid YAML ({error})") from None
+    if not isinstance(data, dict):
+        raise InputError(f"{path}: should hold 'key: value' lines ({', '.join(CONFIG_KEYS)})")
+    unknown = [key for key in data if key not in CONFIG_KEYS]
+    if unknown:
+        raise InputError(f"{path}: unknown setting {unknown[0]!r} (known: {', '.join(CONFIG_KEYS)})")
+    return {str(key): str(value) for key, value in data.items() if value is not None}
+
+
+def operator_name(explicit: str | None = None) -> str:
+    """--operator, then the config file, then the OS user."""
+    if explicit and explicit.strip():
+        return explicit.strip()
+    configured = read_config().get("operator")
+    if configured:
+        return configured
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name on this system (some containers)
+        return "operator"
