@@ -92,8 +92,10 @@ def _improvements(score: Score, objection: Objection, catalog: Catalog, lang: st
         technique = catalog.techniques.get(tid)
         if technique is None:
             continue
-        examples = technique.examples.get(content) or technique.examples.get(lang) or ("",)
-        item = Improvement(t(lang, "add_technique", title=technique.title.get(lang, tid)), examples[0])
+        example = _technique_example(tid, objection, catalog, content)
+        if not example:
+            example = (technique.examples.get(content) or technique.examples.get(lang) or ("",))[0]
+        item = Improvement(t(lang, "add_technique", title=technique.title.get(lang, tid)), example)
         techniques.append(item)
         if tid in objection.required:
             required.append(item)
@@ -106,6 +108,17 @@ def _improvements(score: Score, objection: Objection, catalog: Catalog, lang: st
         if item not in wanted:
             wanted.append(item)
     return wanted[:MAX_IMPROVEMENTS]
+
+
+def _technique_example(tid: str, objection: Objection, catalog: Catalog, content: str) -> str:
+    """The sentence of this objection's model answers that uses the technique, so the example fits."""
+    from objcoach.scoring import technique_evidence
+
+    for answer in objection.answers.get(content, ()):
+        for sentence in _sentences(answer):
+            if technique_evidence(sentence, tid, catalog, content):
+                return sentence
+    return ""
 
 
 def _example_for(point: str, objection: Objection, content: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
-from typing import IO
+from typing import IO, Any
 
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
@@ -36,7 +36,7 @@ def text(value: str, style: str = "") -> Text:
     return Text(value, style=style)
 
 
-def score_panel(score: Score, feedback: Feedback, objection: Objection, catalog: Catalog, lang: str,
+def score_panel(score: Score, feedback: Feedback, objection: Objection, lang: str,
                 show_answer: bool = True, breakdown: bool = True) -> Panel:
     parts: list[RenderableType] = []
     head = Text()
@@ -184,3 +184,181 @@ def calibration_report(result: Calibration, lang: str) -> Group:
     if result.errors:
         parts.append(_bullets("errors", result.errors[:20], "red"))
     return Group(*parts)
+
+
+# --- drill and exam ---------------------------------------------------------------------------
+
+
+def event(item: object, ui: str) -> RenderableType | None:
+    """The renderable for one session event (see session.py)."""
+    from objcoach import session as s
+
+    if isinstance(item, s.Started):
+        return _started(item, ui)
+    if isinstance(item, s.Shown):
+        return _shown(item, ui)
+    if isinstance(item, s.Scored):
+        return _scored(item, ui)
+    if isinstance(item, s.Message):
+        return text(t(ui, item.key, **item.values), "cyan")
+    if isinstance(item, s.AnswerShown):
+        return Panel(Text(item.answer, style="italic"), title=Text(t(ui, "model_answer")), title_align="left",
+                     border_style="green")
+    if isinstance(item, s.Summary):
+        return summary(item, ui)
+    return None
+
+
+def _started(item: Any, ui: str) -> RenderableType:
+    exam = item.mode == "exam"
+    key = "exam.started" if exam else "drill.started"
+    lines = [text(t(ui, key, total=item.total, operator=item.operator, lang=item.lang, pass_mark=item.pass_mark),
+                  "bold")]
+    if item.skipped_other_lang:
+        lines.append(text(t(ui, "lang_skipped", lang=item.lang, n=item.skipped_other_lang), "yellow"))
+    if exam and item.time_limit:
+        lines.append(text(t(ui, "exam.time_limit", seconds=_num(item.time_limit))))
+    lines.append(text(t(ui, "exam.help_line" if exam else "drill.help_line"), "dim"))
+    return Group(*lines)
+
+
+def _shown(item: Any, ui: str) -> RenderableType:
+    objection = item.objection
+    header = t(ui, "shown.header", index=item.index, total=item.total, domain=objection.domain,
+               difficulty=objection.difficulty)
+    if item.time_limit:
+        header += " · " + t(ui, "shown.limit", seconds=_num(item.time_limit))
+    from rich.rule import Rule
+
+    parts: list[RenderableType] = [Rule(Text(header), style="dim")]
+    if objection.context.get(item.lang):
+        parts.append(Text(f"{t(ui, 'context')}: {objection.context[item.lang]}", style="dim"))
+    parts.append(Panel(Text(objection.client[item.lang], style="bold"), title=Text(t(ui, "client")),
+                       title_align="left", border_style="cyan"))
+    return Group(*parts)
+
+
+def _scored(item: Any, ui: str) -> RenderableType:
+    if not item.show_answer:  # exam: the score and time only, the coaching comes at the end
+        line = Text(f"{t(ui, 'score')}: {item.score.score - item.late_points}/100 · "
+                    f"{t(ui, 'seconds', seconds=_num(item.seconds))}")
+        if item.late_points:
+            line.append(" · " + t(ui, "late", points=item.late_points), style="red")
+        return line
+    return score_panel(item.score, item.feedback, item.objection, ui, show_answer=item.final)
+
+
+def summary(item: Any, ui: str) -> RenderableType:
+    table = Table(title=t(ui, "summary.title"), show_lines=False)
+    table.add_column(t(ui, "objection"), overflow="fold")
+    table.add_column(t(ui, "summary.best"), justify="right")
+    table.add_column(t(ui, "summary.tries"), justify="right")
+    table.add_column(t(ui, "summary.time"), justify="right")
+    if item.mode == "drill":
+        table.add_column(t(ui, "summary.due"))
+    for row in item.rows:
+        best = "—" if row.best is None else str(row.best)
+        if row.outcome in ("skipped", "answer", "unanswered"):
+            best = t(ui, "outcome." + row.outcome)
+        cells: list[RenderableType] = [Text(row.objection.id), Text(best), str(row.tries),
+                                       t(ui, "seconds", seconds=_num(row.seconds))]
+        if item.mode == "drill":
+            cells.append(_due(row.due, ui))
+        table.add_row(*cells)
+    parts: list[RenderableType] = [table]
+    if item.average is not None:
+        line = Text(t(ui, "summary.average", average=_num(item.average)), style="bold")
+        if item.previous is not None:
+            line.append("; " + t(ui, "summary.previous", previous=_num(item.previous),
+                                 delta=item.average - item.previous))
+        else:
+            line.append("; " + t(ui, "summary.first"))
+        parts.append(line)
+    if item.mode == "exam" and item.passed is not None:
+        key = "exam.pass" if item.passed else "exam.fail"
+        parts.append(text(t(ui, key, average=_num(item.average or 0), pass_mark=item.pass_mark),
+                          "bold green" if item.passed else "bold red"))
+        if item.practise:
+            lines = [text(t(ui, "exam.practise"), "bold")]
+            for objection in item.practise:
+                lines.append(Text(f"• {objection.id}: «{objection.client.get(item.lang, '')}»"))
+                answers = objection.answers.get(item.lang, ())
+                if answers:
+                    lines.append(Text(f"  {t(ui, 'model_answer')}: {answers[0]}", style="italic"))
+            parts.append(Group(*lines))
+    if item.missed_steps:
+        parts.append(text(t(ui, "exam.steps", steps=", ".join(item.missed_steps)), "yellow"))
+    if item.interrupted:
+        parts.append(text(t(ui, "summary.interrupted"), "yellow"))
+    return Group(*_spaced(parts))
+
+
+def _due(when: Any, ui: str) -> str:
+    if when is None:
+        return "—"
+    from datetime import datetime, timezone
+
+    now = datetime.now(timezone.utc)
+    if when <= now:
+        return t(ui, "due.now")
+    return str(when.astimezone().strftime("%Y-%m-%d %H:%M"))
+
+
+def _num(value: float) -> str:
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+
+
+# --- stats and history ------------------------------------------------------------------------
+
+
+def stats(report: dict[str, Any], ui: str) -> RenderableType:
+    from objcoach.reports import sparkline
+
+    who = report["operator"] or t(ui, "stats.everyone")
+    if not report["attempts"]:
+        return text(t(ui, "stats.none"))
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold")
+    grid.add_column()
+    grid.add_row(t(ui, "stats.attempts"), str(report["attempts"]))
+    grid.add_row(t(ui, "stats.sessions"), str(report["sessions"]))
+    grid.add_row(t(ui, "stats.streak"), str(report["streak_days"]))
+    grid.add_row(t(ui, "stats.average"), "—" if report["average"] is None else _num(report["average"]))
+    grid.add_row(t(ui, "stats.exams"), f"{report['exams']['passed']} / {report['exams']['taken']}")
+    trend = [row["average"] for row in report["trend"]]
+    if trend:
+        first, last = report["trend"][0]["day"], report["trend"][-1]["day"]
+        grid.add_row(t(ui, "stats.trend"), f"{sparkline(trend)}  {first} … {last}")
+    mastery = Table(title=t(ui, "stats.mastery"))
+    for column in ("objection", "summary.best", "stats.last", "summary.tries", "summary.due"):
+        mastery.add_column(t(ui, column), overflow="fold")
+    for row in report["mastery"]:
+        name = row["objection_id"] if report["operator"] else f"{row['operator']}: {row['objection_id']}"
+        mastery.add_row(Text(f"{name} [{row['lang']}]"), _cell(row["best"]), _cell(row["last"]),
+                        str(row["attempts"]), (row["next_due"] or "—")[:16].replace("T", " "))
+    parts: list[RenderableType] = [text(t(ui, "stats.title", who=who), "bold"), grid, mastery]
+    if report["missed_steps"]:
+        steps = ", ".join(f"{row['step']} ({row['times']})" for row in report["missed_steps"][:5])
+        parts.append(text(f"{t(ui, 'stats.steps')}: {steps}", "yellow"))
+    return Group(*parts)
+
+
+def _cell(value: Any) -> str:
+    return "—" if value is None else str(value)
+
+
+def history(rows: list[dict[str, Any]], ui: str) -> RenderableType:
+    if not rows:
+        return text(t(ui, "history.none"))
+    table = Table(show_lines=True)
+    for column in ("history.when", "objection", "score", "reply"):
+        table.add_column(t(ui, column), overflow="fold")
+    for row in rows:
+        score = _cell(row["score"]) + (f" {row['verdict']}" if row["verdict"] else "")
+        if row["outcome"] != "scored":
+            score = t(ui, "outcome." + row["outcome"])
+        if row["disputed"]:
+            score += f" · {t(ui, 'history.disputed')}"
+        table.add_row(row["created_at"][:16].replace("T", " "), Text(f"{row['objection_id']} [{row['lang']}]"),
+                      Text(score), Text(row["reply"]))
+    return table

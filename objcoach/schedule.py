@@ -49,12 +49,13 @@ class CardState:
 def plan(objections: Sequence[Objection], cards: Mapping[str, CardState], count: int, now: datetime,
          seed: int | None = None, first: Sequence[str] = ()) -> list[Objection]:
     """Objections to practise, in order: `first` (asked by id or assigned), then those due (most overdue
-    first), then new ones (in a seeded random order), then the weakest of the rest (lowest last score)."""
+    first, the weaker first when equally due), then new ones (in a seeded random order), then the weakest of the rest (lowest last score)."""
     rng = random.Random(seed)
     by_id = {objection.id: objection for objection in objections}
     chosen: list[Objection] = [by_id[key] for key in first if key in by_id]
     rest = [o for o in objections if o not in chosen]
-    due = sorted((o for o in rest if o.id in cards and cards[o.id].due <= now), key=lambda o: cards[o.id].due)
+    due = sorted((o for o in rest if o.id in cards and cards[o.id].due <= now),
+                 key=lambda o: (cards[o.id].due, _score_or_zero(cards[o.id].last_score)))
     new = [o for o in rest if o.id not in cards]
     rng.shuffle(new)
     seen = [o for o in rest if o.id in cards and cards[o.id].due > now]

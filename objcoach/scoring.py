@@ -282,6 +282,12 @@ def score_reply(reply: str, objection: Objection, catalog: Catalog, lang: str | 
     )
 
 
+def technique_evidence(text: str, technique_id: str, catalog: Catalog, lang: str) -> str:
+    """The words of `text` that show the technique (its markers only), or ""."""
+    markers, _ = _markers(catalog, lang)
+    return _Matcher(analyze(text)).find_any(markers.get(technique_id, ()))
+
+
 def verdict_for(score: float, conf: dict[str, float] | None = None) -> str:
     conf = conf or DEFAULT_SETTINGS
     for verdict in ("excellent", "good", "partial", "weak"):

@@ -183,3 +183,67 @@ def test_catalog_from_environment(tmp_path: Path, monkeypatch) -> None:  # type:
     monkeypatch.setenv("OBJCOACH_CATALOG", str(team))
     code, out, _ = run("show", "team-only", "--json")
     assert code == 0 and json.loads(out)["id"] == "team-only"
+
+
+def test_drill_from_a_pipe_then_history(tmp_path: Path) -> None:
+    replies = "\n".join([STRONG_RU, "не знаю", "Понимаю вас, давайте проверю."]) + "\n"
+    code, out, err = run("drill", "--count", "3", "--seed", "1", "--lang", "ru", stdin=replies)
+    assert code == 0, err
+    assert out.count("Оценка:") == 3 and "Итог" in out
+    assert "\x1b[" not in out  # plain text in a pipe
+    code, out, _ = run("history", "--json")
+    attempts = json.loads(out)
+    assert len(attempts) == 3 and {a["mode"] for a in attempts} == {"drill"}
+    code, out, _ = run("stats", "--json")
+    stats = json.loads(out)
+    assert stats["attempts"] == 3 and stats["sessions"] == 1
+    assert stats["average"] == round(sum(a["score"] for a in attempts) / 3, 1)
+
+
+def test_drill_in_english_with_the_db_option(tmp_path: Path) -> None:
+    db = tmp_path / "team.sqlite3"
+    code, out, err = run("drill", "--count", "1", "--lang", "en", "--db", str(db), "--operator", "bob",
+                         stdin="I understand. Could you tell me more? Shall I send the details?\n")
+    assert code == 0, err
+    assert "Score:" in out and "Summary" in out
+    code, out, _ = run("history", "--db", str(db), "--operator", "bob", "--json")
+    assert len(json.loads(out)) == 1
+
+
+def test_exam_exit_code_follows_the_pass_mark() -> None:
+    code, out, _ = run("exam", "--id", "bank-already-chosen", "--lang", "ru", "--pass-mark", "60", stdin=STRONG_RU)
+    assert code == 0 and "СДАНО" in out
+    code, out, _ = run("exam", "--id", "bank-already-chosen", "--lang", "ru", stdin="не знаю\n")
+    assert code == 1 and "НЕ СДАНО" in out
+
+
+def test_drill_unknown_id_is_an_error() -> None:
+    code, _, err = run("drill", "--id", "nope", stdin="")
+    assert code == 2 and "--id nope" in err
+
+
+def test_config_file_gives_operator_and_language(isolated_home: Path) -> None:
+    isolated_home.mkdir(parents=True, exist_ok=True)
+    (isolated_home / "config.yaml").write_text("operator: maria\nlang: ru\n", encoding="utf-8")
+    code, out, _ = run("drill", "--count", "1", stdin="Понимаю вас.\n")
+    assert code == 0 and "оператор maria" in out
+
+
+def test_bad_config_file_is_a_clear_error(isolated_home: Path) -> None:
+    isolated_home.mkdir(parents=True, exist_ok=True)
+    (isolated_home / "config.yaml").write_text("operater: maria\n", encoding="utf-8")
+    code, _, err = run("drill", "--count", "1", stdin="")
+    assert code == 2 and "unknown setting 'operater'" in err
+
+
+def test_both_languages_have_the_same_messages() -> None:
+    from objcoach.i18n import MESSAGES, REPHRASE_GOALS
+
+    assert set(MESSAGES["ru"]) == set(MESSAGES["en"])
+    assert set(REPHRASE_GOALS["ru"]) == set(REPHRASE_GOALS["en"])
+    for key, text in MESSAGES["ru"].items():
+        import string
+
+        fields = {name for _, name, _, _ in string.Formatter().parse(text) if name}
+        other = {name for _, name, _, _ in string.Formatter().parse(MESSAGES["en"][key]) if name}
+        assert fields == other, key

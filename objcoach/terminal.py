@@ -1,0 +1,53 @@
+"""The terminal side of a session: read replies (with line editing, or one per line from a pipe) and
+print session events. Decides nothing: session.py runs the loop."""
+
+from __future__ import annotations
+
+import io
+import sys
+from typing import IO
+
+from rich.text import Text
+
+from objcoach import render
+from objcoach.i18n import t
+
+
+class Terminal:
+    def __init__(self, ui: str, stdin: IO[str] | None = None, interactive: bool | None = None) -> None:
+        self.ui = ui
+        source = stdin or sys.stdin
+        self.interactive = source.isatty() if interactive is None else interactive
+        if self.interactive:
+            try:
+                import readline  # noqa: F401  (line editing and history for input())
+            except ImportError:  # pragma: no cover - Windows without pyreadline
+                pass
+            self.stdin = source
+        else:
+            # a pipe is read as UTF-8 whatever the locale says; undecodable bytes become U+FFFD
+            buffer = getattr(source, "buffer", None)
+            self.stdin = io.TextIOWrapper(buffer, encoding="utf-8", errors="replace") if buffer else source
+        self.console = render.console()
+
+    def ask(self, prompt: str) -> str | None:
+        """One reply, or None at the end of input. Ctrl-C raises KeyboardInterrupt."""
+        label = t(self.ui, f"prompt.{prompt}")
+        if self.interactive:
+            try:
+                return input(f"{label}> ")
+            except EOFError:
+                self.console.print()
+                return None
+        line = self.stdin.readline()
+        if not line:
+            return None
+        line = line.rstrip("\r\n")
+        self.console.print(Text(f"{label}> {line}"))  # the transcript shows what was answered
+        return line
+
+    def show(self, event: object) -> None:
+        renderable = render.event(event, self.ui)
+        if renderable is not None:
+            self.console.print(renderable)
+            self.console.print()
