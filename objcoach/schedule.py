@@ -49,7 +49,8 @@ class CardState:
 def plan(objections: Sequence[Objection], cards: Mapping[str, CardState], count: int, now: datetime,
          seed: int | None = None, first: Sequence[str] = ()) -> list[Objection]:
     """Objections to practise, in order: `first` (asked by id or assigned), then those due (most overdue
-    first, the weaker first when equally due), then new ones (in a seeded random order), then the weakest of the rest (lowest last score)."""
+    first, the weaker first when equally due), then new ones (in a seeded random order), then the weakest
+    of the rest (lowest last score)."""
     rng = random.Random(seed)
     by_id = {objection.id: objection for objection in objections}
     chosen: list[Objection] = [by_id[key] for key in first if key in by_id]

@@ -3,6 +3,7 @@ print session events. Decides nothing: session.py runs the loop."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import sys
 from typing import IO
@@ -19,10 +20,8 @@ class Terminal:
         source = stdin or sys.stdin
         self.interactive = source.isatty() if interactive is None else interactive
         if self.interactive:
-            try:
+            with contextlib.suppress(ImportError):  # Windows has no readline
                 import readline  # noqa: F401  (line editing and history for input())
-            except ImportError:  # pragma: no cover - Windows without pyreadline
-                pass
             self.stdin = source
         else:
             # a pipe is read as UTF-8 whatever the locale says; undecodable bytes become U+FFFD
