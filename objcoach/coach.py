@@ -76,8 +76,10 @@ def hint(score: Score | None, objection: Objection, catalog: Catalog, lang: str,
     technique = catalog.techniques.get(tid)
     if technique is None:
         return ""
-    examples = technique.examples.get(content) or technique.examples.get(lang) or ("",)
-    start = " ".join(examples[0].split()[:4])
+    example = _technique_example(tid, objection, catalog, content)
+    if not example:
+        example = (technique.examples.get(content) or technique.examples.get(lang) or ("",))[0]
+    start = " ".join(example.split()[:4])
     return t(lang, "hint", title=technique.title.get(lang, tid), start=start)
 
 
@@ -107,6 +109,12 @@ def _improvements(score: Score, objection: Objection, catalog: Catalog, lang: st
     for item in techniques + points:
         if item not in wanted:
             wanted.append(item)
+    # one sentence may make two points: show it once
+    seen: set[str] = set()
+    for index, item in enumerate(wanted[:MAX_IMPROVEMENTS]):
+        if item.example in seen:
+            wanted[index] = Improvement(item.what, "")
+        seen.add(item.example)
     return wanted[:MAX_IMPROVEMENTS]
 
 

@@ -48,7 +48,7 @@ DEFAULT_SETTINGS: dict[str, float] = {
     "min_words": 4.0,  # fewer words than this is no answer to an objection
     "copy_share": 0.75,  # share of the reply's content words taken from the client's words
     "copy_similarity": 70.0,  # and how close the reply's word sequence is to the client's (0–100)
-    "offtopic_relevance": 0.25,  # share of the reply's content words that belong to the objection
+    "offtopic_relevance": 0.15,  # share of the reply's content words that belong to the objection
     "stuffing_function_share": 0.12,  # real sentences have more function words than this
 }
 MAX_REPLY_CHARS = 5000  # longer replies are cut before scoring (and flagged too_long)
@@ -57,6 +57,7 @@ KEY_POINT_SHARE = 0.75  # share of an alternative's content words that must appe
 HARMLESS_FLAGS = frozenset({"too_short", "too_long"})  # thin or long, but not harmful
 STUFFING_COVERAGE = 0.6  # share of words that are markers or key points in a stuffed list
 OFFTOPIC_MIN_WORDS = 5  # topical words needed before a reply can be called off-topic
+SHORT_STEM = 5  # Russian stems this short fold unrelated words together: check the surface word too
 LOOSE_MIN = 6  # a marker stem this long may match a reply stem that extends it ...
 LOOSE_EXTRA = 2  # ... by at most this many letters ("бесплатн" ~ "бесплатно")
 
@@ -65,6 +66,8 @@ FILLERS = frozenset({"эм", "э", "ээ", "эээ", "мм", "ммм", "хм", "
                      "hm", "ah", "eh"})
 # A closing sentence that opens like this and does no technique's work is a jab at the client:
 # «Хотя с таким настроем вам не угодишь», "Though if cheap is all you care about..."
+TOPIC_SHIFTS = ("кстати", "между прочим", "а вы знали", "а вы знаете", "вы знали", "а знаете", "by the way", "btw",
+               "did you know", "incidentally", "speaking of", "oh and", "on another note")
 JAB_OPENERS = ("хотя", "но вообще", "а вообще", "вообще то", "впрочем", "though", "although", "and honestly",
                "but honestly", "frankly", "to be honest")
 
@@ -77,6 +80,7 @@ class _Phrase:
     text: str
     stems: tuple[str, ...]
     negated: bool  # the phrase holds a negation itself ("вы не правы"): no negation guard
+    words: tuple[str, ...] = ()  # the normalised words behind the stems
 
 
 @dataclass(frozen=True)
@@ -92,8 +96,9 @@ class _Prepared:
 
 
 def _phrase(text: str) -> _Phrase:
-    stems = stems_of(text)
-    return _Phrase(text, stems, any(word in NEGATIONS for word in text.casefold().split()))
+    tokens = analyze(text).tokens
+    return _Phrase(text, tuple(t.stem for t in tokens), any(t.norm in NEGATIONS for t in tokens),
+                   tuple(t.norm for t in tokens))
 
 
 @lru_cache(maxsize=16)
@@ -120,6 +125,20 @@ def _prepare(objection: Objection, lang: str) -> _Prepared:
     vocabulary = frozenset(s for text in texts for s in analyze(text.replace("|", " ")).content_stems)
     client_keys = tuple(" ".join(stems_of(phrase)) for phrase in clients if phrase)
     return _Prepared(answers, answer_keys, tuple(key_points), client_stems, client_keys, vocabulary)
+
+
+@lru_cache(maxsize=64)
+def _domain_vocabulary(catalog: Catalog, domain: str, lang: str) -> frozenset[str]:
+    """Content words of every objection in a domain: an argument from a neighbouring script is on topic."""
+    if not domain:
+        return frozenset()
+    return frozenset().union(*(_prepare(o, lang).vocabulary for o in catalog.objections if o.domain == domain))
+
+
+def _shifts_topic(text: Analysis) -> bool:
+    """The reply opens by changing the subject («Кстати, ...», "By the way, ...")."""
+    opening = " ".join(token.norm for token in text.tokens[:4])
+    return any(opening == phrase or opening.startswith(phrase + " ") for phrase in TOPIC_SHIFTS)
 
 
 @lru_cache(maxsize=16)
@@ -220,7 +239,7 @@ def score_reply(reply: str, objection: Objection, catalog: Catalog, lang: str | 
 
     # --- guards
     content = _content(text)
-    if all(token.norm in FILLERS for token in text.tokens):
+    if len(text.tokens) <= 1 or all(token.norm in FILLERS for token in text.tokens):
         flags.append(Hit("empty", reply.strip()[:40]))
         caps.append(0.0)
     elif text.words < conf["min_words"] or not content:
@@ -245,8 +264,10 @@ def score_reply(reply: str, objection: Objection, catalog: Catalog, lang: str | 
     if stuffing:
         flags.append(Hit("stuffing", stuffing))
         caps.append(conf["cap_harmful"])
-    if not points_hit and similarity < conf["closeness_full"] / 2 \
-            and _relevance(content, prepared.vocabulary, _marker_stems(catalog, expected)) < conf["offtopic_relevance"]:
+    vocabulary = prepared.vocabulary | _domain_vocabulary(catalog, objection.domain, expected)
+    if similarity < conf["closeness_full"] / 2 and (_shifts_topic(text) or (
+            not points_hit
+            and _relevance(content, vocabulary, _marker_stems(catalog, expected)) < conf["offtopic_relevance"])):
         flags.append(Hit("off_topic", reply.strip()[:80]))
         caps.append(conf["cap_harmful"])
     if text.lang and text.lang != expected:
@@ -318,6 +339,17 @@ class _Matcher:
         return token == stem or (loose and len(stem) >= LOOSE_MIN and token.startswith(stem)
                                  and len(token) - len(stem) <= LOOSE_EXTRA)
 
+    def _matches(self, index: int, stem: str, word: str, loose: bool) -> bool:
+        """Token `index` is the marker word: same stem (or, loosely, a slightly longer one), and for a
+        short Russian stem the surface words must agree beyond the stem, since the stemmer folds
+        unrelated words together there (хотите/хотя → хот, простите/просто → прост)."""
+        token = self.text.tokens[index]
+        if not self._same(token.stem, stem, loose):
+            return False
+        if token.stem == stem and len(stem) <= SHORT_STEM and word and token.norm != word and _is_cyrillic(word):
+            return _common_prefix(token.norm, word) > len(stem)
+        return True
+
     def find(self, phrase: _Phrase, strict: bool = False) -> tuple[int, int] | None:
         """(first, last) token of the phrase's words, or None.
 
@@ -325,19 +357,21 @@ class _Matcher:
         long marker stem a little, and not right after a negation. Antipattern markers match strictly
         (exact stems, in order, at most one word between), since a false alarm fails the reply."""
         wanted = phrase.stems
+        words = phrase.words if len(phrase.words) == len(wanted) else ("",) * len(wanted)
         loose = not strict
         if not wanted or not all(self.has(s, loose) for s in wanted):
             return None
         if strict:
-            return self._find_in_order(wanted)
+            return self._find_in_order(wanted, words)
         width = len(wanted) + MARKER_SLACK
-        for start, token in enumerate(self.stems):
-            if not any(self._same(token, s) for s in wanted):
+        count = len(self.stems)
+        for start in range(count):
+            if not any(self._matches(start, s, w, True) for s, w in zip(wanted, words, strict=True)):
                 continue
-            window = self.stems[start : start + width]
             positions = []
-            for s in wanted:
-                where = next((start + i for i, t in enumerate(window) if self._same(t, s)), None)
+            for s, w in zip(wanted, words, strict=True):
+                where = next((i for i in range(start, min(start + width, count)) if self._matches(i, s, w, True)),
+                             None)
                 if where is None:
                     break
                 positions.append(where)
@@ -348,13 +382,14 @@ class _Matcher:
                 return start, max(positions)
         return None
 
-    def _find_in_order(self, wanted: tuple[str, ...]) -> tuple[int, int] | None:
-        for start, token in enumerate(self.stems):
-            if token != wanted[0]:
+    def _find_in_order(self, wanted: tuple[str, ...], words: tuple[str, ...]) -> tuple[int, int] | None:
+        count = len(self.stems)
+        for start in range(count):
+            if not self._matches(start, wanted[0], words[0], False):
                 continue
             at = start
-            for s in wanted[1:]:
-                nxt = next((at + 1 + i for i, t in enumerate(self.stems[at + 1 : at + 3]) if t == s), None)
+            for s, w in zip(wanted[1:], words[1:], strict=True):
+                nxt = next((i for i in range(at + 1, min(at + 3, count)) if self._matches(i, s, w, False)), None)
                 if nxt is None:
                     break
                 at = nxt
@@ -373,6 +408,19 @@ class _Matcher:
             if found:
                 return self.text.quote(*found)
         return ""
+
+
+def _is_cyrillic(word: str) -> bool:
+    return any("а" <= ch <= "я" for ch in word)
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
 
 
 def _closeness(text: Analysis, prepared: _Prepared, exclude: str | None) -> tuple[str, float, str]:
@@ -444,7 +492,8 @@ def _copied(content: Sequence[str], client: frozenset[str], share: float) -> boo
 
 
 def _jab(text: Analysis, ctx: _Matcher, markers: dict[str, tuple[_Phrase, ...]]) -> str:
-    """The last of several sentences, when it opens with a contrastive turn and does no technique's work."""
+    """The last of several sentences, when it opens with a contrastive turn, asks nothing and does no
+    technique's work."""
     sentences = [part.strip() for part in re.split(r"(?<=[.!?…])\s+", text.text.strip()) if part.strip()]
     if len(sentences) < 2:
         return ""
@@ -452,8 +501,13 @@ def _jab(text: Analysis, ctx: _Matcher, markers: dict[str, tuple[_Phrase, ...]])
     opening = normalize(last)
     if not any(opening == opener or opening.startswith(opener + " ") for opener in JAB_OPENERS):
         return ""
+    if "?" in last:
+        return ""
+    # a closing that does a technique's work names it in a phrase ("решать вам", "up to you");
+    # one-word markers ("но", "but") prove nothing here
     tail = _Matcher(analyze(last))
-    if any(tail.find_any(phrases) for phrases in markers.values()):
+    phrases = [phrase for group in markers.values() for phrase in group if len(phrase.stems) > 1]
+    if tail.find_any(phrases):
         return ""
     return last[:90]
 
@@ -473,11 +527,12 @@ def _stuffing(text: Analysis, min_function_share: float, covered: int) -> str:
     function_share = sum(1 for t in text.tokens if t.norm in STOPWORDS) / words
     if function_share < min_function_share:
         return text.text.strip()[:80]
-    if words >= 6 and function_share < 2 * min_function_share and covered / words >= STUFFING_COVERAGE:
+    if text.sentences <= 1 and words >= 6 and function_share < 2 * min_function_share \
+            and covered / words >= STUFFING_COVERAGE:
         return text.text.strip()[:80]
     pieces = [p for p in re.split(r"[,;.!?\n/|+]+", text.text) if p.strip()]
     single = [p for p in pieces if len(p.split()) == 1]
-    if len(pieces) >= 5 and len(single) / len(pieces) >= 0.8:
+    if text.sentences <= 1 and len(pieces) >= 5 and len(single) / len(pieces) >= 0.8:
         return text.text.strip()[:80]
     return ""
 

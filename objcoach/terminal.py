@@ -38,6 +38,9 @@ class Terminal:
             except EOFError:
                 self.console.print()
                 return None
+            except KeyboardInterrupt:
+                self.console.print()  # the summary starts on a line of its own
+                raise
         line = self.stdin.readline()
         if not line:
             return None
