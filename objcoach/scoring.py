@@ -62,14 +62,16 @@ LOOSE_MIN = 6  # a marker stem this long may match a reply stem that extends it 
 LOOSE_EXTRA = 2  # ... by at most this many letters ("бесплатн" ~ "бесплатно")
 
 # Sounds, not words: a reply of only these says nothing.
-FILLERS = frozenset({"эм", "э", "ээ", "эээ", "мм", "ммм", "хм", "ну", "а", "um", "uh", "uhm", "er", "erm", "hmm",
-                     "hm", "ah", "eh"})
+FILLERS = frozenset({"эм", "э", "ээ", "эээ", "мм", "ммм", "хм", "ну", "а", "ага", "угу", "так", "вот", "значит", "да",
+                     "um", "uh", "uhm", "er", "erm", "hmm", "hm", "ah", "eh", "well", "so", "yeah", "okay", "ok",
+                     "right"})
+FILLER_SHARE = 0.8  # a reply this much made of filler sounds says nothing
 # A closing sentence that opens like this and does no technique's work is a jab at the client:
 # «Хотя с таким настроем вам не угодишь», "Though if cheap is all you care about..."
 TOPIC_SHIFTS = ("кстати", "между прочим", "а вы знали", "а вы знаете", "вы знали", "а знаете", "by the way", "btw",
                "did you know", "incidentally", "speaking of", "oh and", "on another note")
-JAB_OPENERS = ("хотя", "но вообще", "а вообще", "вообще то", "впрочем", "though", "although", "and honestly",
-               "but honestly", "frankly", "to be honest")
+JAB_OPENERS = ("хотя", "но вообще", "а вообще", "вообще то", "впрочем", "ну а если", "не то чтобы", "though",
+               "although", "and honestly", "but honestly", "frankly", "to be honest", "not that")
 
 DONT_KNOW = ("не знаю", "без понятия", "понятия не имею", "затрудняюсь ответить", "не могу сказать",
              "i don't know", "i do not know", "no idea", "dunno", "not sure", "no clue")
@@ -239,7 +241,8 @@ def score_reply(reply: str, objection: Objection, catalog: Catalog, lang: str | 
 
     # --- guards
     content = _content(text)
-    if len(text.tokens) <= 1 or all(token.norm in FILLERS for token in text.tokens):
+    fillers = sum(1 for token in text.tokens if token.norm in FILLERS)
+    if len(text.tokens) <= 1 or fillers >= FILLER_SHARE * len(text.tokens):
         flags.append(Hit("empty", reply.strip()[:40]))
         caps.append(0.0)
     elif text.words < conf["min_words"] or not content:
@@ -537,17 +540,25 @@ def _stuffing(text: Analysis, min_function_share: float, covered: int) -> str:
     return ""
 
 
-def self_test(catalog: Catalog) -> list[tuple[Objection, str, str, Score]]:
+def self_test(catalog: Catalog, only: Iterable[str] | None = None,
+              answers_only: Iterable[str] | None = None) -> list[tuple[Objection, str, str, Score]]:
     """Score each model answer against its objection with that answer left out of the references.
 
-    Returns (objection, lang, answer, score) for every answer that does not reach `good`.
+    Returns (objection, lang, answer, score) for every answer that does not reach `good`; `only`
+    limits the test to some objection ids, `answers_only` to some answer texts.
     """
     failures = []
     conf = settings_for(catalog)
+    wanted = set(only) if only is not None else None
+    texts = set(answers_only) if answers_only is not None else None
     for objection in catalog.objections:
+        if wanted is not None and objection.id not in wanted:
+            continue
         for lang in objection.langs:
             answers = objection.answers.get(lang, ())
             for answer in answers:
+                if texts is not None and answer not in texts:
+                    continue
                 result = score_reply(answer, objection, catalog, lang,
                                      exclude_answer=answer if len(answers) > 1 else None)
                 if result.score < conf["good"]:

@@ -75,6 +75,16 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (operator, objection_id, lang)
     );
     """,
+    """
+    CREATE TABLE reviews (
+        attempt_id TEXT PRIMARY KEY REFERENCES attempts(id),
+        decision TEXT NOT NULL,          -- accepted | dismissed | commented
+        comment TEXT,
+        mentor TEXT NOT NULL,
+        decided_at TEXT NOT NULL
+    );
+    CREATE INDEX attempts_disputed ON attempts(disputed) WHERE disputed = 1;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 BUSY_TIMEOUT_MS = 30_000
@@ -221,12 +231,91 @@ class Store:
         return float(row["average"]) if row else None
 
     def history(self, operator: str | None, limit: int) -> list[dict[str, Any]]:
-        where, params = _operator_filter(operator)
+        where, params = _operator_filter(operator, "a.")
         rows = self.db.execute(
-            f"SELECT id, created_at, operator, objection_id, lang, mode, try_no, reply, score, verdict, duration, "
-            f"late, outcome, disputed, dispute_note, session_id FROM attempts {where} "
-            f"ORDER BY created_at DESC, rowid DESC LIMIT ?", (*params, limit))
+            f"SELECT a.id, a.created_at, a.operator, a.objection_id, a.lang, a.mode, a.try_no, a.reply, a.score, "
+            f"a.verdict, a.duration, a.late, a.outcome, a.disputed, a.dispute_note, a.session_id, "
+            f"r.decision AS review, r.comment AS review_comment, r.mentor AS reviewer "
+            f"FROM attempts AS a LEFT JOIN reviews AS r ON r.attempt_id = a.id {where} "
+            f"ORDER BY a.created_at DESC, a.rowid DESC LIMIT ?", (*params, limit))
         return [dict(row) for row in rows]
+
+    def attempt(self, attempt_id: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT * FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
+        if row is None and len(attempt_id) >= 6:  # a unique prefix is enough, as in git
+            rows = self.db.execute("SELECT * FROM attempts WHERE id LIKE ? LIMIT 2", (attempt_id + "%",)).fetchall()
+            row = rows[0] if len(rows) == 1 else None
+        return dict(row) if row else None
+
+    def review_candidates(self, operator: str | None, since: str | None, lowest: int) -> list[dict[str, Any]]:
+        """Unreviewed disputed attempts, then the `lowest` lowest-scoring unreviewed recent ones."""
+        conditions = ["r.attempt_id IS NULL", "a.outcome = 'scored'"]
+        params: list[Any] = []
+        if operator:
+            conditions.append("a.operator = ?")
+            params.append(operator)
+        if since:
+            conditions.append("a.created_at >= ?")
+            params.append(since)
+        where = " AND ".join(conditions)
+        base = "SELECT a.* FROM attempts AS a LEFT JOIN reviews AS r ON r.attempt_id = a.id WHERE " + where
+        disputed = self.db.execute(f"{base} AND a.disputed = 1 ORDER BY a.created_at", params).fetchall()
+        low = self.db.execute(f"{base} AND a.disputed = 0 ORDER BY a.score, a.created_at DESC LIMIT ?",
+                              (*params, lowest)).fetchall()
+        return [dict(row) for row in disputed] + [dict(row) for row in low]
+
+    def save_review(self, attempt_id: str, decision: str, comment: str | None, mentor: str, when: str) -> None:
+        self._write("INSERT INTO reviews (attempt_id, decision, comment, mentor, decided_at) VALUES (?, ?, ?, ?, ?) "
+                    "ON CONFLICT (attempt_id) DO UPDATE SET decision = excluded.decision, comment = excluded.comment, "
+                    "mentor = excluded.mentor, decided_at = excluded.decided_at",
+                    (attempt_id, decision, comment, mentor, when))
+
+    # --- moving history between machines -------------------------------------------------
+
+    def export_rows(self, operator: str | None, since: str | None) -> Iterator[dict[str, Any]]:
+        """Attempts with their session's facts, oldest first, streamed."""
+        conditions, params = [], []
+        if operator:
+            conditions.append("a.operator = ?")
+            params.append(operator)
+        if since:
+            conditions.append("a.created_at >= ?")
+            params.append(since)
+        where = ("WHERE " + " AND ".join(conditions)) if conditions else ""
+        cursor = self.db.execute(
+            f"SELECT a.*, s.mode AS session_mode, s.lang AS session_lang, s.started_at AS session_started_at, "
+            f"s.ended_at AS session_ended_at, s.planned AS session_planned, s.average AS session_average, "
+            f"s.passed AS session_passed, s.pass_mark AS session_pass_mark "
+            f"FROM attempts AS a LEFT JOIN sessions AS s ON s.id = a.session_id {where} "
+            f"ORDER BY a.created_at, a.rowid", params)
+        for row in cursor:
+            yield dict(row)
+
+    def import_row(self, row: dict[str, Any]) -> bool:
+        """Store one exported attempt (and its session when new); False when it was already here."""
+        try:
+            with self._transaction():
+                session = row.get("session_id")
+                if session:
+                    self.db.execute(
+                        "INSERT OR IGNORE INTO sessions (id, operator, mode, lang, started_at, ended_at, planned, "
+                        "average, passed, pass_mark) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (session, row["operator"], row.get("session_mode") or row["mode"],
+                         row.get("session_lang") or row["lang"], row.get("session_started_at") or row["created_at"],
+                         row.get("session_ended_at"), row.get("session_planned") or 0, row.get("session_average"),
+                         row.get("session_passed"), row.get("session_pass_mark")))
+                cursor = self.db.execute(
+                    "INSERT OR IGNORE INTO attempts (id, session_id, operator, objection_id, lang, mode, created_at, "
+                    "try_no, reply, score, verdict, breakdown, missed, duration, late, outcome, disputed, "
+                    "dispute_note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (row["id"], session, row["operator"], row["objection_id"], row["lang"], row["mode"],
+                     row["created_at"], row["try_no"], row["reply"], row.get("score"), row.get("verdict"),
+                     _json_text(row.get("breakdown"), "{}"), _json_text(row.get("missed"), "[]"),
+                     row.get("duration") or 0.0, int(bool(row.get("late"))), row.get("outcome") or "scored",
+                     int(bool(row.get("disputed"))), row.get("dispute_note")))
+                return cursor.rowcount == 1
+        except sqlite3.IntegrityError as error:
+            raise StoreError(f"cannot import attempt {row.get('id')}: {error}") from None
 
     def attempts_for_session(self, session_id: str) -> list[dict[str, Any]]:
         rows = self.db.execute("SELECT * FROM attempts WHERE session_id = ? ORDER BY rowid", (session_id,))
@@ -282,8 +371,15 @@ class Store:
         return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])
 
 
-def _operator_filter(operator: str | None) -> tuple[str, tuple[Any, ...]]:
-    return ("WHERE operator = ?", (operator,)) if operator else ("", ())
+def _operator_filter(operator: str | None, prefix: str = "") -> tuple[str, tuple[Any, ...]]:
+    return (f"WHERE {prefix}operator = ?", (operator,)) if operator else ("", ())
+
+
+def _json_text(value: Any, empty: str) -> str:
+    """Exported JSON fields arrive parsed or as text; store them as text."""
+    if value is None:
+        return empty
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
 def _statements(script: str) -> list[str]:

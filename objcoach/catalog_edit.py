@@ -1,0 +1,261 @@
+"""Write into a mentor's catalog without disturbing it: every byte already there stays as it was
+(comments and order included), the change is the new text only, and the file is replaced atomically
+(a temporary file in the same folder, fsync, rename), so a crash leaves the original intact."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from objcoach.errors import InputError
+
+_TRANSLIT = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+                     ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r",
+                      "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"], strict=True))
+ID_WORDS = 5
+
+
+def suggest_id(words: str, taken: set[str] | frozenset[str] = frozenset()) -> str:
+    """A short lowercase id from the client's words (Russian transliterated), unique among `taken`."""
+    text = unicodedata.normalize("NFKC", words).casefold()
+    latin = "".join(_TRANSLIT.get(ch, ch) for ch in text)
+    parts = [part for part in re.split(r"[^a-z0-9]+", latin) if part]
+    base = "-".join(parts[:ID_WORDS]) or "objection"
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+def render_entry(entry: Mapping[str, Any], indent: int) -> str:
+    """The entry as a block-style list item, indented to sit beside the file's other entries."""
+    dumped = yaml.safe_dump([dict(entry)], allow_unicode=True, sort_keys=False, width=4096,
+                            default_flow_style=False)
+    pad = " " * indent
+    return "".join(pad + line if line.strip() else line for line in dumped.splitlines(keepends=True))
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace `path` with `text`: on any failure the original file is left exactly as it was."""
+    folder = path.resolve().parent
+    descriptor, name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    temp = Path(name)
+    try:
+        with open(descriptor, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(temp, path.stat().st_mode & 0o777)
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
+def _read(path: Path) -> tuple[str, bytes]:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError(f"{path}: cannot be read ({error.strerror})") from None
+    try:
+        return data.decode("utf-8-sig"), data
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: is not UTF-8 text") from None
+
+
+def _compose(text: str, path: Path) -> yaml.Node | None:
+    try:
+        node: yaml.Node | None = yaml.compose(text, Loader=yaml.SafeLoader)
+        return node
+    except yaml.YAMLError as error:
+        raise InputError(f"{path}: not valid YAML ({error}); run objcoach validate") from None
+
+
+def _bom(data: bytes) -> str:
+    return "\ufeff" if data.startswith(b"\xef\xbb\xbf") else ""
+
+
+def _newline(text: str) -> str:
+    return "\r\n" if "\r\n" in text else "\n"
+
+
+def append_objection(path: Path, entry: Mapping[str, Any]) -> str:
+    """The file's new text with `entry` added at the end of its `objections:` list (created when the
+    file or the list is missing). Nothing else in the file changes."""
+    if not path.exists():
+        return "version: 1\nobjections:\n" + render_entry(entry, 2)
+    text, data = _read(path)
+    return _bom(data) + _append_objection(text, entry, path)
+
+
+def _append_objection(text: str, entry: Mapping[str, Any], path: Path) -> str:
+    newline = _newline(text)
+    root = _compose(text, path)
+    if root is None:  # an empty file, or comments only
+        prefix = text if not text or text.endswith("\n") else text + newline
+        return prefix + "objections:" + newline + render_entry(entry, 2).replace("\n", newline)
+    if not isinstance(root, yaml.MappingNode):
+        raise InputError(f"{path}: the top level should be a mapping with 'objections:'")
+    for key, value in root.value:
+        if isinstance(key, yaml.ScalarNode) and key.value == "objections":
+            return _append_to_list(text, value, entry, newline, path)
+    prefix = text if text.endswith("\n") else text + newline
+    return prefix + "objections:" + newline + render_entry(entry, 2).replace("\n", newline)
+
+
+def _append_to_list(text: str, node: yaml.Node, entry: Mapping[str, Any], newline: str, path: Path) -> str:
+    if not isinstance(node, yaml.SequenceNode):
+        raise InputError(f"{path}: 'objections' should be a list")
+    if node.flow_style:
+        if node.value:
+            raise InputError(f"{path}: 'objections' is written as a one-line [...] list; "
+                             "write it as a block list (one '- id:' per entry) to add to it")
+        # objections: []  →  a block list with the one entry; only the brackets are replaced
+        start, end = node.start_mark.index, node.end_mark.index
+        return text[:start] + newline + render_entry(entry, 2).replace("\n", newline).rstrip(newline) + text[end:]
+    indent = max(node.value[0].start_mark.column - 2, 0)  # where the "- " of the existing items stands
+    at = _end_of_content(text, node)
+    before = text[:at] if text[:at].endswith("\n") else text[:at] + newline
+    return before + render_entry(entry, indent).replace("\n", newline) + text[at:]
+
+
+def _end_of_content(text: str, node: yaml.SequenceNode) -> int:
+    """Where the list's own text ends: just after the newline that closes its last non-blank,
+    non-comment line."""
+    last_item = node.value[-1]
+    position = last_item.end_mark.index
+    if position > 0 and text[position - 1] == "\n":
+        return position
+    newline_at = text.find("\n", position)
+    return len(text) if newline_at == -1 else newline_at + 1
+
+
+def add_answer(path: Path, objection_id: str, lang: str, answer: str) -> str:
+    """The file's new text with `answer` added to objection `objection_id`'s answers in `lang`.
+
+    A block list gets a new line after its last item; a one-line [..] list gets the new item before
+    its closing bracket; a missing language gets a new `lang:` line. Nothing else changes."""
+    text, data = _read(path)
+    return _bom(data) + _add_answer(text, objection_id, lang, answer, path)
+
+
+def _add_answer(text: str, objection_id: str, lang: str, answer: str, path: Path) -> str:
+    newline = _newline(text)
+    root = _compose(text, path)
+    entry = _find_entry(root, objection_id)
+    if entry is None:
+        raise InputError(f"{path}: no objection {objection_id!r} in this file")
+    answers = _child(entry, "answers")
+    if answers is None or not isinstance(answers, yaml.MappingNode):
+        raise InputError(f"{path}: objection {objection_id!r} has no answers mapping to add to")
+    item = _quote(answer)
+    lang_list = _child(answers, lang)
+    if lang_list is None:
+        if answers.flow_style:
+            end = answers.end_mark.index - 1  # the closing brace
+            return text[:end] + f", {lang}: [{item}]" + text[end:]
+        first_key = answers.value[0][0]
+        column = first_key.start_mark.column
+        at = _line_end(text, answers.end_mark.index)
+        return text[:at] + " " * column + f"{lang}:{newline}" + " " * (column + 2) + f"- {item}{newline}" + text[at:]
+    if not isinstance(lang_list, yaml.SequenceNode):
+        raise InputError(f"{path}: answers.{lang} of {objection_id!r} should be a list")
+    if lang_list.flow_style:
+        end = lang_list.end_mark.index - 1  # the closing bracket
+        separator = ", " if lang_list.value else ""
+        return text[:end] + separator + item + text[end:]
+    column = lang_list.value[0].start_mark.column - 2
+    at = _end_of_content(text, lang_list)
+    before = text[:at] if text[:at].endswith("\n") else text[:at] + newline
+    return before + " " * column + f"- {item}{newline}" + text[at:]
+
+
+def _line_end(text: str, index: int) -> int:
+    if index > 0 and text[index - 1] == "\n":
+        return index
+    found = text.find("\n", index)
+    return len(text) if found == -1 else found + 1
+
+
+def _find_entry(root: yaml.Node | None, objection_id: str) -> yaml.MappingNode | None:
+    objections = _child(root, "objections") if isinstance(root, yaml.MappingNode) else None
+    if not isinstance(objections, yaml.SequenceNode):
+        return None
+    for item in objections.value:
+        if isinstance(item, yaml.MappingNode):
+            key = _child(item, "id")
+            if isinstance(key, yaml.ScalarNode) and key.value == objection_id:
+                return item
+    return None
+
+
+def _child(node: yaml.Node | None, name: str) -> yaml.Node | None:
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    for key, value in node.value:
+        if isinstance(key, yaml.ScalarNode) and key.value == name:
+            return value
+    return None
+
+
+def _quote(text: str) -> str:
+    """One line of YAML: a double-quoted string with escapes, whatever the text holds."""
+    dumped = yaml.safe_dump(" ".join(text.split()), allow_unicode=True, default_style='"', width=1_000_000)
+    return str(dumped).strip().removesuffix("...").strip()
+
+
+STARTER = """\
+# {title}
+#
+# A catalog for objcoach. Load it with --catalog {name} (or OBJCOACH_CATALOG) beside the bundled one;
+# check it with: objcoach validate {name}
+# The bundled techniques (objcoach techniques) can be used in checklists: {techniques}.
+version: 1
+# languages: [ru, en]      # uncomment to require both languages in every entry
+
+objections:
+  # Each entry: the client's words, how to answer, and what a good answer mentions.
+  - id: team-example-price            # stable: progress is keyed on it; lowercase, digits, '-'
+    client:
+      ru: "Мне это не по карману"
+      en: "I can't afford this"
+    variants:                         # other ways a client says the same thing
+      ru: ["Слишком дорого для меня"]
+      en: ["That's too much for me"]
+    context:
+      ru: "Исходящий звонок, предложение подписки"
+      en: "Outbound call offering a subscription"
+    domain: ecommerce                 # bank, telecom, ecommerce, travel, service, proactive, or your own
+    tags: [sales, price]
+    difficulty: 1                     # 1 easy … 3 hard
+    checklist: [acknowledge, clarify, benefit, next_step]   # the steps a good reply takes
+    required: [acknowledge]           # steps that weigh double
+    key_points:                       # what the answer should mention; " | " separates alternatives
+      ru:
+        - "рассрочка | по частям | в месяц"
+        - "пробный период | бесплатно | первый месяц"
+      en:
+        - "instalments | per month | pay in parts"
+        - "free trial | free | first month"
+    answers:                          # at least one per language; two or more is better
+      ru:
+        - "Понимаю вас, бюджет важен. Подскажите, какая сумма в месяц была бы комфортной? Первый месяц бесплатно, дальше можно платить по частям. Давайте я оформлю пробный период?"
+      en:
+        - "I understand, the budget matters. What monthly amount would feel comfortable? The first month is free, then you can pay in parts. Shall I start the free trial for you?"
+    tips:
+      ru: "Не спорьте о цене: уточните бюджет и покажите, как платить меньше сразу."
+      en: "Don't argue about the price: ask about the budget and show how to pay less now."
+    source: "our team"
+"""
+
+
+def starter_catalog(name: str, techniques: list[str]) -> str:
+    return STARTER.format(title=f"Team catalog: {name}", name=name, techniques=", ".join(techniques))
