@@ -359,6 +359,18 @@ def history(rows: list[dict[str, Any]], ui: str) -> RenderableType:
             score = t(ui, "outcome." + row["outcome"])
         if row["disputed"]:
             score += f" · {t(ui, 'history.disputed')}"
+        if row.get("review"):
+            score += f" · {t(ui, 'review.decision')}: {t(ui, 'review.status.' + row['review'])}"
+            if row.get("review_comment"):
+                score += f" «{row['review_comment']}»"
         table.add_row(row["created_at"][:16].replace("T", " "), Text(f"{row['objection_id']} [{row['lang']}]"),
                       Text(score), Text(row["reply"]))
     return table
+
+
+def entry_preview(entry: dict[str, Any], ui: str) -> RenderableType:
+    """The new objection as it will be written, for the mentor to check."""
+    import yaml
+
+    dumped = yaml.safe_dump(entry, allow_unicode=True, sort_keys=False, width=4096)
+    return Panel(Text(dumped), title=Text(t(ui, "add.preview")), title_align="left", border_style="cyan")

@@ -76,3 +76,103 @@ def sparkline(values: list[float | None], low: float = 0.0, high: float = 100.0)
         share = (min(max(value, low), high) - low) / ((high - low) or 1)
         out.append(bars[min(len(bars) - 1, int(share * len(bars)))])
     return "".join(out)
+
+
+# --- mentor reports: figures, then feedback by the seeds' algorithm ----------------------------
+# observation (the facts) → impact (what it does to the client) → correction (what to practise, with
+# example phrases) → agreement (goals for the next period); seed 001, case 9.
+
+PASS_SCORE = 70
+KEEP_AVERAGE = 85  # an average this high is kept, not raised
+MAX_CORRECTIONS = 3
+
+
+def operator_report(raw: dict[str, Any], previous: dict[str, Any] | None, operator: str,
+                    catalog: Any, ui: str, period: tuple[str | None, str]) -> dict[str, Any]:
+    """One operator's figures and feedback. `raw` and `previous` come from Store.stats."""
+    from objcoach.i18n import t
+
+    figures = stats_report(raw, operator, datetime.fromisoformat(period[1]))
+    figures["previous_average"] = _round(previous["average"]) if previous else None
+    mastery = [row for row in figures["mastery"] if row["best"] is not None]
+    observation: list[str] = []
+    if not figures["attempts"]:
+        observation.append(t(ui, "report.obs.none"))
+    else:
+        observation.append(t(ui, "report.obs.volume", attempts=figures["attempts"], sessions=figures["sessions"],
+                             average=_fmt(figures["average"])))
+        if figures["previous_average"] is not None and figures["average"] is not None:
+            delta = round(figures["average"] - figures["previous_average"], 1)
+            key = "report.obs.trend_up" if delta > 0 else "report.obs.trend_down" if delta < 0 else \
+                "report.obs.trend_same"
+            observation.append(t(ui, key, delta=_fmt(abs(delta)), previous=_fmt(figures["previous_average"])))
+        if mastery:
+            best = max(mastery, key=lambda row: row["best"])
+            worst = min(mastery, key=lambda row: row["best"])
+            observation.append(t(ui, "report.obs.best", objection=best["objection_id"], best=best["best"]))
+            if worst is not best:
+                observation.append(t(ui, "report.obs.weak", objection=worst["objection_id"], best=worst["best"]))
+        steps = figures["missed_steps"][:3]
+        if steps:
+            observation.append(t(ui, "report.obs.steps", steps=", ".join(
+                f"{_title(catalog, row['step'], ui)} ({row['times']})" for row in steps)))
+        if figures["exams"]["taken"]:
+            observation.append(t(ui, "report.obs.exams", **figures["exams"]))
+    impact = []
+    for row in figures["missed_steps"][:2]:
+        technique = catalog.techniques.get(row["step"])
+        why = technique.why.get(ui, "") if technique else ""
+        impact.append(t(ui, "report.impact.step", title=_title(catalog, row["step"], ui), times=row["times"], why=why))
+    weak = sorted((row for row in mastery if row["best"] < PASS_SCORE), key=lambda row: row["best"])
+    correction = []
+    for row in weak[:MAX_CORRECTIONS]:
+        objection = catalog.get(row["objection_id"])
+        if objection is None:
+            continue
+        lang = row["lang"]
+        example = (objection.answers.get(lang) or ("",))[0]
+        correction.append(t(ui, "report.correction.objection", client=objection.client.get(lang, ""),
+                            objection=objection.id, best=row["best"], example=example))
+    for row in figures["missed_steps"][:2]:
+        technique = catalog.techniques.get(row["step"])
+        if technique is None:
+            continue
+        example = (technique.examples.get(ui) or ("",))[0]
+        correction.append(t(ui, "report.correction.step", title=_title(catalog, row["step"], ui), example=example))
+    agreement = []
+    if figures["average"] is not None:
+        target = min(KEEP_AVERAGE, int(figures["average"] // 5 * 5 + 10))
+        key = "report.agreement.keep" if figures["average"] >= KEEP_AVERAGE else "report.agreement.average"
+        agreement.append(t(ui, key, target=target))
+    if weak:
+        agreement.append(t(ui, "report.agreement.objections",
+                           objections=", ".join(row["objection_id"] for row in weak[:MAX_CORRECTIONS])))
+    if figures["missed_steps"]:
+        agreement.append(t(ui, "report.agreement.step", title=_title(catalog, figures["missed_steps"][0]["step"], ui)))
+    agreement.append(t(ui, "report.agreement.practice", sessions=3))
+    return {
+        "operator": operator,
+        "period": {"since": period[0], "until": period[1]},
+        "figures": figures,
+        "feedback": {"observation": observation, "impact": impact, "correction": correction,
+                     "agreement": agreement},
+    }
+
+
+def _title(catalog: Any, step: str, ui: str) -> str:
+    technique = catalog.techniques.get(step)
+    return str(technique.title.get(ui, step)) if technique else step
+
+
+def _fmt(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+
+
+def previous_period(since: str | None, until: datetime) -> tuple[str, str] | None:
+    """The period of the same length just before [since, until], for the trend."""
+    if not since:
+        return None
+    start = datetime.fromisoformat(since)
+    return (start - (until - start)).isoformat(timespec="seconds"), since

@@ -177,6 +177,8 @@ def run(catalog: Catalog, store: Store, options: Options, ask: Callable[[str], s
         for index, item in enumerate(progress):
             show(Shown(index + 1, len(chosen), item.objection, options.lang, options.time_limit if exam else None))
             _one_objection(catalog, store, options, session_id, item, ask, show, clock, now, last_attempt)
+        if not exam and last_attempt:
+            _closing(store, ask, show, last_attempt[-1])
     except _Stop:
         pass
     except KeyboardInterrupt:
@@ -262,6 +264,22 @@ def _one_objection(catalog: Catalog, store: Store, options: Options, session_id:
             _reschedule(store, options, item, item.best, now)
             return
         started = clock()
+
+
+def _closing(store: Store, ask: Callable[[str], str | None], show: Callable[[Event], None], attempt: str) -> None:
+    """After the last feedback: a last chance to /dispute it before the summary."""
+    show(Message("closing.help"))
+    while True:
+        line = ask("finish")
+        text = (line or "").strip()
+        if not text or text.lower() in ("/quit", "/skip"):
+            return
+        command, _, argument = text.partition(" ")
+        if command.lower() == "/dispute":
+            store.dispute(attempt, argument.strip())
+            show(Message("dispute.saved"))
+            return
+        show(Message("closing.help"))
 
 
 def _record(store: Store, options: Options, session_id: str, objection: Objection, try_no: int, reply: str,

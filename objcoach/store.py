@@ -321,7 +321,7 @@ class Store:
         rows = self.db.execute("SELECT * FROM attempts WHERE session_id = ? ORDER BY rowid", (session_id,))
         return [dict(row) for row in rows]
 
-    def stats(self, operator: str | None, since: str | None) -> dict[str, Any]:
+    def stats(self, operator: str | None, since: str | None, until: str | None = None) -> dict[str, Any]:
         """Aggregates for `stats` and reports, computed in SQL with the indexes above."""
         conditions, params = [], []
         if operator:
@@ -330,6 +330,9 @@ class Store:
         if since:
             conditions.append("created_at >= ?")
             params.append(since)
+        if until:
+            conditions.append("created_at < ?")
+            params.append(until)
         where = ("WHERE " + " AND ".join(conditions)) if conditions else ""
         scored = f"{where} {'AND' if where else 'WHERE'} score IS NOT NULL"
         totals = self.db.execute(

@@ -48,6 +48,25 @@ class Terminal:
         self.console.print(Text(f"{label}> {line}"))  # the transcript shows what was answered
         return line
 
+    def ask_text(self, label: str, default: str = "") -> str | None:
+        """One line for a question of a wizard; the default is shown and taken for an empty line."""
+        shown = f"{label} [{default}]" if default else label
+        if self.interactive:
+            try:
+                return input(f"{shown}: ")
+            except EOFError:
+                self.console.print()
+                return None
+        line = self.stdin.readline()
+        if not line:
+            return None
+        line = line.rstrip("\r\n")
+        self.console.print(Text(f"{shown}: {line}"))
+        return line
+
+    def say(self, text: str) -> None:
+        self.console.print(Text(text))
+
     def show(self, event: object) -> None:
         renderable = render.event(event, self.ui)
         if renderable is not None:
