@@ -288,7 +288,8 @@ def report_command(
     with Store(db_path(db)) as store:
         names = operator or store.operators()
         reports = [operator_report(store.stats(name, start), store.stats(name, *before) if before else None,
-                                   name, loaded, ui, (start, until)) for name in names]
+                                   name, loaded, ui, (start, until), store.lowest_replies(name, start, 3))
+                   for name in names]
     text = {"md": lambda: to_markdown(reports, ui), "html": lambda: to_html(reports, ui),
             "csv": lambda: to_csv(reports), "json": lambda: to_json(reports)}[fmt]()
     with _output(output) as out:

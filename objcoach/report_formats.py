@@ -86,6 +86,11 @@ def to_markdown(reports: list[dict[str, Any]], ui: str) -> str:
                 lines.append(f"| {_md(row['objection_id'])} [{row['lang']}] | {_num(row['best'])} | "
                              f"{_num(row['last'])} | {row['attempts']} | {_md((row['next_due'] or '—')[:10])} |")
             lines.append("")
+        if figures.get("weakest_replies"):
+            lines += [f"**{t(ui, 'report.weakest')}**", ""]
+            lines += [f"- {_md(row['objection_id'])} [{row['lang']}], {row['score']}: «{_md(row['reply'])}»"
+                      for row in figures["weakest_replies"]]
+            lines.append("")
         lines += [f"### {t(ui, 'report.feedback')}", ""]
         for part in ("observation", "impact", "correction", "agreement"):
             items = report["feedback"][part]
@@ -147,6 +152,10 @@ def to_html(reports: list[dict[str, Any]], ui: str) -> str:
                              f"<td>{esc(_num(row['best']))}</td><td>{esc(_num(row['last']))}</td>"
                              f"<td>{esc(str(row['attempts']))}</td><td>{esc((row['next_due'] or '—')[:10])}</td></tr>")
             parts.append("</tbody></table>")
+        if figures.get("weakest_replies"):
+            parts.append(f"<h4>{esc(t(ui, 'report.weakest'))}</h4><ul>" + "".join(
+                f"<li><b>{esc(row['objection_id'])}</b> [{esc(row['lang'])}], {esc(str(row['score']))}: "
+                f"<q>{esc(row['reply'])}</q></li>" for row in figures["weakest_replies"]) + "</ul>")
         parts.append(f"<h3>{esc(t(ui, 'report.feedback'))}</h3>")
         for part in ("observation", "impact", "correction", "agreement"):
             items = report["feedback"][part]

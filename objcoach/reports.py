@@ -88,11 +88,14 @@ MAX_CORRECTIONS = 3
 
 
 def operator_report(raw: dict[str, Any], previous: dict[str, Any] | None, operator: str,
-                    catalog: Any, ui: str, period: tuple[str | None, str]) -> dict[str, Any]:
-    """One operator's figures and feedback. `raw` and `previous` come from Store.stats."""
+                    catalog: Any, ui: str, period: tuple[str | None, str],
+                    weakest: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """One operator's figures and feedback. `raw` and `previous` come from Store.stats, `weakest`
+    from Store.lowest_replies."""
     from objcoach.i18n import t
 
     figures = stats_report(raw, operator, datetime.fromisoformat(period[1]))
+    figures["weakest_replies"] = weakest or []
     figures["previous_average"] = _round(previous["average"]) if previous else None
     mastery = [row for row in figures["mastery"] if row["best"] is not None]
     observation: list[str] = []

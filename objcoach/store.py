@@ -367,6 +367,15 @@ class Store:
             "exams": dict(exams),
         }
 
+    def lowest_replies(self, operator: str, since: str | None, limit: int) -> list[dict[str, Any]]:
+        """The operator's lowest-scoring replies in the period: the facts a mentor quotes."""
+        condition, params = ("AND created_at >= ?", [since]) if since else ("", [])
+        rows = self.db.execute(
+            f"SELECT objection_id, lang, score, verdict, reply, created_at FROM attempts "
+            f"WHERE operator = ? AND score IS NOT NULL {condition} ORDER BY score, created_at DESC LIMIT ?",
+            (operator, *params, limit))
+        return [dict(row) for row in rows]
+
     def operators(self) -> list[str]:
         return [row[0] for row in self.db.execute("SELECT DISTINCT operator FROM attempts ORDER BY operator")]
 

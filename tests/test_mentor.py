@@ -32,11 +32,11 @@ objections:
       en: ["cashback | free service"]
     answers:
       ru:
-        - "%s"
-      en: ["%s"]
+        - "GOOD_RU"
+      en: ["GOOD_EN"]
 scoring:
   good: 70   # trailing key stays where it is
-""" % (GOOD_RU, GOOD_EN)
+""".replace("GOOD_RU", GOOD_RU).replace("GOOD_EN", GOOD_EN)
 
 
 def run(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
@@ -49,7 +49,8 @@ def only_additions(before: str, after: str) -> bool:
     return not any(line.startswith("- ") for line in diff)
 
 
-ENTRY = {"id": "team-card-color", "client": {"ru": "Мне не нравится цвет карты", "en": "I don't like the card's colour"},
+ENTRY = {"id": "team-card-color",
+         "client": {"ru": "Мне не нравится цвет карты", "en": "I don't like the card's colour"},
          "checklist": ["acknowledge", "clarify", "benefit", "next_step"],
          "key_points": {"ru": ["кэшбэк | бесплатное обслуживание"], "en": ["cashback | free service"]},
          "answers": {"ru": [GOOD_RU.replace("логотип", "цвет")], "en": [GOOD_EN.replace("a logo", "a colour")]}}
@@ -121,7 +122,8 @@ def test_new_catalog_then_add_with_flags(tmp_path: Path) -> None:
     code, out, err = run("add", "--to", str(path), "--client-ru", "Мне не нравится цвет карты", "--client-en",
                          "I don't like the card's colour", "--checklist", "acknowledge,clarify,benefit,next_step",
                          "--answer-ru", ENTRY["answers"]["ru"][0], "--answer-en", ENTRY["answers"]["en"][0],
-                         "--key-point-ru", "кэшбэк | бесплатное обслуживание", "--key-point-en", "cashback | free service",
+                         "--key-point-ru", "кэшбэк | бесплатное обслуживание",
+                         "--key-point-en", "cashback | free service",
                          "--domain", "bank", "--yes")
     assert code == 0, err
     after = path.read_text(encoding="utf-8")
