@@ -52,12 +52,18 @@ def write_atomically(path: Path, text: str) -> None:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(temp, path.stat().st_mode & 0o777)
+        os.chmod(temp, path.stat().st_mode & 0o777 if path.exists() else default_mode())
         os.replace(temp, path)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
+
+
+def default_mode() -> int:
+    """The mode a new file gets from the user's umask (a temporary file is private at first)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def _read(path: Path) -> tuple[str, bytes]:

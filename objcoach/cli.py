@@ -213,7 +213,11 @@ class _output:
         if kind is None:
             import os
 
-            os.replace(self.temp, self.path)  # type: ignore[arg-type]
+            from objcoach.catalog_edit import default_mode
+
+            assert self.path is not None
+            os.chmod(self.temp, self.path.stat().st_mode & 0o777 if self.path.exists() else default_mode())
+            os.replace(self.temp, self.path)
         else:
             self.temp.unlink(missing_ok=True)
 
