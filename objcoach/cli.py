@@ -5,8 +5,6 @@ This is the one place where an ObjcoachError becomes a message and an exit code:
 Heavy modules are imported inside the commands that need them, so `--help` starts fast.
 """
 
-from __future__ import annotations
-
 import functools
 import json
 import sys

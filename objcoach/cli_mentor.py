@@ -1,7 +1,5 @@
 """Mentor commands: new-catalog, add, review, report, export, import."""
 
-from __future__ import annotations
-
 import os
 import sys
 from pathlib import Path

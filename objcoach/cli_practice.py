@@ -1,7 +1,5 @@
 """Practice commands: drill, exam, stats, history."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Annotated, Any

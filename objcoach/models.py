@@ -64,6 +64,8 @@ class Catalog:
     sources: tuple[str, ...] = ()
     # Scoring constants a catalog overrides (see scoring.DEFAULT_SETTINGS).
     settings: dict[str, float] = field(default_factory=dict)
+    # Derived data the scorer computes once per catalog (compiled markers...); kept in the cache file.
+    memo: dict[object, object] = field(default_factory=dict, repr=False)
 
     def get(self, objection_id: str) -> Objection | None:
         for objection in self.objections:

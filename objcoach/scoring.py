@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import wraps
+from typing import Any, TypeVar
 
 from rapidfuzz import fuzz
 
-from objcoach.models import Catalog, Hit, Objection, Score
+from objcoach.models import LANGS, Catalog, Hit, Objection, Score
 from objcoach.text import NEGATIONS, STOPWORDS, Analysis, analyze, normalize, stems_of
 
 # Every weight and threshold has a name; a catalog may override any of them under `scoring:`.
@@ -103,7 +104,40 @@ def _phrase(text: str) -> _Phrase:
                    tuple(t.norm for t in tokens))
 
 
-@lru_cache(maxsize=16)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _per_catalog(function: F) -> F:
+    """Memoise a function of (catalog, *keys) in the catalog's own memo, so the result lives as long as
+    the catalog and travels with it into the catalog cache."""
+
+    @wraps(function)
+    def memoised(catalog: Catalog, *keys: str) -> Any:
+        slot = (function.__name__, *keys)
+        if slot not in catalog.memo:
+            catalog.memo[slot] = function(catalog, *keys)
+        return catalog.memo[slot]
+
+    return memoised  # type: ignore[return-value]
+
+
+WARM_LIMIT = 1000  # catalogs up to this size are fully pre-computed before caching; larger ones on demand
+
+
+def warm(catalog: Catalog) -> None:
+    """Compute what scoring needs before the catalog is cached: the markers always, and for a catalog of
+    ordinary size every objection's prepared texts and every domain's vocabulary too."""
+    for lang in LANGS:
+        _markers(catalog, lang)
+        _marker_stems(catalog, lang)
+        if len(catalog.objections) <= WARM_LIMIT:
+            for objection in catalog.objections:
+                _prepared(catalog, objection, lang)
+            for domain in {objection.domain for objection in catalog.objections}:
+                _domain_vocabulary(catalog, domain, lang)
+
+
+@_per_catalog
 def _markers(catalog: Catalog, lang: str) -> tuple[dict[str, tuple[_Phrase, ...]], dict[str, tuple[_Phrase, ...]]]:
     # longest first, so the evidence quoted is the fullest phrase ("понимаю вас", not "понимаю")
     techniques = {key: tuple(sorted((_phrase(m) for m in t.markers.get(lang, ())), key=lambda p: -len(p.stems)))
@@ -112,7 +146,15 @@ def _markers(catalog: Catalog, lang: str) -> tuple[dict[str, tuple[_Phrase, ...]
     return techniques, antipatterns
 
 
-@lru_cache(maxsize=4096)
+def _prepared(catalog: Catalog, objection: Objection, lang: str) -> _Prepared:
+    """An objection's texts stemmed once, kept in the catalog's memo (and so in its cache)."""
+    slot = ("prepare", objection.id, lang)
+    found = catalog.memo.get(slot)
+    if not isinstance(found, _Prepared):
+        found = catalog.memo[slot] = _prepare(objection, lang)
+    return found
+
+
 def _prepare(objection: Objection, lang: str) -> _Prepared:
     answers = objection.answers.get(lang, ())
     answer_keys = tuple(" ".join(_content(analyze(answer))) for answer in answers)
@@ -129,12 +171,13 @@ def _prepare(objection: Objection, lang: str) -> _Prepared:
     return _Prepared(answers, answer_keys, tuple(key_points), client_stems, client_keys, vocabulary)
 
 
-@lru_cache(maxsize=64)
+@_per_catalog
 def _domain_vocabulary(catalog: Catalog, domain: str, lang: str) -> frozenset[str]:
     """Content words of every objection in a domain: an argument from a neighbouring script is on topic."""
     if not domain:
         return frozenset()
-    return frozenset().union(*(_prepare(o, lang).vocabulary for o in catalog.objections if o.domain == domain))
+    return frozenset().union(*(_prepared(catalog, o, lang).vocabulary for o in catalog.objections
+                               if o.domain == domain))
 
 
 def _shifts_topic(text: Analysis) -> bool:
@@ -143,7 +186,7 @@ def _shifts_topic(text: Analysis) -> bool:
     return any(opening == phrase or opening.startswith(phrase + " ") for phrase in TOPIC_SHIFTS)
 
 
-@lru_cache(maxsize=16)
+@_per_catalog
 def _marker_stems(catalog: Catalog, lang: str) -> frozenset[str]:
     """Words of technique markers show form, not topic, so relevance ignores them; except words that
     some key point of the catalog uses (cashback, refund...), which are topical by definition."""
@@ -194,7 +237,7 @@ def score_reply(reply: str, objection: Objection, catalog: Catalog, lang: str | 
         flags.append(Hit("too_long", f"cut to {MAX_REPLY_CHARS} characters"))
     text = analyze(reply)
     expected = lang or (text.lang if text.lang in objection.langs else None) or (objection.langs or ("ru",))[0]
-    prepared = _prepare(objection, expected)
+    prepared = _prepared(catalog, objection, expected)
     technique_markers, antipattern_markers = _markers(catalog, expected)
     ctx = _Matcher(text)
 
@@ -267,10 +310,9 @@ def score_reply(reply: str, objection: Objection, catalog: Catalog, lang: str | 
     if stuffing:
         flags.append(Hit("stuffing", stuffing))
         caps.append(conf["cap_harmful"])
-    vocabulary = prepared.vocabulary | _domain_vocabulary(catalog, objection.domain, expected)
     if similarity < conf["closeness_full"] / 2 and (_shifts_topic(text) or (
-            not points_hit
-            and _relevance(content, vocabulary, _marker_stems(catalog, expected)) < conf["offtopic_relevance"])):
+            not points_hit and _relevance(content, prepared.vocabulary | _domain_vocabulary(
+                catalog, objection.domain, expected), _marker_stems(catalog, expected)) < conf["offtopic_relevance"])):
         flags.append(Hit("off_topic", reply.strip()[:80]))
         caps.append(conf["cap_harmful"])
     if text.lang and text.lang != expected:

@@ -1,0 +1,94 @@
+"""A cache of the parsed, validated and pre-compiled catalog, so commands start fast.
+
+Stored under OBJCOACH_HOME/cache, one file per set of catalog paths. It is used only when every source
+file is unchanged: same size, same modification time and same content hash. It is never trusted
+blindly: a cache that cannot be read, is of another objcoach version or holds anything unexpected is
+rebuilt from the YAML, and a cache that cannot be written (read-only home) is simply skipped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from objcoach import __version__
+from objcoach.models import Catalog
+
+CACHE_FORMAT = 1
+_CHUNK = 1 << 20
+
+
+def load_cached(paths: Sequence[Path]) -> Catalog:
+    """The catalog of `paths`, from the cache when it is current, else parsed (and cached)."""
+    from objcoach.paths import home
+
+    fingerprints = [_fingerprint(path) for path in paths]
+    cache = home() / "cache" / f"catalog-{_key(paths)}.pickle"
+    catalog = _read(cache, fingerprints)
+    if catalog is not None:
+        return catalog
+    from objcoach.catalog import load_files
+    from objcoach.scoring import warm
+
+    catalog = load_files(paths)
+    warm(catalog)
+    _write(cache, fingerprints, catalog)
+    return catalog
+
+
+def _key(paths: Sequence[Path]) -> str:
+    joined = "\n".join(os.path.realpath(path) for path in paths)
+    return hashlib.blake2b(joined.encode("utf-8", "surrogateescape"), digest_size=10).hexdigest()
+
+
+def _fingerprint(path: Path) -> tuple[str, int, int, str] | None:
+    """(real path, size, mtime in ns, content hash), or None when the file can't be read (then the
+    parser reports it)."""
+    try:
+        stat = path.stat()
+        digest = hashlib.blake2b(digest_size=16)
+        with path.open("rb") as stream:
+            while chunk := stream.read(_CHUNK):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return os.path.realpath(path), stat.st_size, stat.st_mtime_ns, digest.hexdigest()
+
+
+def _read(cache: Path, fingerprints: list[Any]) -> Catalog | None:
+    if any(print_ is None for print_ in fingerprints):
+        return None
+    try:
+        with cache.open("rb") as stream:
+            data = pickle.load(stream)
+    except Exception:  # missing, truncated, damaged, or from an incompatible Python: rebuild
+        return None
+    if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT or data.get("version") != __version__:
+        return None
+    if data.get("files") != fingerprints or not isinstance(data.get("catalog"), Catalog):
+        return None
+    catalog: Catalog = data["catalog"]
+    return catalog
+
+
+def _write(cache: Path, fingerprints: list[Any], catalog: Catalog) -> None:
+    if any(print_ is None for print_ in fingerprints):
+        return
+    data = {"format": CACHE_FORMAT, "version": __version__, "files": fingerprints, "catalog": catalog}
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, name = tempfile.mkstemp(dir=cache.parent, prefix=".catalog.", suffix=".tmp")
+        try:
+            with open(descriptor, "wb") as stream:
+                pickle.dump(data, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(name, cache)
+        except BaseException:
+            Path(name).unlink(missing_ok=True)
+            raise
+    except (OSError, pickle.PicklingError):
+        pass  # a read-only home or a full disk: the next run parses again, nothing is lost
