@@ -94,18 +94,29 @@ def rank_objections(catalog: Catalog, words: str, limit: int = 5,
 
     from objcoach.text import normalize
 
-    phrases = [(objection, phrase_lang, normalize(phrase)) for objection, phrase_lang, phrase in _phrases(catalog)
-               if lang is None or phrase_lang == lang]
+    phrases, texts = _normalized_phrases(catalog, lang)
     if not phrases:
         return []
-    matches = process.extract(normalize(words), [phrase for _, _, phrase in phrases], scorer=fuzz.WRatio,
-                              limit=max(limit * 6, 12))
+    matches = process.extract(normalize(words), texts, scorer=fuzz.WRatio, limit=max(limit * 6, 12))
     best: dict[str, tuple[Objection, str, float]] = {}
     for _, similarity, index in matches:
-        objection, phrase_lang, _ = phrases[index]
+        objection, phrase_lang = phrases[index]
         if objection.id not in best or similarity > best[objection.id][2]:
             best[objection.id] = (objection, phrase_lang, float(similarity))
     return sorted(best.values(), key=lambda item: -item[2])[:limit]
+
+
+def _normalized_phrases(catalog: Catalog, lang: str | None) -> tuple[list[tuple[Objection, str]], list[str]]:
+    """Every client phrase of the catalog (in `lang`, or all), normalised once per catalog."""
+    from objcoach.text import normalize
+
+    slot = ("phrases", lang)
+    if slot not in catalog.memo:
+        found = [(objection, phrase_lang, normalize(phrase)) for objection, phrase_lang, phrase in _phrases(catalog)
+                 if lang is None or phrase_lang == lang]
+        catalog.memo[slot] = ([(objection, phrase_lang) for objection, phrase_lang, _ in found],
+                              [text for _, _, text in found])
+    return catalog.memo[slot]  # type: ignore[return-value]
 
 
 def _phrases(catalog: Catalog) -> Iterable[tuple[Objection, str, str]]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import wraps
@@ -74,6 +75,8 @@ TOPIC_SHIFTS = ("кстати", "между прочим", "а вы знали",
 JAB_OPENERS = ("хотя", "но вообще", "а вообще", "вообще то", "впрочем", "ну а если", "не то чтобы", "though",
                "although", "and honestly", "but honestly", "frankly", "to be honest", "not that")
 
+_JAB_FIRST_WORDS = frozenset(opener.split()[0] for opener in JAB_OPENERS)
+
 DONT_KNOW = ("не знаю", "без понятия", "понятия не имею", "затрудняюсь ответить", "не могу сказать",
              "i don't know", "i do not know", "no idea", "dunno", "not sure", "no clue")
 
@@ -129,7 +132,12 @@ def warm(catalog: Catalog) -> None:
     ordinary size every objection's prepared texts and every domain's vocabulary too."""
     for lang in LANGS:
         _markers(catalog, lang)
+        _marker_index(catalog, lang)
         _marker_stems(catalog, lang)
+        from objcoach.catalog import _normalized_phrases
+
+        _normalized_phrases(catalog, lang)
+        _normalized_phrases(catalog, None)
         if len(catalog.objections) <= WARM_LIMIT:
             for objection in catalog.objections:
                 _prepared(catalog, objection, lang)
@@ -169,6 +177,55 @@ def _prepare(objection: Objection, lang: str) -> _Prepared:
     vocabulary = frozenset(s for text in texts for s in analyze(text.replace("|", " ")).content_stems)
     client_keys = tuple(" ".join(stems_of(phrase)) for phrase in clients if phrase)
     return _Prepared(answers, answer_keys, tuple(key_points), client_stems, client_keys, vocabulary)
+
+
+@dataclass(frozen=True)
+class _MarkerIndex:
+    """Marker phrases with an inverted index from each stem to the phrases that contain it, so a reply
+    is checked only against the phrases whose every stem it holds."""
+
+    entries: tuple[tuple[str, _Phrase], ...]  # (technique or antipattern id, phrase), in priority order
+    postings: dict[str, tuple[int, ...]]
+    needed: tuple[int, ...]  # distinct stems each phrase needs
+
+    @classmethod
+    def build(cls, groups: dict[str, tuple[_Phrase, ...]]) -> _MarkerIndex:
+        entries = tuple((key, phrase) for key, phrases in groups.items() for phrase in phrases)
+        postings: dict[str, list[int]] = {}
+        for index, (_, phrase) in enumerate(entries):
+            for stem in set(phrase.stems):
+                postings.setdefault(stem, []).append(index)
+        return cls(entries, {stem: tuple(found) for stem, found in postings.items()},
+                   tuple(len(set(phrase.stems)) for _, phrase in entries))
+
+    def candidates(self, keys: Iterable[str]) -> dict[str, list[_Phrase]]:
+        """Per id, the phrases (in priority order) whose every stem is among `keys`."""
+        counts: dict[int, int] = {}
+        for key in keys:
+            for index in self.postings.get(key, ()):
+                counts[index] = counts.get(index, 0) + 1
+        found: dict[str, list[_Phrase]] = {}
+        for index in sorted(i for i, count in counts.items() if count >= self.needed[i]):
+            key, phrase = self.entries[index]
+            found.setdefault(key, []).append(phrase)
+        return found
+
+
+@_per_catalog
+def _marker_index(catalog: Catalog, lang: str) -> tuple[_MarkerIndex, _MarkerIndex, _MarkerIndex]:
+    """Indexes of the technique markers, the antipattern markers, and the multi-word technique markers."""
+    techniques, antipatterns = _markers(catalog, lang)
+    long_ones = {key: tuple(p for p in phrases if len(p.stems) > 1) for key, phrases in techniques.items()}
+    return _MarkerIndex.build(techniques), _MarkerIndex.build(antipatterns), _MarkerIndex.build(long_ones)
+
+
+_DONT_KNOW_INDEX: list[_MarkerIndex] = []
+
+
+def _dont_know_index() -> _MarkerIndex:
+    if not _DONT_KNOW_INDEX:
+        _DONT_KNOW_INDEX.append(_MarkerIndex.build({"dont_know": tuple(_phrase(p) for p in DONT_KNOW)}))
+    return _DONT_KNOW_INDEX[0]
 
 
 @_per_catalog
@@ -238,7 +295,7 @@ def score_reply(reply: str, objection: Objection, catalog: Catalog, lang: str | 
     text = analyze(reply)
     expected = lang or (text.lang if text.lang in objection.langs else None) or (objection.langs or ("ru",))[0]
     prepared = _prepared(catalog, objection, expected)
-    technique_markers, antipattern_markers = _markers(catalog, expected)
+    technique_index, antipattern_index, long_index = _marker_index(catalog, expected)
     ctx = _Matcher(text)
 
     # --- components
@@ -246,7 +303,7 @@ def score_reply(reply: str, objection: Objection, catalog: Catalog, lang: str | 
     span = max(conf["closeness_full"] - conf["closeness_floor"], 1.0)
     closeness = conf["weight_closeness"] * _clamp((similarity - conf["closeness_floor"]) / span)
 
-    hits, missed, extra = _techniques(ctx, objection, catalog, technique_markers)
+    hits, missed, extra = _techniques(ctx, objection, catalog, technique_index.candidates(ctx.loose_keys))
     weights = {tid: conf["required_weight"] if tid in objection.required else 1.0 for tid in objection.checklist}
     total = sum(weights.values())
     # A good reply need not use every step, and a step of another checklist (a question where the
@@ -273,7 +330,7 @@ def score_reply(reply: str, objection: Objection, catalog: Catalog, lang: str | 
     }
 
     # --- antipatterns
-    for key, phrases in antipattern_markers.items():
+    for key, phrases in antipattern_index.candidates(ctx.present).items():
         found = ctx.find_any(phrases, strict=True)
         if found:
             flags.append(Hit(key, found))
@@ -291,7 +348,7 @@ def score_reply(reply: str, objection: Objection, catalog: Catalog, lang: str | 
     elif text.words < conf["min_words"] or not content:
         flags.append(Hit("too_short", reply.strip()[:80]))
         caps.append(conf["cap_too_short"])
-    dont_know = ctx.find_any([_phrase(p) for p in DONT_KNOW], strict=True)
+    dont_know = ctx.find_any(_dont_know_index().candidates(ctx.present).get("dont_know", ()), strict=True)
     if dont_know:
         flags.append(Hit("dont_know", dont_know))
         if len(set(content)) < 8:
@@ -302,7 +359,7 @@ def score_reply(reply: str, objection: Objection, catalog: Catalog, lang: str | 
             and _echo(text, prepared.client_keys) >= conf["copy_similarity"]:
         flags.append(Hit("copy", reply.strip()[:80]))
         caps.append(conf["cap_harmful"])
-    jab = _jab(text, ctx, technique_markers)
+    jab = _jab(text, long_index)
     if jab:
         flags.append(Hit("jab", jab))
         caps.append(conf["cap_harmful"])
@@ -354,6 +411,7 @@ def technique_evidence(text: str, technique_id: str, catalog: Catalog, lang: str
     return _Matcher(analyze(text)).find_any(markers.get(technique_id, ()))
 
 
+
 def verdict_for(score: float, conf: dict[str, float] | None = None) -> str:
     conf = conf or DEFAULT_SETTINGS
     for verdict in ("excellent", "good", "partial", "weak"):
@@ -367,30 +425,43 @@ def _clamp(value: float) -> float:
 
 
 class _Matcher:
-    """Finds stemmed phrases in one reply; a reply stem may extend a long marker stem a little."""
+    """Finds stemmed phrases in one reply. Token positions are indexed by stem (and by the prefixes a
+    loose match allows), so a phrase costs a few lookups, not a scan of the reply."""
 
     def __init__(self, text: Analysis) -> None:
         self.text = text
         self.stems = [token.stem for token in text.tokens]
         self.present = set(self.stems)
-        self.prefixes = {s[:n] for s in self.present for n in range(LOOSE_MIN, len(s) + 1) if len(s) - n <= LOOSE_EXTRA}
+        self.by_stem: dict[str, list[int]] = {}
+        self.by_prefix: dict[str, list[int]] = {}  # a shorter marker stem -> tokens whose stem extends it
+        for index, stem in enumerate(self.stems):
+            self.by_stem.setdefault(stem, []).append(index)
+            for n in range(max(LOOSE_MIN, len(stem) - LOOSE_EXTRA), len(stem)):
+                self.by_prefix.setdefault(stem[:n], []).append(index)
+        self.loose_keys = self.present | set(self.by_prefix)
         self.covered: set[int] = set()  # tokens that some technique marker or key point matched
+        self._positions_cache: dict[tuple[str, str, bool], list[int]] = {}
 
     def has(self, stem: str, loose: bool = True) -> bool:
-        return stem in self.present or (loose and len(stem) >= LOOSE_MIN and stem in self.prefixes)
+        return stem in self.present or (loose and stem in self.by_prefix)
 
-    @staticmethod
-    def _same(token: str, stem: str, loose: bool = True) -> bool:
-        return token == stem or (loose and len(stem) >= LOOSE_MIN and token.startswith(stem)
-                                 and len(token) - len(stem) <= LOOSE_EXTRA)
+    def positions(self, stem: str, word: str = "", loose: bool = True) -> list[int]:
+        """Sorted positions of the tokens that are this marker word (see _matches)."""
+        key = (stem, word, loose)
+        found = self._positions_cache.get(key)
+        if found is None:
+            candidates = self.by_stem.get(stem, [])
+            if loose and len(stem) >= LOOSE_MIN:
+                candidates = candidates + self.by_prefix.get(stem, [])
+            found = sorted({i for i in candidates if self._matches(i, stem, word)})
+            self._positions_cache[key] = found
+        return found
 
-    def _matches(self, index: int, stem: str, word: str, loose: bool) -> bool:
-        """Token `index` is the marker word: same stem (or, loosely, a slightly longer one), and for a
-        short Russian stem the surface words must agree beyond the stem, since the stemmer folds
-        unrelated words together there (хотите/хотя → хот, простите/просто → прост)."""
+    def _matches(self, index: int, stem: str, word: str) -> bool:
+        """Token `index` is the marker word. For a short Russian stem the surface words must agree beyond
+        the stem, since the stemmer folds unrelated words together there (хотите/хотя → хот,
+        простите/просто → прост)."""
         token = self.text.tokens[index]
-        if not self._same(token.stem, stem, loose):
-            return False
         if token.stem == stem and len(stem) <= SHORT_STEM and word and token.norm != word and _is_cyrillic(word):
             return _common_prefix(token.norm, word) > len(stem)
         return True
@@ -402,42 +473,38 @@ class _Matcher:
         long marker stem a little, and not right after a negation. Antipattern markers match strictly
         (exact stems, in order, at most one word between), since a false alarm fails the reply."""
         wanted = phrase.stems
+        if not wanted:
+            return None
         words = phrase.words if len(phrase.words) == len(wanted) else ("",) * len(wanted)
-        loose = not strict
-        if not wanted or not all(self.has(s, loose) for s in wanted):
+        lists = [self.positions(stem, word, not strict) for stem, word in zip(wanted, words, strict=True)]
+        if not all(lists):
             return None
         if strict:
-            return self._find_in_order(wanted, words)
+            return self._in_order(lists)
         width = len(wanted) + MARKER_SLACK
-        count = len(self.stems)
-        for start in range(count):
-            if not any(self._matches(start, s, w, True) for s, w in zip(wanted, words, strict=True)):
-                continue
-            positions = []
-            for s, w in zip(wanted, words, strict=True):
-                where = next((i for i in range(start, min(start + width, count)) if self._matches(i, s, w, True)),
-                             None)
-                if where is None:
+        for start in sorted(set().union(*lists)):
+            found = []
+            for positions in lists:
+                at = bisect_left(positions, start)
+                if at == len(positions) or positions[at] >= start + width:
                     break
-                positions.append(where)
+                found.append(positions[at])
             else:
                 if not phrase.negated and self._negated(start):
                     continue
-                self.covered.update(positions)
-                return start, max(positions)
+                self.covered.update(found)
+                return start, max(found)
         return None
 
-    def _find_in_order(self, wanted: tuple[str, ...], words: tuple[str, ...]) -> tuple[int, int] | None:
-        count = len(self.stems)
-        for start in range(count):
-            if not self._matches(start, wanted[0], words[0], False):
-                continue
+    @staticmethod
+    def _in_order(lists: list[list[int]]) -> tuple[int, int] | None:
+        for start in lists[0]:
             at = start
-            for s, w in zip(wanted[1:], words[1:], strict=True):
-                nxt = next((i for i in range(at + 1, min(at + 3, count)) if self._matches(i, s, w, False)), None)
-                if nxt is None:
+            for positions in lists[1:]:
+                index = bisect_right(positions, at)
+                if index == len(positions) or positions[index] > at + 2:
                     break
-                at = nxt
+                at = positions[index]
             else:
                 return start, at
         return None
@@ -484,14 +551,14 @@ def _closeness(text: Analysis, prepared: _Prepared, exclude: str | None) -> tupl
     return best
 
 
-def _techniques(ctx: _Matcher, objection: Objection, catalog: Catalog, markers: dict[str, tuple[_Phrase, ...]],
+def _techniques(ctx: _Matcher, objection: Objection, catalog: Catalog, candidates: dict[str, list[_Phrase]],
                 ) -> tuple[list[Hit], list[str], list[Hit]]:
     """(checklist techniques found, checklist techniques missed, other techniques found)."""
     hits: list[Hit] = []
     missed: list[str] = []
     extra: list[Hit] = []
     for tid, technique in catalog.techniques.items():
-        evidence = ctx.find_any(markers.get(tid, ()))
+        evidence = ctx.find_any(candidates.get(tid, ()))
         if not evidence and "question" in technique.detect and ctx.text.questions:
             evidence = ctx.text.questions[0]
         if not evidence and "number" in technique.detect and ctx.text.numbers:
@@ -518,7 +585,7 @@ def _key_points(ctx: _Matcher, prepared: _Prepared) -> tuple[list[Hit], list[str
             needed = max(1, math.ceil(KEY_POINT_SHARE * len(stems)))
             found = [s for s in stems if ctx.has(s)]
             if len(found) >= needed:
-                matched = [i for i, t in enumerate(ctx.text.tokens) if any(ctx._same(t.stem, s) for s in found)]
+                matched = sorted({i for s in found for i in ctx.positions(s)})
                 ctx.covered.update(matched)
                 words = [ctx.text.tokens[i].norm for i in matched]
                 evidence = " ".join(dict.fromkeys(words))
@@ -536,13 +603,17 @@ def _copied(content: Sequence[str], client: frozenset[str], share: float) -> boo
     return len(own) <= 2 and (len(content) - len(own)) / len(content) >= share
 
 
-def _jab(text: Analysis, ctx: _Matcher, markers: dict[str, tuple[_Phrase, ...]]) -> str:
+def _jab(text: Analysis, long_markers: _MarkerIndex) -> str:
     """The last of several sentences, when it opens with a contrastive turn, asks nothing and does no
     technique's work."""
-    sentences = [part.strip() for part in re.split(r"(?<=[.!?…])\s+", text.text.strip()) if part.strip()]
-    if len(sentences) < 2:
+    if text.sentences < 2:
         return ""
-    last = sentences[-1]
+    body = text.text.rstrip().rstrip(".!?…")
+    end = max(body.rfind(mark) for mark in ".!?…")
+    last = text.text[end + 1 :].strip() if end >= 0 else ""
+    first = last.split(maxsplit=1)[0].strip(",;:—-").casefold() if last else ""
+    if first not in _JAB_FIRST_WORDS:
+        return ""
     opening = normalize(last)
     if not any(opening == opener or opening.startswith(opener + " ") for opener in JAB_OPENERS):
         return ""
@@ -551,8 +622,7 @@ def _jab(text: Analysis, ctx: _Matcher, markers: dict[str, tuple[_Phrase, ...]])
     # a closing that does a technique's work names it in a phrase ("решать вам", "up to you");
     # one-word markers ("но", "but") prove nothing here
     tail = _Matcher(analyze(last))
-    phrases = [phrase for group in markers.values() for phrase in group if len(phrase.stems) > 1]
-    if tail.find_any(phrases):
+    if any(tail.find_any(phrases) for phrases in long_markers.candidates(tail.loose_keys).values()):
         return ""
     return last[:90]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import Stemmer
 
@@ -53,8 +54,7 @@ STOPWORDS = frozenset(
 NEGATIONS = frozenset({"не", "нет", "ни", "not", "no", "never"})
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):  # a tuple: a reply has dozens and a batch millions, so creation must be cheap
     norm: str  # casefolded, ё→е
     stem: str
     start: int  # span in the original text
@@ -91,9 +91,12 @@ def normalize(text: str) -> str:
 def _word_spans(text: str) -> list[tuple[str, int, int]]:
     words: list[tuple[str, int, int]] = []
     for match in _WORD.finditer(text):
-        word = match.group().casefold().replace("ё", "е").replace("’", "'")
-        start, end = match.span()
-        words.extend((part, start, end) for part in _expand(word))
+        word = match.group().casefold().replace("ё", "е")
+        if "'" in word or "’" in word:
+            start, end = match.span()
+            words.extend((part, start, end) for part in _expand(word.replace("’", "'")))
+        else:
+            words.append((word, match.start(), match.end()))
     return words
 
 
@@ -135,9 +138,10 @@ def detect_language(text: str) -> str | None:
 
 
 def analyze(text: str) -> Analysis:
-    tokens = tuple(Token(norm, stem(norm), start, end) for norm, start, end in _word_spans(text))
-    stems = frozenset(token.stem for token in tokens)
-    content = frozenset(token.stem for token in tokens if token.norm not in STOPWORDS and len(token.norm) > 1)
+    tokens = tuple([Token(norm, stem(norm), start, end) for norm, start, end in _word_spans(text)])
+    stems = frozenset([token.stem for token in tokens])
+    content = frozenset([token.stem for token in tokens if token.norm not in STOPWORDS and len(token.norm) > 1])
+    has_digit = _DIGIT.search(text) is not None
     return Analysis(
         text=text,
         tokens=tokens,
@@ -145,13 +149,16 @@ def analyze(text: str) -> Analysis:
         content_stems=content,
         lang=detect_language(text),
         sentences=_count_sentences(text),
-        questions=_questions(text),
-        numbers=tuple(token.norm for token in tokens if _DIGIT.search(token.norm)),
+        questions=_questions(text) if "?" in text else (),
+        numbers=tuple([token.norm for token in tokens if _DIGIT.search(token.norm)]) if has_digit else (),
     )
 
 
 def _count_sentences(text: str) -> int:
-    return sum(1 for part in _SENTENCE_END.split(text) if _WORD.search(part))
+    parts = _SENTENCE_END.split(text)
+    if len(parts) == 1:
+        return 1 if _WORD.search(text) else 0
+    return sum(1 for part in parts if _WORD.search(part))
 
 
 def _questions(text: str) -> tuple[str, ...]:
