@@ -181,31 +181,36 @@ def _prepare(objection: Objection, lang: str) -> _Prepared:
 
 @dataclass(frozen=True)
 class _MarkerIndex:
-    """Marker phrases with an inverted index from each stem to the phrases that contain it, so a reply
-    is checked only against the phrases whose every stem it holds."""
+    """Marker phrases with an inverted index, so a reply is checked only against the phrases whose every
+    stem it holds."""
 
     entries: tuple[tuple[str, _Phrase], ...]  # (technique or antipattern id, phrase), in priority order
-    postings: dict[str, tuple[int, ...]]
-    needed: tuple[int, ...]  # distinct stems each phrase needs
+    postings: dict[str, tuple[int, ...]]  # rarest stem -> phrases
+    needed: tuple[tuple[str, ...], ...]  # the distinct stems each phrase needs
 
     @classmethod
     def build(cls, groups: dict[str, tuple[_Phrase, ...]]) -> _MarkerIndex:
         entries = tuple((key, phrase) for key, phrases in groups.items() for phrase in phrases)
+        frequency: dict[str, int] = {}
+        for _, phrase in entries:
+            for stem in set(phrase.stems):
+                frequency[stem] = frequency.get(stem, 0) + 1
+        # each phrase is filed under its rarest stem only: a reply's common words ("вы", "you") then
+        # wake few phrases, and the rest of each phrase is a set lookup
         postings: dict[str, list[int]] = {}
         for index, (_, phrase) in enumerate(entries):
-            for stem in set(phrase.stems):
-                postings.setdefault(stem, []).append(index)
+            if phrase.stems:
+                anchor = min(set(phrase.stems), key=lambda stem: (frequency[stem], stem))
+                postings.setdefault(anchor, []).append(index)
         return cls(entries, {stem: tuple(found) for stem, found in postings.items()},
-                   tuple(len(set(phrase.stems)) for _, phrase in entries))
+                   tuple(tuple(sorted(set(phrase.stems))) for _, phrase in entries))
 
-    def candidates(self, keys: Iterable[str]) -> dict[str, list[_Phrase]]:
+    def candidates(self, keys: set[str] | frozenset[str]) -> dict[str, list[_Phrase]]:
         """Per id, the phrases (in priority order) whose every stem is among `keys`."""
-        counts: dict[int, int] = {}
-        for key in keys:
-            for index in self.postings.get(key, ()):
-                counts[index] = counts.get(index, 0) + 1
+        hits = [index for key in keys for index in self.postings.get(key, ())
+                if all(stem in keys for stem in self.needed[index])]
         found: dict[str, list[_Phrase]] = {}
-        for index in sorted(i for i, count in counts.items() if count >= self.needed[i]):
+        for index in sorted(hits):
             key, phrase = self.entries[index]
             found.setdefault(key, []).append(phrase)
         return found
@@ -276,7 +281,10 @@ def _content(analysis: Analysis) -> tuple[str, ...]:
 
 
 def settings_for(catalog: Catalog) -> dict[str, float]:
-    return {**DEFAULT_SETTINGS, **catalog.settings}
+    found = catalog.memo.get("settings")
+    if not isinstance(found, dict):
+        found = catalog.memo["settings"] = {**DEFAULT_SETTINGS, **catalog.settings}
+    return found
 
 
 def score_reply(reply: str, objection: Objection, catalog: Catalog, lang: str | None = None,
@@ -299,7 +307,8 @@ def score_reply(reply: str, objection: Objection, catalog: Catalog, lang: str | 
     ctx = _Matcher(text)
 
     # --- components
-    closest, similarity, shared = _closeness(text, prepared, exclude_answer)
+    content = _content(text)
+    closest, similarity, shared = _closeness(text, content, prepared, exclude_answer)
     span = max(conf["closeness_full"] - conf["closeness_floor"], 1.0)
     closeness = conf["weight_closeness"] * _clamp((similarity - conf["closeness_floor"]) / span)
 
@@ -340,7 +349,6 @@ def score_reply(reply: str, objection: Objection, catalog: Catalog, lang: str | 
                 penalties[f"antipattern:{key}"] = -conf["warn_penalty"]
 
     # --- guards
-    content = _content(text)
     fillers = sum(1 for token in text.tokens if token.norm in FILLERS)
     if len(text.tokens) <= 1 or fillers >= FILLER_SHARE * len(text.tokens):
         flags.append(Hit("empty", reply.strip()[:40]))
@@ -436,14 +444,13 @@ class _Matcher:
         self.by_prefix: dict[str, list[int]] = {}  # a shorter marker stem -> tokens whose stem extends it
         for index, stem in enumerate(self.stems):
             self.by_stem.setdefault(stem, []).append(index)
-            for n in range(max(LOOSE_MIN, len(stem) - LOOSE_EXTRA), len(stem)):
-                self.by_prefix.setdefault(stem[:n], []).append(index)
+            if len(stem) > LOOSE_MIN:
+                for n in range(max(LOOSE_MIN, len(stem) - LOOSE_EXTRA), len(stem)):
+                    self.by_prefix.setdefault(stem[:n], []).append(index)
         self.loose_keys = self.present | set(self.by_prefix)
         self.covered: set[int] = set()  # tokens that some technique marker or key point matched
         self._positions_cache: dict[tuple[str, str, bool], list[int]] = {}
 
-    def has(self, stem: str, loose: bool = True) -> bool:
-        return stem in self.present or (loose and stem in self.by_prefix)
 
     def positions(self, stem: str, word: str = "", loose: bool = True) -> list[int]:
         """Sorted positions of the tokens that are this marker word (see _matches)."""
@@ -535,20 +542,22 @@ def _common_prefix(a: str, b: str) -> int:
     return n
 
 
-def _closeness(text: Analysis, prepared: _Prepared, exclude: str | None) -> tuple[str, float, str]:
+def _closeness(text: Analysis, content: Sequence[str], prepared: _Prepared, exclude: str | None,
+               ) -> tuple[str, float, str]:
     """(closest answer, similarity 0–100, the shared words) over the model answers."""
-    key = " ".join(_content(text))
-    best = ("", 0.0, "")
+    key = " ".join(content)
+    best, best_key, best_similarity = "", "", -1.0
     for answer, answer_key in zip(prepared.answers, prepared.answer_keys, strict=True):
         if exclude is not None and answer == exclude:
             continue
         similarity = 0.5 * fuzz.token_set_ratio(key, answer_key) + 0.5 * fuzz.token_sort_ratio(key, answer_key)
-        if similarity > best[1] or not best[0]:
-            shared_stems = set(answer_key.split())
-            shared = " ".join(dict.fromkeys(t.norm for t in text.tokens if t.stem in shared_stems
-                                            and t.norm not in STOPWORDS))
-            best = (answer, similarity, shared)
-    return best
+        if similarity > best_similarity:
+            best, best_key, best_similarity = answer, answer_key, similarity
+    if not best:
+        return "", 0.0, ""
+    shared_stems = set(best_key.split())
+    shared = " ".join(dict.fromkeys(t.norm for t in text.tokens if t.stem in shared_stems and t.norm not in STOPWORDS))
+    return best, best_similarity, shared
 
 
 def _techniques(ctx: _Matcher, objection: Objection, catalog: Catalog, candidates: dict[str, list[_Phrase]],
@@ -582,8 +591,8 @@ def _key_points(ctx: _Matcher, prepared: _Prepared) -> tuple[list[Hit], list[str
     for label, alternatives in prepared.key_points:
         evidence = ""
         for stems in alternatives:
-            needed = max(1, math.ceil(KEY_POINT_SHARE * len(stems)))
-            found = [s for s in stems if ctx.has(s)]
+            needed = math.ceil(KEY_POINT_SHARE * len(stems)) or 1
+            found = [s for s in stems if s in ctx.loose_keys]
             if len(found) >= needed:
                 matched = sorted({i for s in found for i in ctx.positions(s)})
                 ctx.covered.update(matched)

@@ -90,13 +90,19 @@ def normalize(text: str) -> str:
 
 def _word_spans(text: str) -> list[tuple[str, int, int]]:
     words: list[tuple[str, int, int]] = []
-    for match in _WORD.finditer(text):
+    low = text.casefold().replace("ё", "е")
+    if len(low) == len(text):  # the usual case: spans in the folded text are spans in the original
+        for match in _WORD.finditer(low):
+            word = match.group()
+            if "'" in word or "’" in word:
+                words.extend((part, match.start(), match.end()) for part in _expand(word.replace("’", "'")))
+            else:
+                words.append((word, match.start(), match.end()))
+        return words
+    for match in _WORD.finditer(text):  # folding changed the length (ß → ss): fold word by word
         word = match.group().casefold().replace("ё", "е")
-        if "'" in word or "’" in word:
-            start, end = match.span()
-            words.extend((part, start, end) for part in _expand(word.replace("’", "'")))
-        else:
-            words.append((word, match.start(), match.end()))
+        start, end = match.span()
+        words.extend((part, start, end) for part in _expand(word.replace("’", "'")))
     return words
 
 
@@ -130,8 +136,17 @@ def stems_of(text: str) -> tuple[str, ...]:
 
 def detect_language(text: str) -> str | None:
     """"ru" or "en" by the share of Cyrillic and Latin letters; None when there are no letters."""
-    cyrillic = len(_CYRILLIC.findall(text))
-    latin = len(_LATIN.findall(text))
+    return _language_of_words([norm for norm, _, _ in _word_spans(text)])
+
+
+def _language_of_words(words: list[str]) -> str | None:
+    cyrillic = latin = 0
+    for word in words:  # casefolded, ё already е: plain character ranges
+        first = word[0]
+        if "а" <= first <= "я":
+            cyrillic += len(word)
+        elif "a" <= first <= "z":
+            latin += len(word)
     if not cyrillic and not latin:
         return None
     return "ru" if cyrillic >= latin else "en"
@@ -147,10 +162,11 @@ def analyze(text: str) -> Analysis:
         tokens=tokens,
         stems=stems,
         content_stems=content,
-        lang=detect_language(text),
+        lang=_language_of_words([token.norm for token in tokens]),
         sentences=_count_sentences(text),
         questions=_questions(text) if "?" in text else (),
-        numbers=tuple([token.norm for token in tokens if _DIGIT.search(token.norm)]) if has_digit else (),
+        numbers=tuple([token.norm for token in tokens if not token.norm.isalpha() and _DIGIT.search(token.norm)])
+        if has_digit else (),
     )
 
 
