@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from objcoach.errors import CatalogError, ObjectionNotFoundError
@@ -87,36 +88,69 @@ def resolve_objection(catalog: Catalog, query: str) -> tuple[Objection, str | No
     return top, top_lang
 
 
-def rank_objections(catalog: Catalog, words: str, limit: int = 5,
-                    lang: str | None = None) -> list[tuple[Objection, str, float]]:
-    """Objections whose client phrases are closest to `words`: (objection, language, similarity 0–100)."""
+@dataclass(frozen=True)
+class PhraseIndex:
+    """Every client phrase (words and variants), normalised, with what a cheat sheet shows: enough for
+    `suggest` without loading the whole catalog."""
+
+    ids: tuple[str, ...]
+    langs: tuple[str, ...]
+    texts: tuple[str, ...]  # normalised phrase, aligned with ids and langs
+    clients: dict[tuple[str, str], str]  # (id, lang) -> the client's words
+    answers: dict[tuple[str, str], str]  # (id, lang) -> the first model answer
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    objection_id: str
+    lang: str
+    similarity: float
+    client: str
+    answer: str
+
+
+def phrase_index(catalog: Catalog) -> PhraseIndex:
+    """The catalog's phrase index, built once per catalog (and cached with it)."""
+    from objcoach.text import normalize
+
+    found = catalog.memo.get("phrase_index")
+    if not isinstance(found, PhraseIndex):
+        rows = [(objection.id, lang, normalize(phrase)) for objection, lang, phrase in _phrases(catalog)]
+        found = catalog.memo["phrase_index"] = PhraseIndex(
+            ids=tuple(row[0] for row in rows), langs=tuple(row[1] for row in rows),
+            texts=tuple(row[2] for row in rows),
+            clients={(o.id, lang): text for o in catalog.objections for lang, text in o.client.items()},
+            answers={(o.id, lang): answers[0] for o in catalog.objections for lang, answers in o.answers.items()
+                     if answers},
+        )
+    return found
+
+
+def rank_phrases(index: PhraseIndex, words: str, limit: int = 5, lang: str | None = None) -> list[Suggestion]:
+    """The objections whose client phrases are closest to `words`, best first, one row per objection."""
     from rapidfuzz import fuzz, process
 
     from objcoach.text import normalize
 
-    phrases, texts = _normalized_phrases(catalog, lang)
-    if not phrases:
+    choices = {i: text for i, text in enumerate(index.texts) if lang is None or index.langs[i] == lang}
+    if not choices:
         return []
-    matches = process.extract(normalize(words), texts, scorer=fuzz.WRatio, limit=max(limit * 6, 12))
-    best: dict[str, tuple[Objection, str, float]] = {}
-    for _, similarity, index in matches:
-        objection, phrase_lang = phrases[index]
-        if objection.id not in best or similarity > best[objection.id][2]:
-            best[objection.id] = (objection, phrase_lang, float(similarity))
-    return sorted(best.values(), key=lambda item: -item[2])[:limit]
+    matches = process.extract(normalize(words), choices, scorer=fuzz.WRatio, limit=max(limit * 6, 12))
+    best: dict[str, Suggestion] = {}
+    for _, similarity, position in matches:
+        key, phrase_lang = index.ids[position], index.langs[position]
+        if key not in best or similarity > best[key].similarity:
+            best[key] = Suggestion(key, phrase_lang, float(similarity), index.clients.get((key, phrase_lang), ""),
+                                   index.answers.get((key, phrase_lang), ""))
+    return sorted(best.values(), key=lambda item: -item.similarity)[:limit]
 
 
-def _normalized_phrases(catalog: Catalog, lang: str | None) -> tuple[list[tuple[Objection, str]], list[str]]:
-    """Every client phrase of the catalog (in `lang`, or all), normalised once per catalog."""
-    from objcoach.text import normalize
-
-    slot = ("phrases", lang)
-    if slot not in catalog.memo:
-        found = [(objection, phrase_lang, normalize(phrase)) for objection, phrase_lang, phrase in _phrases(catalog)
-                 if lang is None or phrase_lang == lang]
-        catalog.memo[slot] = ([(objection, phrase_lang) for objection, phrase_lang, _ in found],
-                              [text for _, _, text in found])
-    return catalog.memo[slot]  # type: ignore[return-value]
+def rank_objections(catalog: Catalog, words: str, limit: int = 5,
+                    lang: str | None = None) -> list[tuple[Objection, str, float]]:
+    """Objections whose client phrases are closest to `words`: (objection, language, similarity 0–100)."""
+    by_id = {objection.id: objection for objection in catalog.objections}
+    return [(by_id[found.objection_id], found.lang, found.similarity)
+            for found in rank_phrases(phrase_index(catalog), words, limit, lang)]
 
 
 def _phrases(catalog: Catalog) -> Iterable[tuple[Objection, str, str]]:

@@ -13,31 +13,48 @@ import pickle
 import zlib
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from objcoach import __version__
 from objcoach.models import Catalog
 
-CACHE_FORMAT = 1
+if TYPE_CHECKING:
+    from objcoach.catalog import PhraseIndex
+
+T = TypeVar("T")
+
+CACHE_FORMAT = 2
 _CHUNK = 1 << 20
 
 
 def load_cached(paths: Sequence[Path]) -> Catalog:
     """The catalog of `paths`, from the cache when it is current, else parsed (and cached)."""
-    from objcoach.paths import home
-
     fingerprints = [_fingerprint(path) for path in paths]
-    cache = home() / "cache" / f"catalog-{_key(paths)}.pickle"
-    catalog = _read(cache, fingerprints)
+    catalog = _read(_cache_file(paths, "catalog"), fingerprints, Catalog)
     if catalog is not None:
         return catalog
-    from objcoach.catalog import load_files
+    from objcoach.catalog import load_files, phrase_index
     from objcoach.scoring import warm
 
     catalog = load_files(paths)
     warm(catalog)
-    _write(cache, fingerprints, catalog)
+    _write(_cache_file(paths, "catalog"), fingerprints, catalog)
+    _write(_cache_file(paths, "phrases"), fingerprints, phrase_index(catalog))
     return catalog
+
+
+def load_phrase_index(paths: Sequence[Path]) -> PhraseIndex:
+    """Only the client phrases (for `suggest`): a much smaller file to read than the whole catalog."""
+    from objcoach.catalog import PhraseIndex, phrase_index
+
+    index = _read(_cache_file(paths, "phrases"), [_fingerprint(path) for path in paths], PhraseIndex)
+    return index if index is not None else phrase_index(load_cached(paths))
+
+
+def _cache_file(paths: Sequence[Path], kind: str) -> Path:
+    from objcoach.paths import home
+
+    return home() / "cache" / f"{kind}-{_key(paths)}.pickle"
 
 
 def _key(paths: Sequence[Path]) -> str:
@@ -60,7 +77,7 @@ def _fingerprint(path: Path) -> tuple[str, int, int, int] | None:
     return os.path.realpath(path), stat.st_size, stat.st_mtime_ns, crc
 
 
-def _read(cache: Path, fingerprints: list[Any]) -> Catalog | None:
+def _read(cache: Path, fingerprints: list[Any], kind: type[T]) -> T | None:
     if any(print_ is None for print_ in fingerprints):
         return None
     try:
@@ -70,16 +87,16 @@ def _read(cache: Path, fingerprints: list[Any]) -> Catalog | None:
         return None
     if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT or data.get("version") != __version__:
         return None
-    if data.get("files") != fingerprints or not isinstance(data.get("catalog"), Catalog):
+    if data.get("files") != fingerprints or not isinstance(data.get("content"), kind):
         return None
-    catalog: Catalog = data["catalog"]
-    return catalog
+    content: T = data["content"]
+    return content
 
 
-def _write(cache: Path, fingerprints: list[Any], catalog: Catalog) -> None:
+def _write(cache: Path, fingerprints: list[Any], content: object) -> None:
     if any(print_ is None for print_ in fingerprints):
         return
-    data = {"format": CACHE_FORMAT, "version": __version__, "files": fingerprints, "catalog": catalog}
+    data = {"format": CACHE_FORMAT, "version": __version__, "files": fingerprints, "content": content}
     import tempfile
 
     try:

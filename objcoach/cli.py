@@ -252,7 +252,8 @@ def suggest_command(
 
       objcoach suggest "too expensive" --limit 5 --json
     """
-    from objcoach.catalog import load_catalog, rank_objections
+    from objcoach.catalog import catalog_paths, rank_phrases
+    from objcoach.catalog_cache import load_phrase_index
     from objcoach.i18n import ui_language
     from objcoach.text import detect_language
 
@@ -260,15 +261,11 @@ def suggest_command(
     if not query:
         raise InputError("give the client's words to look up")
     lang = _check_lang(lang)
-    loaded = load_catalog(catalog)
     content = lang or detect_language(query)
-    found = rank_objections(loaded, query, limit=limit, lang=content)
+    found = rank_phrases(load_phrase_index(catalog_paths(catalog)), query, limit=limit, lang=content)
     if as_json:
-        _print_json([
-            {"objection_id": o.id, "lang": phrase_lang, "similarity": round(similarity, 1),
-             "client": o.client.get(phrase_lang, ""), "answer": (o.answers.get(phrase_lang) or ("",))[0]}
-            for o, phrase_lang, similarity in found
-        ])
+        _print_json([{"objection_id": item.objection_id, "lang": item.lang, "similarity": round(item.similarity, 1),
+                      "client": item.client, "answer": item.answer} for item in found])
         return
     from objcoach.render import console, suggestions_table
 

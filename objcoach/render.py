@@ -146,15 +146,13 @@ def techniques_table(catalog: Catalog, lang: str) -> Table:
     return table
 
 
-def suggestions_table(found: Sequence[tuple[Objection, str, float]], lang: str) -> Table:
+def suggestions_table(found: Sequence[Any], lang: str) -> Table:
     table = Table(show_lines=True)
     table.add_column(t(lang, "similarity"), justify="right")
     table.add_column(t(lang, "objection"), overflow="fold")
     table.add_column(t(lang, "best_answer"), overflow="fold")
-    for objection, phrase_lang, similarity in found:
-        answers = objection.answers.get(phrase_lang, ())
-        table.add_row(f"{similarity:.0f}", Text(f"{objection.id}\n«{objection.client.get(phrase_lang, '')}»"),
-                      Text(answers[0] if answers else ""))
+    for item in found:
+        table.add_row(f"{item.similarity:.0f}", Text(f"{item.objection_id}\n«{item.client}»"), Text(item.answer))
     return table
 
 

@@ -130,14 +130,14 @@ WARM_LIMIT = 1000  # catalogs up to this size are fully pre-computed before cach
 def warm(catalog: Catalog) -> None:
     """Compute what scoring needs before the catalog is cached: the markers always, and for a catalog of
     ordinary size every objection's prepared texts and every domain's vocabulary too."""
+    from objcoach.catalog import phrase_index
+
+    phrase_index(catalog)
     for lang in LANGS:
         _markers(catalog, lang)
         _marker_index(catalog, lang)
         _marker_stems(catalog, lang)
-        from objcoach.catalog import _normalized_phrases
 
-        _normalized_phrases(catalog, lang)
-        _normalized_phrases(catalog, None)
         if len(catalog.objections) <= WARM_LIMIT:
             for objection in catalog.objections:
                 _prepared(catalog, objection, lang)
