@@ -96,6 +96,23 @@ def main(
                                           help="Print the version and exit.")] = False,
 ) -> None:
     """objcoach: a terminal coach for answering client objections (Russian and English)."""
+    _use_utf8()
+
+
+def _use_utf8() -> None:
+    """Russian text must survive a terminal or pipe whose encoding is not UTF-8 (LANG=C on old
+    systems, a latin-1 locale): write and read UTF-8 anyway and say once what to set."""
+    import io
+
+    changed = []
+    for stream in (sys.stdout, sys.stderr, sys.stdin):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if isinstance(stream, io.TextIOWrapper) and encoding not in ("utf8", "utf8sig"):
+            stream.reconfigure(encoding="utf-8", errors="replace")
+            changed.append(encoding or "unknown")
+    if changed:
+        sys.stderr.write(f"objcoach: the terminal's encoding is {changed[0]}; writing UTF-8. If Russian text "
+                         "looks wrong, set a UTF-8 locale, e.g. export LANG=C.UTF-8\n")
 
 
 @command("score")

@@ -1,12 +1,13 @@
 """Rich renderables for objections, scores, feedback and tables. Decides nothing.
 
-All text from catalogs and replies goes through `Text(...)`, never through markup parsing, so a reply
+All text from catalogs and replies goes through `safe_text(...)`, never through markup parsing, so a reply
 holding "[bold]" or "[link=...]" is shown as written.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Sequence
 from typing import IO, Any
@@ -21,6 +22,20 @@ from objcoach.coach import Feedback
 from objcoach.i18n import t
 from objcoach.models import Catalog, Objection, Score, Technique
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean(value: object) -> str:
+    """Text as written, with control characters (terminal escape sequences among them) shown as
+    \\xNN instead of being sent to the terminal."""
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", str(value))
+
+
+def safe_text(value: object = "", style: str = "") -> Text:
+    """A Rich Text of user or catalog content: never parsed as markup, control characters escaped."""
+    return Text(clean(value), style=style)
+
+
 VERDICT_STYLES = {"excellent": "bold green", "good": "green", "partial": "yellow", "weak": "red", "fail": "bold red"}
 
 
@@ -33,13 +48,13 @@ def console(stderr: bool = False, file: IO[str] | None = None) -> Console:
 
 
 def text(value: str, style: str = "") -> Text:
-    return Text(value, style=style)
+    return safe_text(value, style=style)
 
 
 def score_panel(score: Score, feedback: Feedback, objection: Objection, lang: str,
                 show_answer: bool = True, breakdown: bool = True) -> Panel:
     parts: list[RenderableType] = []
-    head = Text()
+    head = safe_text()
     head.append(f"{t(lang, 'score')}: {score.score}/100  ", style="bold")
     head.append(t(lang, f"verdict.{score.verdict}"), style=VERDICT_STYLES.get(score.verdict, ""))
     parts.append(head)
@@ -52,7 +67,7 @@ def score_panel(score: Score, feedback: Feedback, objection: Objection, lang: st
     if feedback.improvements:
         lines = []
         for item in feedback.improvements:
-            line = Text("• ")
+            line = safe_text("• ")
             line.append(item.what, style="bold")
             if item.example:
                 line.append(f"\n  {t(lang, 'example')}: ")
@@ -67,12 +82,12 @@ def score_panel(score: Score, feedback: Feedback, objection: Objection, lang: st
         parts.append(breakdown_line(score, lang))
     if show_answer and score.closest_answer:
         parts.append(Group(text(t(lang, "closest_answer"), "bold"), text(score.closest_answer, "italic")))
-    return Panel(Group(*_spaced(parts)), title=Text(objection.id), title_align="left",
+    return Panel(Group(*_spaced(parts)), title=safe_text(objection.id), title_align="left",
                  border_style=VERDICT_STYLES.get(score.verdict, ""))
 
 
 def breakdown_line(score: Score, lang: str) -> Text:
-    line = Text(f"{t(lang, 'breakdown')}: ", style="dim")
+    line = safe_text(f"{t(lang, 'breakdown')}: ", style="dim")
     pieces = []
     for name, points in score.components.items():
         label = t(lang, f"component.{name}") if ":" not in name else name
@@ -89,7 +104,7 @@ def _spaced(parts: list[RenderableType]) -> list[RenderableType]:
     spaced: list[RenderableType] = []
     for part in parts:
         if spaced:
-            spaced.append(Text(""))
+            spaced.append(safe_text(""))
         spaced.append(part)
     return spaced
 
@@ -100,25 +115,26 @@ def objection_table(objections: Sequence[Objection], lang: str) -> Table:
         table.add_column(t(lang, column), overflow="fold")
     for objection in objections:
         words = objection.client.get(lang) or next(iter(objection.client.values()), "")
-        table.add_row(Text(objection.id), Text(objection.domain), Text(str(objection.difficulty)), Text(words))
+        table.add_row(safe_text(objection.id), safe_text(objection.domain), str(objection.difficulty),
+                      safe_text(words))
     return table
 
 
 def objection_detail(objection: Objection, catalog: Catalog, lang: str) -> Panel:
     rows: list[RenderableType] = []
     words = objection.client.get(lang) or next(iter(objection.client.values()), "")
-    rows.append(Text(f"«{words}»", style="bold"))
+    rows.append(safe_text(f"«{words}»", style="bold"))
     meta = Table.grid(padding=(0, 2))
     meta.add_column(style="dim")
     meta.add_column()
-    meta.add_row(t(lang, "context"), Text(objection.context.get(lang, "")))
-    meta.add_row(t(lang, "domain"), Text(objection.domain))
-    meta.add_row(t(lang, "difficulty"), Text(str(objection.difficulty)))
-    meta.add_row(t(lang, "tags"), Text(", ".join(objection.tags)))
+    meta.add_row(t(lang, "context"), safe_text(objection.context.get(lang, "")))
+    meta.add_row(t(lang, "domain"), safe_text(objection.domain))
+    meta.add_row(t(lang, "difficulty"), safe_text(str(objection.difficulty)))
+    meta.add_row(t(lang, "tags"), safe_text(", ".join(objection.tags)))
     steps = [technique_title(catalog.techniques.get(tid), tid, lang) + (" *" if tid in objection.required else "")
              for tid in objection.checklist]
-    meta.add_row(t(lang, "checklist"), Text(" → ".join(steps)))
-    meta.add_row(t(lang, "source"), Text(objection.source))
+    meta.add_row(t(lang, "checklist"), safe_text(" → ".join(steps)))
+    meta.add_row(t(lang, "source"), safe_text(objection.source))
     rows.append(meta)
     if objection.key_points.get(lang):
         rows.append(_bullets(t(lang, "key_points"), [p.replace(" | ", " / ") for p in objection.key_points[lang]],
@@ -126,8 +142,8 @@ def objection_detail(objection: Objection, catalog: Catalog, lang: str) -> Panel
     if objection.answers.get(lang):
         rows.append(_bullets(t(lang, "answers"), objection.answers[lang], "green"))
     if objection.tips.get(lang):
-        rows.append(Group(text(t(lang, "tips"), "bold"), Text(objection.tips[lang])))
-    return Panel(Group(*_spaced(rows)), title=Text(objection.id), title_align="left")
+        rows.append(Group(text(t(lang, "tips"), "bold"), safe_text(objection.tips[lang])))
+    return Panel(Group(*_spaced(rows)), title=safe_text(objection.id), title_align="left")
 
 
 def technique_title(technique: Technique | None, tid: str, lang: str) -> str:
@@ -141,8 +157,8 @@ def techniques_table(catalog: Catalog, lang: str) -> Table:
     table.add_column(t(lang, "why"), overflow="fold")
     table.add_column(t(lang, "examples"), overflow="fold")
     for tid, technique in catalog.techniques.items():
-        table.add_row(Text(tid), Text(technique.title.get(lang, tid)), Text(technique.why.get(lang, "")),
-                      Text("\n".join(technique.examples.get(lang, ())[:2])))
+        table.add_row(safe_text(tid), safe_text(technique.title.get(lang, tid)), safe_text(technique.why.get(lang, "")),
+                      safe_text("\n".join(technique.examples.get(lang, ())[:2])))
     return table
 
 
@@ -152,7 +168,8 @@ def suggestions_table(found: Sequence[Any], lang: str) -> Table:
     table.add_column(t(lang, "objection"), overflow="fold")
     table.add_column(t(lang, "best_answer"), overflow="fold")
     for item in found:
-        table.add_row(f"{item.similarity:.0f}", Text(f"{item.objection_id}\n«{item.client}»"), Text(item.answer))
+        table.add_row(f"{item.similarity:.0f}", safe_text(f"{item.objection_id}\n«{item.client}»"),
+                      safe_text(item.answer))
     return table
 
 
@@ -177,7 +194,8 @@ def calibration_report(result: Calibration, lang: str) -> Group:
     for column in ("objection", "grade", "score", "reply"):
         worst.add_column(t(lang, column), overflow="fold")
     for _, row in result.worst():
-        worst.add_row(Text(row.objection_id), f"{row.grade:g}", f"{row.score} {row.verdict}", Text(row.reply[:200]))
+        worst.add_row(safe_text(row.objection_id), f"{row.grade:g}", f"{row.score} {row.verdict}",
+                      safe_text(row.reply[:200]))
     parts: list[RenderableType] = [summary, confusion, worst]
     if result.errors:
         parts.append(_bullets("errors", result.errors[:20], "red"))
@@ -200,7 +218,7 @@ def event(item: object, ui: str) -> RenderableType | None:
     if isinstance(item, s.Message):
         return text(t(ui, item.key, **item.values), "cyan")
     if isinstance(item, s.AnswerShown):
-        return Panel(Text(item.answer, style="italic"), title=Text(t(ui, "model_answer")), title_align="left",
+        return Panel(safe_text(item.answer, style="italic"), title=safe_text(t(ui, "model_answer")), title_align="left",
                      border_style="green")
     if isinstance(item, s.Summary):
         return summary(item, ui)
@@ -228,17 +246,17 @@ def _shown(item: Any, ui: str) -> RenderableType:
         header += " · " + t(ui, "shown.limit", seconds=_num(item.time_limit))
     from rich.rule import Rule
 
-    parts: list[RenderableType] = [Rule(Text(header), style="dim")]
+    parts: list[RenderableType] = [Rule(safe_text(header), style="dim")]
     if objection.context.get(item.lang):
-        parts.append(Text(f"{t(ui, 'context')}: {objection.context[item.lang]}", style="dim"))
-    parts.append(Panel(Text(objection.client[item.lang], style="bold"), title=Text(t(ui, "client")),
+        parts.append(safe_text(f"{t(ui, 'context')}: {objection.context[item.lang]}", style="dim"))
+    parts.append(Panel(safe_text(objection.client[item.lang], style="bold"), title=safe_text(t(ui, "client")),
                        title_align="left", border_style="cyan"))
     return Group(*parts)
 
 
 def _scored(item: Any, ui: str) -> RenderableType:
     if not item.show_answer:  # exam: the score and time only, the coaching comes at the end
-        line = Text(f"{t(ui, 'score')}: {item.score.score - item.late_points}/100 · "
+        line = safe_text(f"{t(ui, 'score')}: {item.score.score - item.late_points}/100 · "
                     f"{t(ui, 'seconds', seconds=_num(item.seconds))}")
         if item.late_points:
             line.append(" · " + t(ui, "late", points=item.late_points), style="red")
@@ -258,14 +276,14 @@ def summary(item: Any, ui: str) -> RenderableType:
         best = "—" if row.best is None else str(row.best)
         if row.outcome in ("skipped", "answer", "unanswered"):
             best = t(ui, "outcome." + row.outcome)
-        cells: list[RenderableType] = [Text(row.objection.id), Text(best), str(row.tries),
+        cells: list[RenderableType] = [safe_text(row.objection.id), safe_text(best), str(row.tries),
                                        t(ui, "seconds", seconds=_num(row.seconds))]
         if item.mode == "drill":
             cells.append(_due(row.due, ui))
         table.add_row(*cells)
     parts: list[RenderableType] = [table]
     if item.average is not None:
-        line = Text(t(ui, "summary.average", average=_num(item.average)), style="bold")
+        line = safe_text(t(ui, "summary.average", average=_num(item.average)), style="bold")
         if item.previous is not None:
             line.append("; " + t(ui, "summary.previous", previous=_num(item.previous),
                                  delta=item.average - item.previous))
@@ -279,10 +297,10 @@ def summary(item: Any, ui: str) -> RenderableType:
         if item.practise:
             lines = [text(t(ui, "exam.practise"), "bold")]
             for objection in item.practise:
-                lines.append(Text(f"• {objection.id}: «{objection.client.get(item.lang, '')}»"))
+                lines.append(safe_text(f"• {objection.id}: «{objection.client.get(item.lang, '')}»"))
                 answers = objection.answers.get(item.lang, ())
                 if answers:
-                    lines.append(Text(f"  {t(ui, 'model_answer')}: {answers[0]}", style="italic"))
+                    lines.append(safe_text(f"  {t(ui, 'model_answer')}: {answers[0]}", style="italic"))
             parts.append(Group(*lines))
     if item.missed_steps:
         parts.append(text(t(ui, "exam.steps", steps=", ".join(item.missed_steps)), "yellow"))
@@ -332,7 +350,7 @@ def stats(report: dict[str, Any], ui: str) -> RenderableType:
         mastery.add_column(t(ui, column), overflow="fold")
     for row in report["mastery"]:
         name = row["objection_id"] if report["operator"] else f"{row['operator']}: {row['objection_id']}"
-        mastery.add_row(Text(f"{name} [{row['lang']}]"), _cell(row["best"]), _cell(row["last"]),
+        mastery.add_row(safe_text(f"{name} [{row['lang']}]"), _cell(row["best"]), _cell(row["last"]),
                         str(row["attempts"]), (row["next_due"] or "—")[:16].replace("T", " "))
     parts: list[RenderableType] = [text(t(ui, "stats.title", who=who), "bold"), grid, mastery]
     if report["missed_steps"]:
@@ -361,8 +379,8 @@ def history(rows: list[dict[str, Any]], ui: str) -> RenderableType:
             score += f" · {t(ui, 'review.decision')}: {t(ui, 'review.status.' + row['review'])}"
             if row.get("review_comment"):
                 score += f" «{row['review_comment']}»"
-        table.add_row(row["created_at"][:16].replace("T", " "), Text(f"{row['objection_id']} [{row['lang']}]"),
-                      Text(score), Text(row["reply"]))
+        table.add_row(row["created_at"][:16].replace("T", " "), safe_text(f"{row['objection_id']} [{row['lang']}]"),
+                      safe_text(score), safe_text(row["reply"]))
     return table
 
 
@@ -371,4 +389,4 @@ def entry_preview(entry: dict[str, Any], ui: str) -> RenderableType:
     import yaml
 
     dumped = yaml.safe_dump(entry, allow_unicode=True, sort_keys=False, width=4096)
-    return Panel(Text(dumped), title=Text(t(ui, "add.preview")), title_align="left", border_style="cyan")
+    return Panel(safe_text(dumped), title=safe_text(t(ui, "add.preview")), title_align="left", border_style="cyan")

@@ -8,8 +8,6 @@ import io
 import sys
 from typing import IO
 
-from rich.text import Text
-
 from objcoach import render
 from objcoach.i18n import t
 
@@ -45,7 +43,7 @@ class Terminal:
         if not line:
             return None
         line = line.rstrip("\r\n")
-        self.console.print(Text(f"{label}> {line}"))  # the transcript shows what was answered
+        self.console.print(render.safe_text(f"{label}> {line}"))  # the transcript shows what was answered
         return line
 
     def ask_text(self, label: str, default: str = "") -> str | None:
@@ -61,11 +59,11 @@ class Terminal:
         if not line:
             return None
         line = line.rstrip("\r\n")
-        self.console.print(Text(f"{shown}: {line}"))
+        self.console.print(render.safe_text(f"{shown}: {line}"))
         return line
 
     def say(self, text: str) -> None:
-        self.console.print(Text(text))
+        self.console.print(render.safe_text(text))
 
     def show(self, event: object) -> None:
         renderable = render.event(event, self.ui)

@@ -90,11 +90,49 @@ def compose(text: str, name: str, problems: Problems) -> yaml.Node | None:
         problems.add(place, "", f"YAML syntax error: {error.problem or error.context}")
         return None
     except yaml.YAMLError as error:
-        problems.add(name, "", f"YAML error: {error}")
+        problems.add(name, "", f"YAML error: {' '.join(str(error).split())}")
+        return None
+    except RecursionError:
+        problems.add(name, "", "the YAML is nested too deeply to be a catalog")
         return None
     if node is None:
         problems.add(name, "", "the file is empty")
+        return None
+    size = expanded_size(node, MAX_NODES)
+    if size > MAX_NODES:
+        problems.add(where(name, node), "", f"the YAML expands to more than {MAX_NODES:,} values (aliases "
+                     "repeated without end?); a catalog is refused before it is read")
+        return None
     return node
+
+
+def expanded_size(root: yaml.Node, limit: int) -> int:
+    """How many values the document holds once every alias is expanded, counted without expanding
+    anything (an alias is a shared node, so sizes are added up once per node): an alias bomb is caught
+    in time and memory proportional to the file, not to its expansion. Stops counting past `limit`."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if key in sizes:
+            continue
+        children = _children(node)
+        if children_done or not children:
+            total = 1 + sum(sizes.get(id(child), 0) for child in children)
+            sizes[key] = min(total, limit + 1)
+            continue
+        stack.append((node, True))
+        stack.extend((child, False) for child in children if id(child) not in sizes)
+    return sizes.get(id(root), 0)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
 
 
 class Reader:

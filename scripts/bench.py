@@ -127,7 +127,7 @@ def synthetic_catalog(path: Path, count: int, rng: random.Random) -> None:
             f'      en: ["I understand. May I ask what matters to you in a {en[0]}? With {en[3]} you save up to '
             f'{n % 9 + 1}%. Shall I send the terms?", "Fair point, you have a {en[1]}. What concerns you? '
             f'{en[3]} is free. Would you like me to set it up?"]',
-            f'    tips: {{ru: "Присоединитесь и спросите.", en: "Acknowledge and ask."}}',
+            '    tips: {ru: "Присоединитесь и спросите.", en: "Acknowledge and ask."}',
             "    source: synthetic",
         ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
