@@ -11,7 +11,6 @@ import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
 
 import yaml
 
@@ -26,7 +25,7 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
     (a number where a number belongs), and PyYAML's type guessing, in Python even under the C parser,
     is where most of the parsing time went."""
 
-    yaml_implicit_resolvers: ClassVar[dict[str, list[object]]] = {}
+    yaml_implicit_resolvers: dict[str, list[object]] = {}  # noqa: RUF012  (PyYAML reads it per class)
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_NODES = 2_000_000  # more than any real catalog; stops alias bombs in bounded time
