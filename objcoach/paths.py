@@ -29,9 +29,13 @@ def home() -> Path:
     return Path(data) / "objcoach"
 
 
-def db_path(explicit: str | None = None) -> Path:
-    """--db, then OBJCOACH_DB, then history.sqlite3 in the objcoach home folder."""
-    return Path(explicit or os.environ.get(DB_ENV) or home() / DB_NAME).expanduser()
+def db_path(explicit: str | None = None) -> str | Path:
+    """--db, then OBJCOACH_DB, then history.sqlite3 in the objcoach home folder. A postgresql:// URL
+    is returned as it is; anything else is a SQLite file."""
+    target = explicit or os.environ.get(DB_ENV)
+    if target and target.startswith(("postgresql://", "postgres://")):
+        return target
+    return Path(target or home() / DB_NAME).expanduser()
 
 
 def config_path() -> Path:

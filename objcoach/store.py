@@ -1,28 +1,25 @@
-"""History in SQLite: sessions, attempts and review cards. The only module that speaks SQL.
+"""History: sessions, attempts, review cards, reviews and assignments. The only module that speaks SQL.
 
-WAL journal, a busy timeout so concurrent drills wait instead of failing, and a schema version in
-PRAGMA user_version that is migrated forward on open. Every attempt is committed as soon as it is
-scored, so a crash or Ctrl-C never loses a scored reply.
+One schema and one set of migrations for both backends (SQLite on one machine, PostgreSQL for a team;
+see backends.py). The schema version is migrated forward on open, under a lock. Every attempt is
+committed as soon as it is scored, so a crash or Ctrl-C never loses a scored reply. Times are ISO 8601
+strings in UTC with microseconds, so they sort in the order things happened.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 import uuid
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from objcoach.errors import ObjcoachError
+from objcoach.backends import BUSY_TIMEOUT_MS, PostgresConnection, SqliteConnection, StoreError, connect
 from objcoach.schedule import CardState
 
-
-class StoreError(ObjcoachError):
-    """The history database cannot be used (damaged, newer, read-only)."""
+__all__ = ["BUSY_TIMEOUT_MS", "MIGRATIONS", "SCHEMA_VERSION", "Attempt", "Store", "StoreError", "now_iso"]
 
 
 # Each entry moves the schema from version i to i + 1. Never edit a released entry: add one.
@@ -85,13 +82,29 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX attempts_disputed ON attempts(disputed) WHERE disputed = 1;
     """,
+    """
+    CREATE TABLE assignments (
+        id TEXT PRIMARY KEY,
+        operator TEXT NOT NULL,
+        objection_id TEXT NOT NULL,
+        due TEXT NOT NULL,               -- the day it should be done by (YYYY-MM-DD)
+        assigned_by TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        UNIQUE (operator, objection_id)
+    );
+    CREATE INDEX assignments_operator ON assignments(operator, due);
+    CREATE TABLE team_members (
+        mentor TEXT NOT NULL,
+        operator TEXT NOT NULL,
+        PRIMARY KEY (mentor, operator)
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
-BUSY_TIMEOUT_MS = 30_000
 
 
 def now_iso(when: datetime | None = None) -> str:
-    return (when or datetime.now(timezone.utc)).astimezone(timezone.utc).isoformat(timespec="seconds")
+    return (when or datetime.now(timezone.utc)).astimezone(timezone.utc).isoformat(timespec="microseconds")
 
 
 @dataclass
@@ -117,24 +130,27 @@ class Attempt:
 
 
 class Store:
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    """The history, in a SQLite file (a path) or a PostgreSQL database (a postgresql:// URL)."""
+
+    def __init__(self, target: str | Path) -> None:
+        self.path = target
+        self.c: SqliteConnection | PostgresConnection = connect(target)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise StoreError(f"{path.parent}: cannot create the folder ({error.strerror})") from None
-        try:
-            self.db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-            self.db.row_factory = sqlite3.Row
-            self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             self._migrate()
-            self.db.execute("PRAGMA journal_mode = WAL")
-            self.db.execute("PRAGMA foreign_keys = ON")
-        except sqlite3.DatabaseError as error:
-            raise StoreError(f"{path}: cannot be used as objcoach history ({error})") from None
+        except BaseException:
+            self.c.close()
+            raise
+
+    @property
+    def kind(self) -> str:
+        return self.c.kind
+
+    def identity(self) -> str | None:
+        """On PostgreSQL the operator is the role connected; SQLite has no such notion (None)."""
+        return self.c.identity()
 
     def close(self) -> None:
-        self.db.close()
+        self.c.close()
 
     def __enter__(self) -> Store:
         return self
@@ -145,27 +161,20 @@ class Store:
     # --- schema ---------------------------------------------------------------------------
 
     def _migrate(self) -> None:
-        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        version = self.c.schema_version()
         if version > SCHEMA_VERSION:
-            raise StoreError(f"{self.path}: written by a newer objcoach (schema {version}, this one knows "
+            raise StoreError(f"{self.c.label}: written by a newer objcoach (schema {version}, this one knows "
                              f"{SCHEMA_VERSION}); upgrade objcoach to use it")
-        if version == SCHEMA_VERSION:
-            return
-        with self._transaction():
-            for step in range(version, SCHEMA_VERSION):
-                for statement in _statements(MIGRATIONS[step]):
-                    self.db.execute(statement)
-            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-
-    @contextmanager
-    def _transaction(self) -> Iterator[None]:
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
+        if version < SCHEMA_VERSION:
+            with self.c.transaction():
+                if isinstance(self.c, PostgresConnection):
+                    self.c.lock_for_migration()
+                version = self.c.schema_version()  # another process may have migrated meanwhile
+                for step in range(version, SCHEMA_VERSION):
+                    for statement in _statements(MIGRATIONS[step]):
+                        self.c.execute(statement)
+                self.c.set_schema_version(SCHEMA_VERSION)
+        self.c.after_migration()
 
     # --- writing ------------------------------------------------------------------------------
 
@@ -200,52 +209,73 @@ class Store:
         self._write(
             "INSERT INTO cards (operator, objection_id, lang, card, due, last_score, reviews) "
             "VALUES (?, ?, ?, ?, ?, ?, 1) ON CONFLICT (operator, objection_id, lang) DO UPDATE SET "
-            "card = excluded.card, due = excluded.due, last_score = excluded.last_score, reviews = reviews + 1",
+            "card = excluded.card, due = excluded.due, last_score = excluded.last_score, "
+            "reviews = cards.reviews + 1",
             (operator, objection_id, lang, card, now_iso(due), last_score),
         )
 
+    def save_review(self, attempt_id: str, decision: str, comment: str | None, mentor: str, when: str) -> None:
+        self._write("INSERT INTO reviews (attempt_id, decision, comment, mentor, decided_at) VALUES (?, ?, ?, ?, ?) "
+                    "ON CONFLICT (attempt_id) DO UPDATE SET decision = excluded.decision, comment = excluded.comment, "
+                    "mentor = excluded.mentor, decided_at = excluded.decided_at",
+                    (attempt_id, decision, comment, mentor, when))
+
+    def assign(self, operator: str, objection_ids: Sequence[str], due: str, mentor: str, when: str) -> int:
+        """Assign objections to an operator (a repeated assignment moves its due day). Returns how many."""
+        with self.c.transaction():
+            for objection_id in objection_ids:
+                self.c.execute(
+                    "INSERT INTO assignments (id, operator, objection_id, due, assigned_by, created_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (operator, objection_id) DO UPDATE SET "
+                    "due = excluded.due, assigned_by = excluded.assigned_by, created_at = excluded.created_at",
+                    (uuid.uuid4().hex, operator, objection_id, due, mentor, when))
+        return len(objection_ids)
+
+    def add_team_member(self, mentor: str, operator: str) -> None:
+        self._write("INSERT INTO team_members (mentor, operator) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                    (mentor, operator))
+
     def _write(self, sql: str, params: Sequence[Any]) -> None:
-        try:
-            with self._transaction():
-                self.db.execute(sql, params)
-        except sqlite3.OperationalError as error:
-            raise StoreError(f"{self.path}: cannot write ({error})") from None
+        with self.c.transaction():
+            self.c.execute(sql, params)
 
     # --- reading ------------------------------------------------------------------------------
 
     def card(self, operator: str, objection_id: str, lang: str) -> str | None:
-        row = self.db.execute("SELECT card FROM cards WHERE operator = ? AND objection_id = ? AND lang = ?",
-                              (operator, objection_id, lang)).fetchone()
-        return str(row["card"]) if row else None
+        rows = self.c.query("SELECT card FROM cards WHERE operator = ? AND objection_id = ? AND lang = ?",
+                            (operator, objection_id, lang))
+        return str(rows[0]["card"]) if rows else None
 
     def card_states(self, operator: str, lang: str) -> dict[str, CardState]:
-        rows = self.db.execute("SELECT objection_id, due, last_score FROM cards WHERE operator = ? AND lang = ?",
-                               (operator, lang))
+        rows = self.c.query("SELECT objection_id, due, last_score FROM cards WHERE operator = ? AND lang = ?",
+                            (operator, lang))
         return {row["objection_id"]: CardState(datetime.fromisoformat(row["due"]), row["last_score"]) for row in rows}
 
     def previous_average(self, operator: str, mode: str, lang: str, before: str, exclude: str) -> float | None:
-        row = self.db.execute(
+        rows = self.c.query(
             "SELECT average FROM sessions WHERE operator = ? AND mode = ? AND lang = ? AND started_at <= ? "
-            "AND id != ? AND average IS NOT NULL ORDER BY started_at DESC, rowid DESC LIMIT 1",
-            (operator, mode, lang, before, exclude)).fetchone()
-        return float(row["average"]) if row else None
+            "AND id != ? AND average IS NOT NULL ORDER BY started_at DESC, id DESC LIMIT 1",
+            (operator, mode, lang, before, exclude))
+        return float(rows[0]["average"]) if rows else None
 
     def history(self, operator: str | None, limit: int) -> list[dict[str, Any]]:
         where, params = _operator_filter(operator, "a.")
-        rows = self.db.execute(
+        return self.c.query(
             f"SELECT a.id, a.created_at, a.operator, a.objection_id, a.lang, a.mode, a.try_no, a.reply, a.score, "
             f"a.verdict, a.duration, a.late, a.outcome, a.disputed, a.dispute_note, a.session_id, "
             f"r.decision AS review, r.comment AS review_comment, r.mentor AS reviewer "
             f"FROM attempts AS a LEFT JOIN reviews AS r ON r.attempt_id = a.id {where} "
-            f"ORDER BY a.created_at DESC, a.rowid DESC LIMIT ?", (*params, limit))
-        return [dict(row) for row in rows]
+            f"ORDER BY a.created_at DESC, a.id DESC LIMIT ?", (*params, limit))
 
     def attempt(self, attempt_id: str) -> dict[str, Any] | None:
-        row = self.db.execute("SELECT * FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
-        if row is None and len(attempt_id) >= 6:  # a unique prefix is enough, as in git
-            rows = self.db.execute("SELECT * FROM attempts WHERE id LIKE ? LIMIT 2", (attempt_id + "%",)).fetchall()
-            row = rows[0] if len(rows) == 1 else None
-        return dict(row) if row else None
+        rows = self.c.query("SELECT * FROM attempts WHERE id = ?", (attempt_id,))
+        if not rows and len(attempt_id) >= 6:  # a unique prefix is enough, as in git
+            rows = self.c.query("SELECT * FROM attempts WHERE id LIKE ? LIMIT 2", (attempt_id + "%",))
+            rows = rows if len(rows) == 1 else []
+        return rows[0] if rows else None
+
+    def attempts_for_session(self, session_id: str) -> list[dict[str, Any]]:
+        return self.c.query("SELECT * FROM attempts WHERE session_id = ? ORDER BY created_at, id", (session_id,))
 
     def review_candidates(self, operator: str | None, since: str | None, lowest: int) -> list[dict[str, Any]]:
         """Unreviewed disputed attempts, then the `lowest` lowest-scoring unreviewed recent ones."""
@@ -257,18 +287,93 @@ class Store:
         if since:
             conditions.append("a.created_at >= ?")
             params.append(since)
-        where = " AND ".join(conditions)
-        base = "SELECT a.* FROM attempts AS a LEFT JOIN reviews AS r ON r.attempt_id = a.id WHERE " + where
-        disputed = self.db.execute(f"{base} AND a.disputed = 1 ORDER BY a.created_at", params).fetchall()
-        low = self.db.execute(f"{base} AND a.disputed = 0 ORDER BY a.score, a.created_at DESC LIMIT ?",
-                              (*params, lowest)).fetchall()
-        return [dict(row) for row in disputed] + [dict(row) for row in low]
+        base = "SELECT a.* FROM attempts AS a LEFT JOIN reviews AS r ON r.attempt_id = a.id WHERE " + \
+            " AND ".join(conditions)
+        disputed = self.c.query(f"{base} AND a.disputed = 1 ORDER BY a.created_at", params)
+        low = self.c.query(f"{base} AND a.disputed = 0 ORDER BY a.score, a.created_at DESC LIMIT ?",
+                           (*params, lowest))
+        return disputed + low
 
-    def save_review(self, attempt_id: str, decision: str, comment: str | None, mentor: str, when: str) -> None:
-        self._write("INSERT INTO reviews (attempt_id, decision, comment, mentor, decided_at) VALUES (?, ?, ?, ?, ?) "
-                    "ON CONFLICT (attempt_id) DO UPDATE SET decision = excluded.decision, comment = excluded.comment, "
-                    "mentor = excluded.mentor, decided_at = excluded.decided_at",
-                    (attempt_id, decision, comment, mentor, when))
+    def stats(self, operator: str | None, since: str | None, until: str | None = None) -> dict[str, Any]:
+        """Aggregates for `stats` and reports, computed in SQL with the indexes above."""
+        where, params = _period(operator, since, until)
+        scored = f"{where} {'AND' if where else 'WHERE'} score IS NOT NULL"
+        totals = self.c.query(
+            f"SELECT COUNT(*) AS attempts, COUNT(DISTINCT session_id) AS sessions, AVG(score) AS average "
+            f"FROM attempts {where}", params)[0]
+        days = self.c.query(
+            f"SELECT substr(created_at, 1, 10) AS day, AVG(score) AS average, COUNT(*) AS attempts "
+            f"FROM attempts {where} GROUP BY substr(created_at, 1, 10) ORDER BY day", params)
+        mastery = self.c.query(
+            f"SELECT operator, objection_id, lang, MAX(score) AS best, COUNT(*) AS attempts, "
+            f"(SELECT b.score FROM attempts AS b WHERE b.operator = a.operator AND b.objection_id = a.objection_id "
+            f" AND b.lang = a.lang ORDER BY b.created_at DESC, b.id DESC LIMIT 1) AS last, "
+            f"(SELECT c.due FROM cards AS c WHERE c.operator = a.operator AND c.objection_id = a.objection_id "
+            f" AND c.lang = a.lang) AS due "
+            f"FROM attempts AS a {where} GROUP BY operator, objection_id, lang ORDER BY best, objection_id",
+            params)
+        missed = self.c.query(
+            f"SELECT step.value AS step, COUNT(*) AS times FROM attempts, {self.c.missed_steps} "
+            f"{scored} GROUP BY step.value ORDER BY times DESC, step.value", params)
+        exam_where = where.replace("created_at", "started_at")
+        exams = self.c.query(
+            f"SELECT COUNT(*) AS taken, COALESCE(SUM(passed), 0) AS passed FROM sessions "
+            f"{exam_where} {'AND' if exam_where else 'WHERE'} mode = 'exam' AND passed IS NOT NULL", params)[0]
+        return {
+            "attempts": int(totals["attempts"]),
+            "sessions": int(totals["sessions"]),
+            "average": _float(totals["average"]),
+            "days": [{**row, "average": _float(row["average"]), "attempts": int(row["attempts"])} for row in days],
+            "mastery": [{**row, "attempts": int(row["attempts"])} for row in mastery],
+            "missed_steps": [{"step": row["step"], "times": int(row["times"])} for row in missed],
+            "exams": {"taken": int(exams["taken"]), "passed": int(exams["passed"])},
+        }
+
+    def team(self, since: str | None) -> list[dict[str, Any]]:
+        """Per operator: attempts, active days, sessions and average score (for the team view)."""
+        where, params = _period(None, since, None)
+        rows = self.c.query(
+            f"SELECT operator, COUNT(*) AS attempts, COUNT(DISTINCT substr(created_at, 1, 10)) AS days, "
+            f"COUNT(DISTINCT session_id) AS sessions, AVG(score) AS average, MAX(created_at) AS last_seen "
+            f"FROM attempts {where} GROUP BY operator ORDER BY operator", params)
+        return [{**row, "attempts": int(row["attempts"]), "days": int(row["days"]),
+                 "sessions": int(row["sessions"]), "average": _float(row["average"])} for row in rows]
+
+    def assignments(self, operator: str | None) -> list[dict[str, Any]]:
+        """Each assignment with the operator's attempts on it since it was given: best score and count."""
+        where, params = _operator_filter(operator, "s.")
+        rows = self.c.query(
+            f"SELECT s.operator, s.objection_id, s.due, s.assigned_by, s.created_at, "
+            f"(SELECT MAX(a.score) FROM attempts AS a WHERE a.operator = s.operator "
+            f" AND a.objection_id = s.objection_id AND a.created_at >= s.created_at) AS best, "
+            f"(SELECT COUNT(*) FROM attempts AS a WHERE a.operator = s.operator "
+            f" AND a.objection_id = s.objection_id AND a.created_at >= s.created_at) AS attempts "
+            f"FROM assignments AS s {where} ORDER BY s.operator, s.due, s.objection_id", params)
+        return [{**row, "attempts": int(row["attempts"])} for row in rows]
+
+    def assigned_ids(self, operator: str, done_score: int) -> list[str]:
+        """The operator's assigned objections not yet done (no attempt at `done_score` or above since
+        the assignment), the soonest due first."""
+        rows = self.c.query(
+            "SELECT s.objection_id FROM assignments AS s WHERE s.operator = ? AND NOT EXISTS ("
+            "SELECT 1 FROM attempts AS a WHERE a.operator = s.operator AND a.objection_id = s.objection_id "
+            "AND a.created_at >= s.created_at AND a.score >= ?) ORDER BY s.due, s.objection_id",
+            (operator, done_score))
+        return [row["objection_id"] for row in rows]
+
+    def lowest_replies(self, operator: str, since: str | None, limit: int) -> list[dict[str, Any]]:
+        """The operator's lowest-scoring replies in the period: the facts a mentor quotes."""
+        condition, params = ("AND created_at >= ?", [since]) if since else ("", [])
+        return self.c.query(
+            f"SELECT objection_id, lang, score, verdict, reply, created_at FROM attempts "
+            f"WHERE operator = ? AND score IS NOT NULL {condition} ORDER BY score, created_at DESC LIMIT ?",
+            (operator, *params, limit))
+
+    def operators(self) -> list[str]:
+        return [row["operator"] for row in self.c.query("SELECT DISTINCT operator FROM attempts ORDER BY operator")]
+
+    def integrity(self) -> str:
+        return self.c.integrity()
 
     # --- moving history between machines -------------------------------------------------
 
@@ -282,109 +387,58 @@ class Store:
             conditions.append("a.created_at >= ?")
             params.append(since)
         where = ("WHERE " + " AND ".join(conditions)) if conditions else ""
-        cursor = self.db.execute(
+        yield from self.c.iterate(
             f"SELECT a.*, s.mode AS session_mode, s.lang AS session_lang, s.started_at AS session_started_at, "
             f"s.ended_at AS session_ended_at, s.planned AS session_planned, s.average AS session_average, "
             f"s.passed AS session_passed, s.pass_mark AS session_pass_mark "
             f"FROM attempts AS a LEFT JOIN sessions AS s ON s.id = a.session_id {where} "
-            f"ORDER BY a.created_at, a.rowid", params)
-        for row in cursor:
-            yield dict(row)
+            f"ORDER BY a.created_at, a.id", params)
 
     def import_row(self, row: dict[str, Any]) -> bool:
         """Store one exported attempt (and its session when new); False when it was already here."""
-        try:
-            with self._transaction():
-                session = row.get("session_id")
-                if session:
-                    self.db.execute(
-                        "INSERT OR IGNORE INTO sessions (id, operator, mode, lang, started_at, ended_at, planned, "
-                        "average, passed, pass_mark) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (session, row["operator"], row.get("session_mode") or row["mode"],
-                         row.get("session_lang") or row["lang"], row.get("session_started_at") or row["created_at"],
-                         row.get("session_ended_at"), row.get("session_planned") or 0, row.get("session_average"),
-                         row.get("session_passed"), row.get("session_pass_mark")))
-                cursor = self.db.execute(
-                    "INSERT OR IGNORE INTO attempts (id, session_id, operator, objection_id, lang, mode, created_at, "
-                    "try_no, reply, score, verdict, breakdown, missed, duration, late, outcome, disputed, "
-                    "dispute_note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (row["id"], session, row["operator"], row["objection_id"], row["lang"], row["mode"],
-                     row["created_at"], row["try_no"], row["reply"], row.get("score"), row.get("verdict"),
-                     _json_text(row.get("breakdown"), "{}"), _json_text(row.get("missed"), "[]"),
-                     row.get("duration") or 0.0, int(bool(row.get("late"))), row.get("outcome") or "scored",
-                     int(bool(row.get("disputed"))), row.get("dispute_note")))
-                return cursor.rowcount == 1
-        except sqlite3.IntegrityError as error:
-            raise StoreError(f"cannot import attempt {row.get('id')}: {error}") from None
-
-    def attempts_for_session(self, session_id: str) -> list[dict[str, Any]]:
-        rows = self.db.execute("SELECT * FROM attempts WHERE session_id = ? ORDER BY rowid", (session_id,))
-        return [dict(row) for row in rows]
-
-    def stats(self, operator: str | None, since: str | None, until: str | None = None) -> dict[str, Any]:
-        """Aggregates for `stats` and reports, computed in SQL with the indexes above."""
-        conditions, params = [], []
-        if operator:
-            conditions.append("operator = ?")
-            params.append(operator)
-        if since:
-            conditions.append("created_at >= ?")
-            params.append(since)
-        if until:
-            conditions.append("created_at < ?")
-            params.append(until)
-        where = ("WHERE " + " AND ".join(conditions)) if conditions else ""
-        scored = f"{where} {'AND' if where else 'WHERE'} score IS NOT NULL"
-        totals = self.db.execute(
-            f"SELECT COUNT(*) AS attempts, COUNT(DISTINCT session_id) AS sessions, AVG(score) AS average "
-            f"FROM attempts {where}", params).fetchone()
-        days = self.db.execute(
-            f"SELECT substr(created_at, 1, 10) AS day, AVG(score) AS average, COUNT(*) AS attempts "
-            f"FROM attempts {where} GROUP BY day ORDER BY day", params).fetchall()
-        mastery = self.db.execute(
-            f"SELECT operator, objection_id, lang, MAX(score) AS best, COUNT(*) AS attempts, "
-            f"(SELECT b.score FROM attempts AS b WHERE b.operator = a.operator AND b.objection_id = a.objection_id "
-            f" AND b.lang = a.lang ORDER BY b.created_at DESC, b.rowid DESC LIMIT 1) AS last, "
-            f"(SELECT c.due FROM cards AS c WHERE c.operator = a.operator AND c.objection_id = a.objection_id "
-            f" AND c.lang = a.lang) AS due "
-            f"FROM attempts AS a {where} GROUP BY operator, objection_id, lang ORDER BY best, objection_id",
-            params).fetchall()
-        missed = self.db.execute(
-            f"SELECT step.value AS step, COUNT(*) AS times FROM attempts, json_each(attempts.missed) AS step "
-            f"{scored} GROUP BY step.value ORDER BY times DESC, step.value", params).fetchall()
-        exam_where = where.replace("created_at", "started_at")
-        exams = self.db.execute(
-            f"SELECT COUNT(*) AS taken, COALESCE(SUM(passed), 0) AS passed FROM sessions "
-            f"{exam_where} {'AND' if exam_where else 'WHERE'} mode = 'exam' AND passed IS NOT NULL",
-            params).fetchone()
-        return {
-            "attempts": totals["attempts"],
-            "sessions": totals["sessions"],
-            "average": totals["average"],
-            "days": [dict(row) for row in days],
-            "mastery": [dict(row) for row in mastery],
-            "missed_steps": [dict(row) for row in missed],
-            "exams": dict(exams),
-        }
-
-    def lowest_replies(self, operator: str, since: str | None, limit: int) -> list[dict[str, Any]]:
-        """The operator's lowest-scoring replies in the period: the facts a mentor quotes."""
-        condition, params = ("AND created_at >= ?", [since]) if since else ("", [])
-        rows = self.db.execute(
-            f"SELECT objection_id, lang, score, verdict, reply, created_at FROM attempts "
-            f"WHERE operator = ? AND score IS NOT NULL {condition} ORDER BY score, created_at DESC LIMIT ?",
-            (operator, *params, limit))
-        return [dict(row) for row in rows]
-
-    def operators(self) -> list[str]:
-        return [row[0] for row in self.db.execute("SELECT DISTINCT operator FROM attempts ORDER BY operator")]
-
-    def integrity(self) -> str:
-        return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])
+        with self.c.transaction():
+            session = row.get("session_id")
+            if session:
+                self.c.execute(
+                    "INSERT INTO sessions (id, operator, mode, lang, started_at, ended_at, planned, "
+                    "average, passed, pass_mark) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    (session, row["operator"], row.get("session_mode") or row["mode"],
+                     row.get("session_lang") or row["lang"], row.get("session_started_at") or row["created_at"],
+                     row.get("session_ended_at"), row.get("session_planned") or 0, row.get("session_average"),
+                     row.get("session_passed"), row.get("session_pass_mark")))
+            added = self.c.execute(
+                "INSERT INTO attempts (id, session_id, operator, objection_id, lang, mode, created_at, "
+                "try_no, reply, score, verdict, breakdown, missed, duration, late, outcome, disputed, "
+                "dispute_note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                (row["id"], session, row["operator"], row["objection_id"], row["lang"], row["mode"],
+                 row["created_at"], row["try_no"], row["reply"], row.get("score"), row.get("verdict"),
+                 _json_text(row.get("breakdown"), "{}"), _json_text(row.get("missed"), "[]"),
+                 row.get("duration") or 0.0, int(bool(row.get("late"))), row.get("outcome") or "scored",
+                 int(bool(row.get("disputed"))), row.get("dispute_note")))
+        return added == 1
 
 
 def _operator_filter(operator: str | None, prefix: str = "") -> tuple[str, tuple[Any, ...]]:
     return (f"WHERE {prefix}operator = ?", (operator,)) if operator else ("", ())
+
+
+def _period(operator: str | None, since: str | None, until: str | None) -> tuple[str, list[Any]]:
+    conditions, params = [], []
+    if operator:
+        conditions.append("operator = ?")
+        params.append(operator)
+    if since:
+        conditions.append("created_at >= ?")
+        params.append(since)
+    if until:
+        conditions.append("created_at < ?")
+        params.append(until)
+    return ("WHERE " + " AND ".join(conditions)) if conditions else "", params
+
+
+def _float(value: Any) -> float | None:
+    """PostgreSQL's AVG gives a Decimal; everything above works with floats."""
+    return float(value) if value is not None else None
 
 
 def _json_text(value: Any, empty: str) -> str:
@@ -398,7 +452,3 @@ def _statements(script: str) -> list[str]:
     """Split a migration into statements (no semicolons inside our literals)."""
     lines = [line.split("--", 1)[0] for line in script.splitlines()]
     return [statement.strip() for statement in "\n".join(lines).split(";") if statement.strip()]
-
-
-def open_store(path: Path) -> Store:
-    return Store(path)

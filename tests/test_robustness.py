@@ -228,10 +228,10 @@ def test_every_earlier_schema_migrates_with_rows_intact(tmp_path: Path) -> None:
         with sqlite3.connect(path) as db:
             before = db.execute("SELECT * FROM attempts ORDER BY id").fetchall()
         with Store(path) as store:
-            assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-            after = store.db.execute("SELECT * FROM attempts ORDER BY id").fetchall()
-            assert [tuple(row) for row in after] == before
-            assert store.history("anna", 10)[0]["review"] is None
+            assert store.c.schema_version() == SCHEMA_VERSION
+            after = store.c.query("SELECT * FROM attempts ORDER BY id")
+            assert [tuple(row.values()) for row in after] == before
+            assert {row["id"] for row in store.history("anna", 10)} == {"a1", "a2"}
             store.save_review("a1", "accepted", None, "mentor", "2026-11-25T10:00:00+00:00")
         result = runner.invoke(app, ["stats", "--operator", "anna", "--db", str(path), "--json"])
         assert result.exit_code == 0 and json.loads(result.stdout)["attempts"] == 2

@@ -1,0 +1,182 @@
+"""Connections to the two kinds of history database, behind one small interface for store.py.
+
+SQLite is the embedded default on one machine; a team points every objcoach at one PostgreSQL. SQL is
+written once, with `?` placeholders; the PostgreSQL connection turns them into its own. What differs
+between the two (schema version, locking, JSON functions, integrity checks) lives here.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from objcoach.errors import ObjcoachError
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+class StoreError(ObjcoachError):
+    """The history database cannot be used (damaged, newer, read-only, unreachable)."""
+
+
+def is_url(target: str | Path) -> bool:
+    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
+
+
+def safe_label(target: str | Path) -> str:
+    """How to name a database in a message: a URL without its password."""
+    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", str(target))
+
+
+class SqliteConnection:
+    kind = "sqlite"
+
+    def __init__(self, path: Path) -> None:
+        self.label = str(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreError(f"{path.parent}: cannot create the folder ({error.strerror})") from None
+        try:
+            self.db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self.db.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"{path}: cannot be used as objcoach history ({error})") from None
+
+    # JSON list of checklist steps, one row per step, as `step.value`
+    missed_steps = "json_each(attempts.missed) AS step"
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        return [dict(row) for row in self._run(sql, params)]
+
+    def iterate(self, sql: str, params: Sequence[Any] = ()) -> Iterator[dict[str, Any]]:
+        for row in self._run(sql, params):
+            yield dict(row)
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        return self._run(sql, params).rowcount
+
+    def _run(self, sql: str, params: Sequence[Any]) -> sqlite3.Cursor:
+        try:
+            return self.db.execute(sql, params)
+        except sqlite3.IntegrityError as error:
+            raise StoreError(f"{self.label}: refused ({error})") from None
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"{self.label}: cannot be used as objcoach history ({error})") from None
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self._run("BEGIN IMMEDIATE", ())  # takes the write lock now: no deadlock between two writers
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self._run("COMMIT", ())
+
+    def schema_version(self) -> int:
+        return int(self._run("PRAGMA user_version", ()).fetchone()[0])
+
+    def set_schema_version(self, version: int) -> None:
+        self._run(f"PRAGMA user_version = {int(version)}", ())
+
+    def after_migration(self) -> None:
+        self._run("PRAGMA journal_mode = WAL", ())
+
+    def identity(self) -> str | None:
+        return None
+
+    def integrity(self) -> str:
+        return str(self._run("PRAGMA integrity_check", ()).fetchone()[0])
+
+    def close(self) -> None:
+        self.db.close()
+
+
+class PostgresConnection:
+    kind = "postgresql"
+    missed_steps = "jsonb_array_elements_text(attempts.missed::jsonb) AS step(value)"
+
+    def __init__(self, url: str) -> None:
+        self.label = safe_label(url)
+        try:
+            import psycopg
+            from psycopg.rows import dict_row
+        except ImportError:
+            raise StoreError("PostgreSQL needs psycopg: pip install 'objcoach[postgresql]'") from None
+        self._psycopg = psycopg
+        try:
+            # passwords come from PGPASSWORD, ~/.pgpass or a service file: libpq reads them itself
+            self.db = psycopg.connect(url, autocommit=True, row_factory=dict_row, connect_timeout=10)
+        except psycopg.Error as error:
+            raise StoreError(f"{self.label}: cannot connect ({_first_line(error)})") from None
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        return list(self._run(sql, params).fetchall())
+
+    def iterate(self, sql: str, params: Sequence[Any] = ()) -> Iterator[dict[str, Any]]:
+        yield from self._run(sql, params)
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        return int(self._run(sql, params).rowcount)
+
+    def _run(self, sql: str, params: Sequence[Any]) -> Any:
+        try:
+            return self.db.execute(_placeholders(sql), tuple(params))
+        except self._psycopg.errors.InsufficientPrivilege as error:
+            raise StoreError(f"{self.label}: not allowed ({_first_line(error)})") from None
+        except self._psycopg.Error as error:
+            raise StoreError(f"{self.label}: {_first_line(error)}") from None
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self.db.transaction():
+            yield
+
+    def schema_version(self) -> int:
+        rows = self.query("SELECT to_regclass('objcoach_meta') IS NOT NULL AS present")
+        if not rows[0]["present"]:
+            return 0
+        found = self.query("SELECT value FROM objcoach_meta WHERE key = 'schema_version'")
+        return int(found[0]["value"]) if found else 0
+
+    def set_schema_version(self, version: int) -> None:
+        self.execute("CREATE TABLE IF NOT EXISTS objcoach_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        self.execute("INSERT INTO objcoach_meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) "
+                     "DO UPDATE SET value = excluded.value", (str(version),))
+
+    def lock_for_migration(self) -> None:
+        self.execute("SELECT pg_advisory_xact_lock(7425117)")  # one migrator at a time
+
+    def after_migration(self) -> None:
+        pass
+
+    def identity(self) -> str | None:
+        return str(self.query("SELECT current_user AS name")[0]["name"])
+
+    def integrity(self) -> str:
+        return "ok"
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _placeholders(sql: str) -> str:
+    """`?` → `%s`; a literal % (as in LIKE patterns written in SQL) is doubled first."""
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+
+
+def connect(target: str | Path) -> SqliteConnection | PostgresConnection:
+    if is_url(target):
+        return PostgresConnection(str(target))
+    return SqliteConnection(Path(target))
