@@ -30,6 +30,10 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+db_app = typer.Typer(help="Set up and manage a team's PostgreSQL database.", no_args_is_help=True,
+                     rich_markup_mode=None)
+app.add_typer(db_app, name="db")
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 CatalogOpt = Annotated[
@@ -41,8 +45,9 @@ LangOpt = Annotated[str | None, typer.Option("--lang", "-l", help="Language: ru 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table or panel.")]
 
 
-def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
-    """app.command that turns ObjcoachError into a message and an exit code, and Ctrl-C into 130."""
+def command(*args: Any, on: typer.Typer | None = None, **kwargs: Any) -> Callable[[F], F]:
+    """app.command (or `on`'s) that turns ObjcoachError into a message and an exit code, and Ctrl-C into
+    130."""
 
     def register(function: F) -> F:
         @functools.wraps(function)
@@ -59,7 +64,7 @@ def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
                 sys.stderr.close()
                 raise typer.Exit(0) from None
 
-        app.command(*args, **kwargs)(run)
+        (on or app).command(*args, **kwargs)(run)
         return function
 
     return register

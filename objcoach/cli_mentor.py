@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from objcoach.cli import CatalogOpt, JsonOpt, LangOpt, _check_lang, _output, _print_json, command
+from objcoach.cli import CatalogOpt, JsonOpt, LangOpt, _check_lang, _output, _print_json, command, db_app
 from objcoach.cli_practice import DbOpt, OperatorOpt
 from objcoach.errors import InputError
 
@@ -367,3 +367,140 @@ def import_command(
             typer.echo(t(ui, "import.unknown", ids=", ".join(f"{k} ({v})" for k, v in result.unknown.items())))
     if result.errors:
         raise typer.Exit(1)
+
+
+@command("assign")
+def assign_command(
+    operator: Annotated[str, typer.Option("--operator", "-o", help="Who gets the assignment.")],
+    due: Annotated[str, typer.Option(help="The day it should be done by: 2026-12-01, or 7d from today.")],
+    ids: Annotated[list[str] | None, typer.Option("--id", help="An objection id (repeatable).",
+                                                  show_default=False)] = None,
+    tag: Annotated[str | None, typer.Option(help="Every objection with this tag.", show_default=False)] = None,
+    domain: Annotated[str | None, typer.Option(help="Every objection of this domain.", show_default=False)] = None,
+    mentor: Annotated[str | None, typer.Option(help="Who assigns (default: the connected role on PostgreSQL, "
+                                               "else the config's operator or the OS user).",
+                                               show_default=False)] = None,
+    lang: LangOpt = None,
+    catalog: CatalogOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Assign objections to an operator; their drills take assigned objections first.
+
+    Examples:
+
+      objcoach assign --operator anna --tag price --due 2026-12-01
+
+      objcoach assign --operator anna --id too-expensive --id need-to-think --due 7d
+    """
+    from objcoach.catalog import filter_objections, load_catalog
+    from objcoach.cli_practice import practising_as
+    from objcoach.i18n import t
+    from objcoach.paths import db_path
+    from objcoach.reports import parse_due
+    from objcoach.schedule import utcnow
+    from objcoach.store import Store, now_iso
+
+    if not ids and not tag and not domain:
+        raise InputError("say what to assign: --id ID (repeatable), --tag T or --domain D")
+    loaded = load_catalog(catalog)
+    chosen = list(ids or [])
+    for key in chosen:
+        if loaded.get(key) is None:
+            raise InputError(f"--id {key}: no such objection")
+    if tag or domain:
+        chosen += [o.id for o in filter_objections(loaded, tag=tag, domain=domain) if o.id not in chosen]
+    if not chosen:
+        raise InputError("no objections match --tag/--domain")
+    day = parse_due(due, utcnow())
+    with Store(db_path(db)) as store:
+        count = store.assign(operator, chosen, day, practising_as(store, mentor), now_iso())
+    typer.echo(t(_ui(lang), "assign.saved", n=count, operator=operator, due=day))
+
+
+@command("assignments")
+def assignments_command(
+    operator: OperatorOpt = None,
+    lang: LangOpt = None,
+    as_json: JsonOpt = False,
+    db: DbOpt = None,
+) -> None:
+    """Who has done what of their assignments, what is overdue, and each operator's average on them.
+
+    Example:
+
+      objcoach assignments --json
+    """
+    from objcoach.paths import db_path
+    from objcoach.reports import assignment_status
+    from objcoach.schedule import utcnow
+    from objcoach.store import Store
+
+    with Store(db_path(db)) as store:
+        rows, summary = assignment_status(store.assignments(operator), utcnow(), DONE_SCORE)
+    if as_json:
+        _print_json({"assignments": rows, "operators": summary})
+        return
+    from objcoach.render import assignments_table, console
+
+    console().print(assignments_table(rows, _ui(lang)))
+    for row in summary:
+        typer.echo(f"{row['operator']}: {row['done']}/{row['assigned']} done, {row['overdue']} overdue, "
+                   f"average on the assigned set {row['average'] if row['average'] is not None else '—'}")
+
+
+DONE_SCORE = 70
+
+@command("setup", on=db_app)
+def db_setup_command(
+    db: Annotated[str | None, typer.Option("--db", help="postgresql://admin@host/db (default: OBJCOACH_DB).",
+                                           show_default=False)] = None,
+) -> None:
+    """Create the schema, the objcoach_operator and objcoach_mentor roles, and row-level security.
+
+    Run once by an administrator, who then grants people a role with `objcoach db grant`.
+    Passwords stay with PostgreSQL: PGPASSWORD, ~/.pgpass or a service file.
+
+    Example:
+
+      objcoach db setup --db postgresql://admin@db.example/objcoach
+    """
+    from objcoach.paths import db_path
+    from objcoach.pg_setup import setup
+    from objcoach.store import Store
+
+    target = db_path(db)
+    with Store(target) as store:
+        if store.kind != "postgresql":
+            raise InputError("db setup is for PostgreSQL: give --db postgresql://... or set OBJCOACH_DB")
+        done = setup(store)
+    typer.echo(f"objcoach: database ready ({len(done)} change(s)); grant people a role with objcoach db grant")
+
+
+@command("grant", on=db_app)
+def db_grant_command(
+    name: Annotated[str, typer.Argument(help="A PostgreSQL login role (a person).")],
+    role: Annotated[str, typer.Option(help="operator or mentor.")] = "operator",
+    mentor: Annotated[str | None, typer.Option(help="Put this operator in that mentor's team.",
+                                               show_default=False)] = None,
+    db: Annotated[str | None, typer.Option("--db", show_default=False)] = None,
+) -> None:
+    """Grant a person the operator or mentor role (and a place in a mentor's team).
+
+    Example:
+
+      objcoach db grant anna --role operator --mentor boris
+    """
+    from objcoach.paths import db_path
+    from objcoach.pg_setup import add_person
+    from objcoach.store import Store
+
+    if role not in ("operator", "mentor"):
+        raise InputError(f"--role should be operator or mentor, not {role!r}")
+    with Store(db_path(db)) as store:
+        if store.kind != "postgresql":
+            raise InputError("db grant is for PostgreSQL")
+        try:
+            add_person(store, name, role, mentor)
+        except ValueError as error:
+            raise InputError(str(error)) from None
+    typer.echo(f"objcoach: {name} is now an objcoach {role}" + (f" in {mentor}'s team" if mentor else ""))

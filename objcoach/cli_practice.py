@@ -8,6 +8,9 @@ import typer
 
 from objcoach.cli import CatalogOpt, JsonOpt, LangOpt, _check_lang, _print_json, command
 
+SinceOpt = Annotated[str | None, typer.Option(help="Only since: 7d, 12h, 2w or a date like 2026-11-01.",
+                                              show_default=False)]
+
 DbOpt = Annotated[str | None, typer.Option("--db", help="History database (default: OBJCOACH_DB, then "
                                            "history.sqlite3 in OBJCOACH_HOME).", show_default=False)]
 OperatorOpt = Annotated[str | None, typer.Option("--operator", "-o", help="Whose practice this is (default: the "
@@ -28,19 +31,51 @@ def _session(mode: str, *, count: int, lang: str | None, operator: str | None, s
              time_limit: float | None = None) -> Any:
     from objcoach.catalog import load_catalog
     from objcoach.i18n import ui_language
-    from objcoach.paths import db_path, operator_name, read_config
+    from objcoach.paths import db_path, read_config
     from objcoach.session import Options, run
     from objcoach.store import Store
     from objcoach.terminal import Terminal
 
     ui = ui_language(_check_lang(lang), read_config().get("lang"))
     loaded = load_catalog(catalog)
-    options = Options(operator=operator_name(operator), lang=ui, mode=mode, count=count, retries=retries,
-                      seed=seed, ids=tuple(ids or ()), domain=domain, tag=tag, difficulty=difficulty,
-                      pass_mark=pass_mark, time_limit=time_limit)
     terminal = Terminal(ui)
     with Store(db_path(db)) as store:
+        who = practising_as(store, operator)
+        assigned = tuple(store.assigned_ids(who, DONE_SCORE)) if mode == "drill" and not ids else ()
+        options = Options(operator=who, lang=ui, mode=mode, count=count, retries=retries, seed=seed,
+                          ids=tuple(ids or ()), domain=domain, tag=tag, difficulty=difficulty,
+                          pass_mark=pass_mark, time_limit=time_limit, first=assigned)
         return run(loaded, store, options, terminal.ask, terminal.show)
+
+
+DONE_SCORE = 70  # an assignment is done once the operator scores this much on it
+
+
+def practising_as(store: Any, operator: str | None) -> str:
+    """Who practises: on PostgreSQL the role connected (the database enforces it); on SQLite --operator,
+    then the config file, then the OS user."""
+    from objcoach.errors import InputError
+    from objcoach.paths import operator_name
+
+    identity = store.identity()
+    if identity is None:
+        return operator_name(operator)
+    if operator and operator != identity:
+        raise InputError(f"on PostgreSQL you practise as the role you connect as ({identity}); "
+                         f"connect as {operator} to practise as them")
+    return str(identity)
+
+
+def reading_as(store: Any, operator: str | None, everyone: bool) -> str | None:
+    """Whose figures to show: everyone, --operator, or oneself (the connected role on PostgreSQL)."""
+    from objcoach.paths import operator_name
+
+    if everyone:
+        return None
+    if operator:
+        return operator.strip()
+    identity = store.identity()
+    return str(identity) if identity is not None else operator_name(None)
 
 
 @command("drill")
@@ -117,6 +152,7 @@ def exam_command(
 def stats_command(
     operator: OperatorOpt = None,
     everyone: Annotated[bool, typer.Option("--all", help="Every operator in this history.")] = False,
+    team: Annotated[bool, typer.Option("--team", help="One line per operator: practice and average.")] = False,
     since: Annotated[str | None, typer.Option(help="Only since: 7d, 12h, 2w or a date like 2026-11-01.",
                                               show_default=False)] = None,
     lang: LangOpt = None,
@@ -125,6 +161,8 @@ def stats_command(
 ) -> None:
     """Your practice in figures: attempts, streak, average and its trend, mastery, missed steps, exams.
 
+    With --team: one line per operator (on PostgreSQL, those the database lets you see).
+
     Examples:
 
       objcoach stats
@@ -132,15 +170,24 @@ def stats_command(
       objcoach stats --since 7d --json
     """
     from objcoach.i18n import ui_language
-    from objcoach.paths import db_path, operator_name, read_config
+    from objcoach.paths import db_path, read_config
     from objcoach.reports import parse_since, stats_report
     from objcoach.schedule import utcnow
     from objcoach.store import Store
 
     ui = ui_language(_check_lang(lang), read_config().get("lang"))
-    who = None if everyone else operator_name(operator)
     now = utcnow()
     with Store(db_path(db)) as store:
+        if team:
+            rows = store.team(parse_since(since, now))
+            if as_json:
+                _print_json(rows)
+                return
+            from objcoach.render import console, team_table
+
+            console().print(team_table(rows, ui))
+            return
+        who = reading_as(store, operator, everyone)
         report = stats_report(store.stats(who, parse_since(since, now)), who, now)
     if as_json:
         _print_json(report)
@@ -169,13 +216,12 @@ def history_command(
       objcoach history --json
     """
     from objcoach.i18n import ui_language
-    from objcoach.paths import db_path, operator_name, read_config
+    from objcoach.paths import db_path, read_config
     from objcoach.store import Store
 
     ui = ui_language(_check_lang(lang), read_config().get("lang"))
-    who = None if everyone else operator_name(operator)
     with Store(db_path(db)) as store:
-        rows = store.history(who, limit)
+        rows = store.history(reading_as(store, operator, everyone), limit)
     if as_json:
         _print_json(rows)
         return
@@ -183,3 +229,40 @@ def history_command(
     from objcoach.render import history as render_history
 
     console().print(render_history(rows, ui))
+
+
+@command("leaderboard")
+def leaderboard_command(
+    since: SinceOpt = "7d",
+    by: Annotated[str, typer.Option(help="Rank by practice (attempts and active days) or by average score.")]
+    = "practice",
+    lang: LangOpt = None,
+    as_json: JsonOpt = False,
+    db: DbOpt = None,
+) -> None:
+    """Who practised most, or scored best, in a period.
+
+    Examples:
+
+      objcoach leaderboard --since 7d
+
+      objcoach leaderboard --by score --since 2026-11-01 --json
+    """
+    from objcoach.errors import InputError
+    from objcoach.i18n import ui_language
+    from objcoach.paths import db_path, read_config
+    from objcoach.reports import leaderboard, parse_since
+    from objcoach.schedule import utcnow
+    from objcoach.store import Store
+
+    if by not in ("practice", "score"):
+        raise InputError(f"--by should be practice or score, not {by!r}")
+    ui = ui_language(_check_lang(lang), read_config().get("lang"))
+    with Store(db_path(db)) as store:
+        rows = leaderboard(store.team(parse_since(since, utcnow())), by)
+    if as_json:
+        _print_json(rows)
+        return
+    from objcoach.render import console, team_table
+
+    console().print(team_table(rows, ui, ranked=True))

@@ -390,3 +390,32 @@ def entry_preview(entry: dict[str, Any], ui: str) -> RenderableType:
 
     dumped = yaml.safe_dump(entry, allow_unicode=True, sort_keys=False, width=4096)
     return Panel(safe_text(dumped), title=safe_text(t(ui, "add.preview")), title_align="left", border_style="cyan")
+
+
+def team_table(rows: list[dict[str, Any]], ui: str, ranked: bool = False) -> RenderableType:
+    if not rows:
+        return text(t(ui, "stats.none"))
+    table = Table()
+    if ranked:
+        table.add_column("#", justify="right")
+    for key in ("team.operator", "stats.attempts", "team.days", "stats.sessions", "stats.average", "team.last"):
+        table.add_column(t(ui, key))
+    for row in rows:
+        cells: list[RenderableType] = [safe_text(row["operator"]), str(row["attempts"]), str(row["days"]),
+                                       str(row["sessions"]), _cell(None if row["average"] is None
+                                                                   else round(row["average"], 1)),
+                                       str(row["last_seen"] or "—")[:16].replace("T", " ")]
+        table.add_row(*([str(row["rank"])] if ranked else []), *cells)
+    return table
+
+
+def assignments_table(rows: list[dict[str, Any]], ui: str) -> RenderableType:
+    if not rows:
+        return text(t(ui, "assign.none"))
+    table = Table()
+    for key in ("team.operator", "objection", "assign.due", "summary.best", "summary.tries", "assign.status"):
+        table.add_column(t(ui, key))
+    for row in rows:
+        table.add_row(safe_text(row["operator"]), safe_text(row["objection_id"]), row["due"], _cell(row["best"]),
+                      str(row["attempts"]), t(ui, f"assign.{row['status']}"))
+    return table

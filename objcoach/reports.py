@@ -179,3 +179,48 @@ def previous_period(since: str | None, until: datetime) -> tuple[str, str] | Non
         return None
     start = datetime.fromisoformat(since)
     return (start - (until - start)).isoformat(timespec="seconds"), since
+
+
+def leaderboard(rows: list[dict[str, Any]], by: str) -> list[dict[str, Any]]:
+    """Operators ranked by practice (attempts, then active days) or by average score (then attempts)."""
+    if by == "score":
+        ordered = sorted(rows, key=lambda row: (-(row["average"] or 0), -row["attempts"], row["operator"]))
+    else:
+        ordered = sorted(rows, key=lambda row: (-row["attempts"], -row["days"], row["operator"]))
+    return [{"rank": rank, **row, "average": _round(row["average"])} for rank, row in enumerate(ordered, start=1)]
+
+
+def parse_due(value: str, now: datetime) -> str:
+    """--due 2026-12-01 or 7d (from today) → YYYY-MM-DD."""
+    match = _RELATIVE.match(value)
+    if match and match.group(2).lower() == "d":
+        return (now + timedelta(days=int(match.group(1)))).date().isoformat()
+    try:
+        return date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        raise InputError(f"--due {value!r}: use a date like 2026-12-01 or a number of days like 7d") from None
+
+
+def assignment_status(rows: list[dict[str, Any]], now: datetime, done_score: int,
+                      ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Each assignment as done, overdue or open; per operator: counts and the average best score on
+    the assigned set (unattempted objections count 0)."""
+    today = now.date().isoformat()
+    out = []
+    per: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        done = row["best"] is not None and row["best"] >= done_score
+        status = "done" if done else "overdue" if row["due"] < today else "open"
+        out.append({**row, "status": status})
+        summary = per.setdefault(row["operator"], {"operator": row["operator"], "assigned": 0, "done": 0,
+                                                   "overdue": 0, "scores": []})
+        summary["assigned"] += 1
+        summary["done"] += done
+        summary["overdue"] += status == "overdue"
+        summary["scores"].append(row["best"] or 0)
+    totals = []
+    for summary in per.values():
+        scores = summary.pop("scores")
+        summary["average"] = round(sum(scores) / len(scores), 1) if scores else None
+        totals.append(summary)
+    return out, totals

@@ -121,6 +121,7 @@ class Options:
     difficulty: int | None = None
     pass_mark: int = 70
     time_limit: float | None = None
+    first: tuple[str, ...] = ()  # assigned objections: practised before anything else
 
 
 class _Stop(Exception):
@@ -155,7 +156,8 @@ def choose(catalog: Catalog, store: Store, options: Options, now: datetime) -> t
     if not usable:
         raise InputError("no objections match these filters" + (f" in {options.lang}" if everything else ""))
     cards = store.card_states(options.operator, options.lang)
-    return plan(usable, cards, options.count, now, seed=options.seed), len(everything) - len(usable)
+    return (plan(usable, cards, options.count, now, seed=options.seed, first=options.first),
+            len(everything) - len(usable))
 
 
 def run(catalog: Catalog, store: Store, options: Options, ask: Callable[[str], str | None],

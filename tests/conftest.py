@@ -24,3 +24,38 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture(scope="session")
 def catalog() -> Catalog:
     return load_catalog()
+
+
+PG_ENV = "OBJCOACH_TEST_PG"  # an admin URL of a PostgreSQL for tests (scripts/pg_cluster.sh start gives one)
+
+
+def with_user(url: str, user: str, database: str | None = None) -> str:
+    """The same server as `url`, as another role (and database)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    host = parts.netloc.rsplit("@", 1)[-1]
+    path = f"/{database}" if database else parts.path
+    return urlunsplit((parts.scheme, f"{user}@{host}", path, parts.query, parts.fragment))
+
+
+@pytest.fixture
+def pg_url() -> object:
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards (skipped without a server)."""
+    import os
+    import uuid
+
+    admin = os.environ.get(PG_ENV)
+    if not admin:
+        pytest.skip(f"{PG_ENV} is not set: no PostgreSQL for this run")
+    import psycopg
+
+    name = f"objcoach_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(admin, autocommit=True) as db:
+        db.execute(f"CREATE DATABASE {name}")
+    from urllib.parse import urlsplit
+
+    user = urlsplit(admin).username or "postgres"
+    yield with_user(admin, user, name)
+    with psycopg.connect(admin, autocommit=True) as db:
+        db.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

@@ -44,9 +44,11 @@ def clock(step: float = 2.0):  # type: ignore[no-untyped-def]
     return tick
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store(tmp_path / "history.sqlite3") as opened:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """The same session tests on both backends (PostgreSQL when OBJCOACH_TEST_PG is set)."""
+    target = tmp_path / "history.sqlite3" if request.param == "sqlite" else request.getfixturevalue("pg_url")
+    with Store(target) as opened:  # type: ignore[arg-type]
         yield opened
 
 

@@ -1,0 +1,148 @@
+"""A team on PostgreSQL: the commands against a real server, row-level security enforced by the database,
+and many operators at once. Runs when OBJCOACH_TEST_PG names a server (CI starts one)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import with_user
+from typer.testing import CliRunner
+
+from objcoach.cli import app
+from objcoach.errors import ObjcoachError
+from objcoach.store import Store
+
+runner = CliRunner()
+STRONG = ("Понимаю вас, выбор за вами. Подскажите, что для вас было главным? У нас обслуживание бесплатное "
+          "и кэшбэк до 5%. Давайте пришлю условия в СМС?")
+
+
+def run(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args), input=stdin)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def admin_sql(url: str, *statements: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as db:
+        for statement in statements:
+            db.execute(statement)
+
+
+def team(url: str, operators: list[str], mentor: str | None = None) -> None:
+    """Login roles for people, the objcoach roles and policies, and grants (as an administrator would)."""
+    people = [*operators, *([mentor] if mentor else [])]
+    admin_sql(url, *[f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{name}') THEN "
+                     f"CREATE ROLE {name} LOGIN; END IF; END $$" for name in people])
+    code, _, err = run("db", "setup", "--db", url)
+    assert code == 0, err
+    for name in operators:
+        code, _, err = run("db", "grant", name, "--role", "operator", *(["--mentor", mentor] if mentor else []),
+                           "--db", url)
+        assert code == 0, err
+    if mentor:
+        assert run("db", "grant", mentor, "--role", "mentor", "--db", url)[0] == 0
+
+
+def test_drill_history_stats_exam_report_on_postgresql(pg_url: str) -> None:
+    replies = "\n".join([STRONG, "не знаю", "Понимаю вас, давайте проверю."]) + "\n"
+    code, out, err = run("drill", "--count", "3", "--seed", "1", "--lang", "ru", "--db", pg_url, stdin=replies)
+    assert code == 0, err
+    assert out.count("Оценка:") == 3
+    attempts = json.loads(run("history", "--json", "--db", pg_url)[1])
+    assert len(attempts) == 3
+    stats = json.loads(run("stats", "--json", "--db", pg_url)[1])
+    assert stats["attempts"] == 3 and stats["average"] == round(sum(a["score"] for a in attempts) / 3, 1)
+    code, out, _ = run("exam", "--id", "bank-already-chosen", "--lang", "ru", "--pass-mark", "60", "--db", pg_url,
+                       stdin=STRONG)
+    assert code == 0 and "СДАНО" in out
+    code, _, _ = run("exam", "--id", "bank-already-chosen", "--lang", "ru", "--db", pg_url, stdin="не знаю\n")
+    assert code == 1
+    code, out, _ = run("report", "--format", "json", "--db", pg_url)
+    assert code == 0 and json.loads(out)["reports"][0]["figures"]["exams"] == {"taken": 2, "passed": 1}
+    code, out, _ = run("leaderboard", "--since", "7d", "--json", "--db", pg_url)
+    assert code == 0 and json.loads(out)[0]["rank"] == 1
+
+
+def test_assignments_come_first_and_are_tracked(pg_url: str, tmp_path: Path) -> None:
+    for target in (pg_url, str(tmp_path / "history.sqlite3")):
+        who = "objcoach_admin" if target == pg_url else "anna"
+        code, _, err = run("assign", "--operator", who, "--id", "too-expensive", "--id", "need-to-think", "--due",
+                           "7d", "--db", target)
+        assert code == 0, err
+        code, _, err = run("drill", "--count", "1", "--lang", "ru", "--db", target, "--operator", who,
+                             stdin="Понимаю вас.\n")
+        assert code == 0, err
+        first = json.loads(run("history", "--json", "--db", target, "--operator", who)[1])[0]["objection_id"]
+        assert first in ("too-expensive", "need-to-think")
+        status = json.loads(run("assignments", "--json", "--db", target)[1])
+        assert {row["status"] for row in status["assignments"]} <= {"open", "done"}
+        assert status["operators"][0]["assigned"] == 2
+
+
+def test_an_operator_cannot_read_or_change_another_operators_attempts(pg_url: str) -> None:
+    import psycopg
+
+    team(pg_url, ["anna_op", "boris_op"], mentor="mira_mentor")
+    anna, boris, mira = (with_user(pg_url, name) for name in ("anna_op", "boris_op", "mira_mentor"))
+    code, _, err = run("drill", "--count", "2", "--lang", "ru", "--db", anna, stdin=f"{STRONG}\nне знаю\n")
+    assert code == 0, err
+    # through objcoach: boris sees nothing of anna's, and cannot practise as her
+    assert json.loads(run("history", "--json", "--operator", "anna_op", "--db", boris)[1]) == []
+    code, _, err = run("drill", "--count", "1", "--operator", "anna_op", "--db", boris, stdin="x\n")
+    assert code == 2 and "role you connect as" in err
+    # straight to the database: the policies refuse, not objcoach
+    with psycopg.connect(boris, autocommit=True) as db:
+        assert db.execute("SELECT COUNT(*) FROM attempts").fetchone()[0] == 0
+        assert db.execute("UPDATE attempts SET disputed = 1").rowcount == 0  # others' rows are invisible
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            db.execute("UPDATE attempts SET score = 100")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            db.execute("DELETE FROM attempts")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            db.execute("INSERT INTO attempts (id, operator, objection_id, lang, mode, created_at, try_no, reply, "
+                       "breakdown, duration) VALUES ('forged', 'anna_op', 'x', 'ru', 'drill', '2026', 1, 'x', '{}', 0)")
+    # the mentor reads the team's attempts but cannot change them
+    with psycopg.connect(mira, autocommit=True) as db:
+        assert db.execute("SELECT COUNT(*) FROM attempts WHERE operator = 'anna_op'").fetchone()[0] == 2
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            db.execute("UPDATE attempts SET score = 100")
+    # anna still sees exactly her own two attempts, unchanged
+    mine = json.loads(run("history", "--json", "--db", anna)[1])
+    assert len(mine) == 2 and all(row["operator"] == "anna_op" for row in mine)
+
+
+def test_a_password_never_appears_in_messages(pg_url: str) -> None:
+    bad = pg_url.replace("objcoach_admin@", "nobody:s3cret@").replace("/objcoach_test", "/missing_db_")
+    with pytest.raises(ObjcoachError) as error:
+        Store(bad)
+    assert "s3cret" not in str(error.value) and "***" in str(error.value)
+
+
+def test_fifty_operators_drilling_at_once(pg_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    names = [f"load_op{n:02d}" for n in range(50)]
+    team(pg_url, names)
+    replies = "".join(f"Понимаю вас, давайте я проверю вариант {n}?\n" for n in range(20)).encode()
+    env = {**os.environ, "NO_COLOR": "1"}
+    started = time.perf_counter()
+    processes = [subprocess.Popen([sys.executable, "-m", "objcoach", "drill", "--count", "20", "--retries", "0",
+                                   "--lang", "ru", "--seed", str(n), "--db", with_user(pg_url, name)],
+                                  stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+                 for n, name in enumerate(names)]
+    errors = [process.communicate(replies, timeout=600)[1] for process in processes]
+    elapsed = time.perf_counter() - started
+    assert [p.returncode for p in processes] == [0] * 50, [e.decode()[-300:] for e in errors if e]
+    with Store(pg_url) as store:
+        count = store.c.query("SELECT COUNT(*) AS n FROM attempts")[0]["n"]
+        operators = store.c.query("SELECT COUNT(DISTINCT operator) AS n FROM attempts")[0]["n"]
+    assert count == 1000 and operators == 50
+    with capsys.disabled():
+        print(f"\n50 operators × 20 attempts on PostgreSQL: {count} stored in {elapsed:.1f} s, "
+              f"{count / elapsed:.0f} attempts/s")
