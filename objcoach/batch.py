@@ -47,7 +47,7 @@ def read_rows(stream: IO[str], name: str) -> Iterator[Row]:
         return
     rest = _chain(first, stream)
     if detect_format(name, first) == "jsonl":
-        yield from _jsonl_rows(rest)
+        yield from jsonl_rows(rest)
     else:
         yield from _csv_rows(rest, name)
 
@@ -57,7 +57,8 @@ def _chain(first: str, stream: IO[str]) -> Iterator[str]:
     yield from stream
 
 
-def _jsonl_rows(lines: Iterable[str]) -> Iterator[Row]:
+def jsonl_rows(lines: Iterable[str]) -> Iterator[Row]:
+    """JSON objects, one a line, numbered from 1; a malformed line becomes a Row with an error."""
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue

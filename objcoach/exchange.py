@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from objcoach.batch import jsonl_rows
 from objcoach.models import Catalog
 from objcoach.report_formats import write_csv_rows
 from objcoach.store import Store, StoreError
@@ -56,17 +57,11 @@ class ImportResult:
 
 def import_lines(store: Store, lines: Iterable[str], catalog: Catalog | None) -> ImportResult:
     result = ImportResult()
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as error:
-            result.errors.append(f"line {number}: not valid JSON ({error.msg})")
-            continue
-        problem = _problem(row)
+    for parsed in jsonl_rows(lines):
+        number, row = parsed.number, parsed.fields
+        problem = parsed.error or _problem(row)
         if problem:
-            result.errors.append(f"line {number}: {problem}")
+            result.errors.append(problem if parsed.error else f"line {number}: {problem}")
             continue
         try:
             added = store.import_row(row)

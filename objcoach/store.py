@@ -379,14 +379,7 @@ class Store:
 
     def export_rows(self, operator: str | None, since: str | None) -> Iterator[dict[str, Any]]:
         """Attempts with their session's facts, oldest first, streamed."""
-        conditions, params = [], []
-        if operator:
-            conditions.append("a.operator = ?")
-            params.append(operator)
-        if since:
-            conditions.append("a.created_at >= ?")
-            params.append(since)
-        where = ("WHERE " + " AND ".join(conditions)) if conditions else ""
+        where, params = _period(operator, since, None, prefix="a.")
         yield from self.c.iterate(
             f"SELECT a.*, s.mode AS session_mode, s.lang AS session_lang, s.started_at AS session_started_at, "
             f"s.ended_at AS session_ended_at, s.planned AS session_planned, s.average AS session_average, "
@@ -422,17 +415,14 @@ def _operator_filter(operator: str | None, prefix: str = "") -> tuple[str, tuple
     return (f"WHERE {prefix}operator = ?", (operator,)) if operator else ("", ())
 
 
-def _period(operator: str | None, since: str | None, until: str | None) -> tuple[str, list[Any]]:
+def _period(operator: str | None, since: str | None, until: str | None, prefix: str = "",
+            ) -> tuple[str, list[Any]]:
+    """A WHERE clause for attempts of one operator (or all) in [since, until)."""
     conditions, params = [], []
-    if operator:
-        conditions.append("operator = ?")
-        params.append(operator)
-    if since:
-        conditions.append("created_at >= ?")
-        params.append(since)
-    if until:
-        conditions.append("created_at < ?")
-        params.append(until)
+    for value, condition in ((operator, "operator = ?"), (since, "created_at >= ?"), (until, "created_at < ?")):
+        if value:
+            conditions.append(prefix + condition)
+            params.append(value)
     return ("WHERE " + " AND ".join(conditions)) if conditions else "", params
 
 

@@ -59,3 +59,13 @@ def pg_url() -> object:
     yield with_user(admin, user, name)
     with psycopg.connect(admin, autocommit=True) as db:
         db.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def run_cli(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    """objcoach through Typer's CliRunner: (exit code, stdout, stderr)."""
+    from typer.testing import CliRunner
+
+    from objcoach.cli import app
+
+    result = CliRunner().invoke(app, list(args), input=stdin, env=env)
+    return result.exit_code, result.stdout, result.stderr

@@ -5,10 +5,10 @@ import io
 import json
 from pathlib import Path
 
+from conftest import run_cli
 from typer.testing import CliRunner
 
 from objcoach import __version__
-from objcoach.cli import app
 
 runner = CliRunner()
 STRONG_RU = ("Понимаю вас, выбор за вами. Подскажите, что для вас было главным? У нас обслуживание бесплатное "
@@ -16,8 +16,7 @@ STRONG_RU = ("Понимаю вас, выбор за вами. Подскажи�
 
 
 def run(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args), input=stdin)
-    return result.exit_code, result.stdout, result.stderr
+    return run_cli(*args, stdin=stdin)
 
 
 def test_version_and_help() -> None:

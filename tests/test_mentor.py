@@ -7,11 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
 from typer.testing import CliRunner
 
 from objcoach.catalog import bundled_catalog_path, load_files
 from objcoach.catalog_edit import add_answer, append_objection, suggest_id, write_atomically
-from objcoach.cli import app
 from objcoach.report_formats import safe_cell
 
 runner = CliRunner()
@@ -40,8 +40,7 @@ scoring:
 
 
 def run(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args), input=stdin)
-    return result.exit_code, result.stdout, result.stderr
+    return run_cli(*args, stdin=stdin)
 
 
 def only_additions(before: str, after: str) -> bool:

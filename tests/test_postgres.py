@@ -11,10 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import with_user
+from conftest import run_cli, with_user
 from typer.testing import CliRunner
 
-from objcoach.cli import app
 from objcoach.errors import ObjcoachError
 from objcoach.store import Store
 
@@ -24,8 +23,7 @@ STRONG = ("Понимаю вас, выбор за вами. Подскажите
 
 
 def run(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args), input=stdin)
-    return result.exit_code, result.stdout, result.stderr
+    return run_cli(*args, stdin=stdin)
 
 
 def admin_sql(url: str, *statements: str) -> None:
