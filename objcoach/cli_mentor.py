@@ -212,7 +212,7 @@ def review_command(
 
       objcoach review --accept 3f9c2a --comment 77d1e0="Хорошо, добавьте вопрос в конце"
     """
-    from objcoach.paths import db_path, operator_name
+    from objcoach.paths import db_path
     from objcoach.reports import parse_since
     from objcoach.review import Reviewer
     from objcoach.schedule import utcnow
@@ -220,8 +220,10 @@ def review_command(
 
     ui = _ui(lang)
     who = operator.strip() if operator else None
+    from objcoach.cli_practice import practising_as
+
     with Store(db_path(db)) as store:
-        reviewer = Reviewer(store, catalog, operator_name(mentor), ui)
+        reviewer = Reviewer(store, catalog, practising_as(store, mentor), ui)
         decisions: list[tuple[str, str, str | None]] = [(key, "accept", None) for key in accept or []]
         decisions += [(key, "dismiss", None) for key in dismiss or []]
         for item in comment or []:
