@@ -15,6 +15,7 @@ from objcoach.text import analyze
 
 MAX_IMPROVEMENTS = 2  # seed 001, case 9: don't overload the person
 MAX_PRAISE = 3
+MIN_EXAMPLE_WORDS = 5
 
 
 @dataclass(frozen=True)
@@ -122,11 +123,11 @@ def _technique_example(tid: str, objection: Objection, catalog: Catalog, content
     """The sentence of this objection's model answers that uses the technique, so the example fits."""
     from objcoach.scoring import technique_evidence
 
-    for answer in objection.answers.get(content, ()):
-        for sentence in _sentences(answer):
-            if technique_evidence(sentence, tid, catalog, content):
-                return sentence
-    return ""
+    found = [sentence for answer in objection.answers.get(content, ()) for sentence in _sentences(answer)
+             if technique_evidence(sentence, tid, catalog, content)]
+    # a sentence of a few words ("Есть два варианта.") shows the marker but not how to use it
+    full = [sentence for sentence in found if len(sentence.split()) >= MIN_EXAMPLE_WORDS]
+    return (full or found or [""])[0]
 
 
 def _example_for(point: str, objection: Objection, content: str) -> str:
