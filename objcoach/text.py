@@ -96,6 +96,9 @@ def _word_spans(text: str) -> list[tuple[str, int, int]]:
             word = match.group()
             if "'" in word or "’" in word:
                 words.extend((part, match.start(), match.end()) for part in _expand(word.replace("’", "'")))
+            elif words and _thousands(text, words[-1], word, match.start()):
+                previous = words.pop()
+                words.append((previous[0] + word, previous[1], match.end()))
             else:
                 words.append((word, match.start(), match.end()))
         return words
@@ -104,6 +107,16 @@ def _word_spans(text: str) -> list[tuple[str, int, int]]:
         start, end = match.span()
         words.extend((part, start, end) for part in _expand(word.replace("’", "'")))
     return words
+
+
+def _thousands(text: str, previous: tuple[str, int, int], word: str, start: int) -> bool:
+    """"3,600", "3 600" and "3.600" are one number: a group of three digits right after a number and one
+    separator joins it."""
+    return (len(word) == 3 and word.isdigit() and previous[0].isdigit() and start == previous[2] + 1
+            and text[previous[2]] in _GROUP_SEPARATORS)
+
+
+_GROUP_SEPARATORS = frozenset(", .\u00a0\u202f'")
 
 
 def _expand(word: str) -> tuple[str, ...]:

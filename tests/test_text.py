@@ -45,3 +45,8 @@ def test_questions_and_numbers() -> None:
 def test_analyze_never_fails(value: str) -> None:
     result = analyze(value)
     assert result.words == len(result.tokens)
+
+
+def test_thousands_separators_make_one_number() -> None:
+    assert normalize("3,600 и 2 000 рублей, 5\u00a0600") == "3600 и 2000 рублей 5600"
+    assert normalize("1.5 и 12, 345") == "1 5 и 12 345"  # a decimal and a list stay apart
