@@ -88,16 +88,31 @@ def resolve_objection(catalog: Catalog, query: str) -> tuple[Objection, str | No
     return top, top_lang
 
 
+PREFILTER_ABOVE = 2_000  # phrases; larger catalogs are ranked in two stages
+PREFILTER_KEEP = 300
+_SEP = "\x1f"  # joins many texts into one string: one object to store and load instead of thousands
+
+
 @dataclass(frozen=True)
 class PhraseIndex:
     """Every client phrase (words and variants), normalised, with what a cheat sheet shows: enough for
-    `suggest` without loading the whole catalog."""
+    `suggest` without loading the whole catalog. Kept as a few large strings, so the cached copy of a
+    catalog of thousands of objections loads in milliseconds."""
 
-    ids: tuple[str, ...]
+    ids: str  # objection ids, _SEP-joined, by objection number
     langs: tuple[str, ...]
-    texts: tuple[str, ...]  # normalised phrase, aligned with ids and langs
-    clients: dict[tuple[str, str], str]  # (id, lang) -> the client's words
-    answers: dict[tuple[str, str], str]  # (id, lang) -> the first model answer
+    texts: dict[str, str]  # lang -> the normalised phrases, _SEP-joined
+    owners: dict[str, tuple[int, ...]]  # lang -> the objection number of each phrase
+    clients: dict[str, str]  # lang -> the client's words by objection number, _SEP-joined
+    answers: dict[str, str]  # lang -> the first model answer by objection number, _SEP-joined
+    starts: dict[str, tuple[tuple[int, ...], tuple[int, ...]]]  # lang -> where each client / answer starts
+
+    def item(self, kind: str, lang: str, number: int) -> str:
+        """The client's words ("clients") or first answer ("answers") of objection `number`."""
+        blob = (self.clients if kind == "clients" else self.answers)[lang]
+        starts = self.starts[lang][0 if kind == "clients" else 1]
+        end = starts[number + 1] - 1 if number + 1 < len(starts) else len(blob)
+        return blob[starts[number] : end]
 
 
 @dataclass(frozen=True)
@@ -115,13 +130,31 @@ def phrase_index(catalog: Catalog) -> PhraseIndex:
 
     found = catalog.memo.get("phrase_index")
     if not isinstance(found, PhraseIndex):
-        rows = [(objection.id, lang, normalize(phrase)) for objection, lang, phrase in _phrases(catalog)]
+        number = {objection.id: n for n, objection in enumerate(catalog.objections)}
+        texts: dict[str, list[str]] = {lang: [] for lang in LANGS}
+        owners: dict[str, list[int]] = {lang: [] for lang in LANGS}
+        for objection, lang, phrase in _phrases(catalog):
+            texts[lang].append(normalize(phrase).replace(_SEP, " "))
+            owners[lang].append(number[objection.id])
+
+        def joined(values: Iterable[str]) -> str:
+            return _SEP.join(value.replace(_SEP, " ") for value in values)
+
+        def starts_of(blob: str) -> tuple[int, ...]:
+            found, at = [0], blob.find(_SEP)
+            while at >= 0:
+                found.append(at + 1)
+                at = blob.find(_SEP, at + 1)
+            return tuple(found)
+
         found = catalog.memo["phrase_index"] = PhraseIndex(
-            ids=tuple(row[0] for row in rows), langs=tuple(row[1] for row in rows),
-            texts=tuple(row[2] for row in rows),
-            clients={(o.id, lang): text for o in catalog.objections for lang, text in o.client.items()},
-            answers={(o.id, lang): answers[0] for o in catalog.objections for lang, answers in o.answers.items()
-                     if answers},
+            ids=joined(number), langs=LANGS,
+            texts={lang: _SEP.join(texts[lang]) for lang in LANGS},
+            owners={lang: tuple(owners[lang]) for lang in LANGS},
+            clients=(clients := {lang: joined(o.client.get(lang, "") for o in catalog.objections) for lang in LANGS}),
+            answers=(answers := {lang: joined((o.answers.get(lang) or ("",))[0] for o in catalog.objections)
+                                 for lang in LANGS}),
+            starts={lang: (starts_of(clients[lang]), starts_of(answers[lang])) for lang in LANGS},
         )
     return found
 
@@ -132,17 +165,31 @@ def rank_phrases(index: PhraseIndex, words: str, limit: int = 5, lang: str | Non
 
     from objcoach.text import normalize
 
-    choices = {i: text for i, text in enumerate(index.texts) if lang is None or index.langs[i] == lang}
-    if not choices:
+    query = normalize(words)
+    best: dict[int, tuple[float, str]] = {}  # objection number -> (similarity, language)
+    for phrase_lang in (lang,) if lang else index.langs:
+        texts = index.texts.get(phrase_lang or "", "")
+        if not texts:
+            continue
+        owners = index.owners[phrase_lang or ""]
+        phrases = texts.split(_SEP)
+        positions: Sequence[int] = range(len(phrases))
+        if len(phrases) > PREFILTER_ABOVE:  # a cheap scorer picks the candidates, WRatio ranks them
+            positions = [position for _, _, position in process.extract(
+                query, phrases, scorer=fuzz.token_set_ratio, processor=None, limit=PREFILTER_KEEP)]
+        candidates = {position: phrases[position] for position in positions}
+        for _, similarity, position in process.extract(query, candidates, scorer=fuzz.WRatio, processor=None,
+                                                       limit=max(limit * 6, 12)):
+            owner = owners[position]
+            if owner not in best or similarity > best[owner][0]:
+                best[owner] = (float(similarity), phrase_lang or "")
+    if not best:
         return []
-    matches = process.extract(normalize(words), choices, scorer=fuzz.WRatio, limit=max(limit * 6, 12))
-    best: dict[str, Suggestion] = {}
-    for _, similarity, position in matches:
-        key, phrase_lang = index.ids[position], index.langs[position]
-        if key not in best or similarity > best[key].similarity:
-            best[key] = Suggestion(key, phrase_lang, float(similarity), index.clients.get((key, phrase_lang), ""),
-                                   index.answers.get((key, phrase_lang), ""))
-    return sorted(best.values(), key=lambda item: -item.similarity)[:limit]
+    ids = index.ids.split(_SEP)
+    top = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))[:limit]
+    return [Suggestion(ids[owner], found_lang, similarity, index.item("clients", found_lang, owner),
+                       index.item("answers", found_lang, owner))
+            for owner, (similarity, found_lang) in top]
 
 
 def rank_objections(catalog: Catalog, words: str, limit: int = 5,
