@@ -231,10 +231,6 @@ class Store:
                     (uuid.uuid4().hex, operator, objection_id, due, mentor, when))
         return len(objection_ids)
 
-    def add_team_member(self, mentor: str, operator: str) -> None:
-        self._write("INSERT INTO team_members (mentor, operator) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                    (mentor, operator))
-
     def _write(self, sql: str, params: Sequence[Any]) -> None:
         with self.c.transaction():
             self.c.execute(sql, params)
@@ -273,9 +269,6 @@ class Store:
             rows = self.c.query("SELECT * FROM attempts WHERE id LIKE ? LIMIT 2", (attempt_id + "%",))
             rows = rows if len(rows) == 1 else []
         return rows[0] if rows else None
-
-    def attempts_for_session(self, session_id: str) -> list[dict[str, Any]]:
-        return self.c.query("SELECT * FROM attempts WHERE session_id = ? ORDER BY created_at, id", (session_id,))
 
     def review_candidates(self, operator: str | None, since: str | None, lowest: int) -> list[dict[str, Any]]:
         """Unreviewed disputed attempts, then the `lowest` lowest-scoring unreviewed recent ones."""

@@ -202,6 +202,3 @@ def _questions(text: str) -> tuple[str, ...]:
         start = match.end()
     return tuple(found)
 
-
-def is_function_word(norm: str) -> bool:
-    return norm in STOPWORDS
