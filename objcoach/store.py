@@ -99,6 +99,10 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (mentor, operator)
     );
     """,
+    """
+    CREATE INDEX attempts_last ON attempts(operator, objection_id, lang, created_at, score);
+    DROP INDEX attempts_objection;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -291,16 +295,17 @@ class Store:
         """Aggregates for `stats` and reports, computed in SQL with the indexes above."""
         where, params = _period(operator, since, until)
         scored = f"{where} {'AND' if where else 'WHERE'} score IS NOT NULL"
-        totals = self.c.query(
-            f"SELECT COUNT(*) AS attempts, COUNT(DISTINCT session_id) AS sessions, AVG(score) AS average "
-            f"FROM attempts {where}", params)[0]
+        # two queries, each served by one index, are several times faster than one doing both
+        totals = self.c.query(f"SELECT COUNT(*) AS attempts, AVG(score) AS average FROM attempts {where}", params)[0]
+        totals["sessions"] = self.c.query(
+            f"SELECT COUNT(*) AS n FROM (SELECT DISTINCT session_id FROM attempts {where}) AS s", params)[0]["n"]
         days = self.c.query(
             f"SELECT substr(created_at, 1, 10) AS day, AVG(score) AS average, COUNT(*) AS attempts "
             f"FROM attempts {where} GROUP BY substr(created_at, 1, 10) ORDER BY day", params)
         mastery = self.c.query(
             f"SELECT operator, objection_id, lang, MAX(score) AS best, COUNT(*) AS attempts, "
             f"(SELECT b.score FROM attempts AS b WHERE b.operator = a.operator AND b.objection_id = a.objection_id "
-            f" AND b.lang = a.lang ORDER BY b.created_at DESC, b.id DESC LIMIT 1) AS last, "
+            f" AND b.lang = a.lang ORDER BY b.created_at DESC LIMIT 1) AS last, "
             f"(SELECT c.due FROM cards AS c WHERE c.operator = a.operator AND c.objection_id = a.objection_id "
             f" AND c.lang = a.lang) AS due "
             f"FROM attempts AS a {where} GROUP BY operator, objection_id, lang ORDER BY best, objection_id",
