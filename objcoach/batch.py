@@ -15,8 +15,8 @@ from objcoach.errors import InputError, ObjcoachError
 from objcoach.models import LANGS, Catalog, Objection
 from objcoach.scoring import score_reply
 
-OBJECTION_FIELDS = ("objection", "objection_id", "id", "client")
-REPLY_FIELDS = ("reply", "answer", "text", "response")
+OBJECTION_FIELDS = ("objection", "objection_id", "id", "client", "client_words", "objection_text")
+REPLY_FIELDS = ("reply", "answer", "text", "response", "operator_reply")
 CSV_OUTPUT_FIELDS = ("objection_id", "lang", "score", "verdict", "components", "techniques", "key_points",
                      "flags", "closest_answer", "error")
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))

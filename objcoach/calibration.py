@@ -11,7 +11,7 @@ from typing import Any
 from objcoach.batch import OBJECTION_FIELDS, REPLY_FIELDS, Row, grade_rows, pick
 from objcoach.models import VERDICTS, Catalog
 
-GRADE_FIELDS = ("grade", "human_grade", "mentor_grade", "label", "rating")
+GRADE_FIELDS = ("grade", "human_grade", "mentor_grade", "label", "rating", "human_score", "score")
 HARMFUL_KINDS = frozenset({"rude", "argue", "blame", "dismiss", "copy", "stuffing", "dont_know", "off_topic",
                            "empty", "insult_appended", "sarcasm"})
 
