@@ -65,17 +65,22 @@ LOOSE_EXTRA = 2  # ... by at most this many letters ("бесплатн" ~ "бе�
 
 # Sounds, not words: a reply of only these says nothing.
 FILLERS = frozenset({"эм", "э", "ээ", "эээ", "мм", "ммм", "хм", "ну", "а", "ага", "угу", "так", "вот", "значит", "да",
-                     "um", "uh", "uhm", "er", "erm", "hmm", "hm", "ah", "eh", "well", "so", "yeah", "okay", "ok",
-                     "right"})
+                     "понятно", "ладно", "тогда", "um", "uh", "uhm", "er", "erm", "hmm", "hm", "mm", "mhm", "ah",
+                     "eh", "well", "so", "yeah", "yes", "okay", "ok", "right", "one", "moment"})
 FILLER_SHARE = 0.8  # a reply this much made of filler sounds says nothing
 # A closing sentence that opens like this and does no technique's work is a jab at the client:
 # «Хотя с таким настроем вам не угодишь», "Though if cheap is all you care about..."
-TOPIC_SHIFTS = ("кстати", "между прочим", "а вы знали", "а вы знаете", "вы знали", "а знаете", "by the way", "btw",
-               "did you know", "incidentally", "speaking of", "oh and", "on another note")
+TOPIC_SHIFTS = ("кстати", "между прочим", "а вы знали", "а вы знаете", "вы знали", "а знаете", "а вы видели",
+               "by the way", "btw", "did you know", "did you see", "have you seen", "incidentally", "speaking of",
+               "oh and", "on another note")
 JAB_OPENERS = ("хотя", "но вообще", "а вообще", "вообще то", "впрочем", "ну а если", "не то чтобы", "though",
                "although", "and honestly", "but honestly", "frankly", "to be honest", "not that")
 
 _JAB_FIRST_WORDS = frozenset(opener.split()[0] for opener in JAB_OPENERS)
+JAB_TAGS = frozenset({"though", "хотя"})  # "…, though." at the end turns a sentence the same way
+# Contrast and generalisation ("не просто", "обычно", "на самом деле") are what jabs are made of:
+# a closing that shows only these techniques is not excused by them.
+JAB_CONTRAST_TECHNIQUES = frozenset({"reframe", "explain_cause"})
 
 DONT_KNOW = ("не знаю", "без понятия", "понятия не имею", "затрудняюсь ответить", "не могу сказать",
              "i don't know", "i do not know", "no idea", "dunno", "not sure", "no clue")
@@ -363,8 +368,9 @@ def score_reply(reply: str, objection: Objection, catalog: Catalog, lang: str | 
             caps.append(conf["cap_harmful"])
         else:
             penalties["guard:dont_know"] = -conf["dont_know_penalty"]
-    if content and _copied(content, prepared.client_stems, conf["copy_share"]) \
-            and _echo(text, prepared.client_keys) >= conf["copy_similarity"]:
+    if (content and _copied(content, prepared.client_stems, conf["copy_share"]) \
+            and _echo(text, prepared.client_keys) >= conf["copy_similarity"]) \
+            or (content and _repeats_client(content, text, prepared)):
         flags.append(Hit("copy", reply.strip()[:80]))
         caps.append(conf["cap_harmful"])
     jab = _jab(text, long_index)
@@ -375,9 +381,11 @@ def score_reply(reply: str, objection: Objection, catalog: Catalog, lang: str | 
     if stuffing:
         flags.append(Hit("stuffing", stuffing))
         caps.append(conf["cap_harmful"])
-    if similarity < conf["closeness_full"] / 2 and (_shifts_topic(text) or (
-            not points_hit and _relevance(content, prepared.vocabulary | _domain_vocabulary(
-                catalog, objection.domain, expected), _marker_stems(catalog, expected)) < conf["offtopic_relevance"])):
+    # a reply that opens by changing the subject is off-topic unless it really resembles a model answer
+    if (_shifts_topic(text) and similarity < conf["closeness_full"]) or (
+            similarity < conf["closeness_full"] / 2 and not points_hit
+            and _relevance(content, prepared.vocabulary | _domain_vocabulary(catalog, objection.domain, expected),
+                           _marker_stems(catalog, expected)) < conf["offtopic_relevance"]):
         flags.append(Hit("off_topic", reply.strip()[:80]))
         caps.append(conf["cap_harmful"])
     if text.lang and text.lang != expected:
@@ -620,20 +628,35 @@ def _jab(text: Analysis, long_markers: _MarkerIndex) -> str:
     body = text.text.rstrip().rstrip(".!?…")
     end = max(body.rfind(mark) for mark in ".!?…")
     last = text.text[end + 1 :].strip() if end >= 0 else ""
-    first = last.split(maxsplit=1)[0].strip(",;:—-").casefold() if last else ""
-    if first not in _JAB_FIRST_WORDS:
+    words = last.casefold().replace(",", " ").rstrip(".!…").split()
+    if not words or (words[0].strip(";:—-") not in _JAB_FIRST_WORDS and words[-1] not in JAB_TAGS):
         return ""
     opening = normalize(last)
-    if not any(opening == opener or opening.startswith(opener + " ") for opener in JAB_OPENERS):
+    if not any(opening == opener or opening.startswith(opener + " ") for opener in JAB_OPENERS) \
+            and normalize(last).split()[-1] not in JAB_TAGS:
         return ""
     if "?" in last:
         return ""
     # a closing that does a technique's work names it in a phrase ("решать вам", "up to you");
     # one-word markers ("но", "but") prove nothing here
     tail = _Matcher(analyze(last))
-    if any(tail.find_any(phrases) for phrases in long_markers.candidates(tail.loose_keys).values()):
+    found = long_markers.candidates(tail.loose_keys)
+    if any(tail.find_any(phrases) for tid, phrases in found.items() if tid not in JAB_CONTRAST_TECHNIQUES):
         return ""
     return last[:90]
+
+
+def _repeats_client(content: Sequence[str], text: Analysis, prepared: _Prepared) -> bool:
+    """The client's whole phrase said back, with at most two words of one's own around it."""
+    own = {s for s in content if s not in prepared.client_stems}
+    if len(own) > 2:
+        return False
+    key = " ".join(t.stem for t in text.tokens)
+    return any(len(client.split()) >= 2 and fuzz.partial_ratio(client, key) >= REPEAT_SIMILARITY
+               for client in prepared.client_keys)
+
+
+REPEAT_SIMILARITY = 90.0
 
 
 def _echo(text: Analysis, client_keys: Sequence[str]) -> float:
