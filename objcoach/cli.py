@@ -192,7 +192,7 @@ def grade_command(
     stream, name = open_input(file)
     writer = write_csv if fmt == "csv" else write_jsonl
     errors = total = 0
-    with stream, _output(output) as out:
+    with stream, AtomicOutput(output) as out:
         rows = writer(grade_rows(read_rows(stream, name), loaded, lang), out)
         # a progress bar only where a person watches stderr and it won't mix with the rows
         show_bar = sys.stderr.isatty() and (output is not None or not sys.stdout.isatty())
@@ -204,7 +204,7 @@ def grade_command(
         raise typer.Exit(1)
 
 
-class _output:
+class AtomicOutput:
     """stdout, or a temporary file renamed over `path` only when everything was written."""
 
     def __init__(self, path: Path | None) -> None:

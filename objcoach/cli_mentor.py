@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from objcoach.cli import CatalogOpt, JsonOpt, LangOpt, _check_lang, _output, _print_json, command, db_app
+from objcoach.cli import AtomicOutput, CatalogOpt, JsonOpt, LangOpt, _check_lang, _print_json, command, db_app
 from objcoach.cli_practice import DbOpt, OperatorOpt
 from objcoach.errors import InputError
 
@@ -292,7 +292,7 @@ def report_command(
                    for name in names]
     text = {"md": lambda: to_markdown(reports, ui), "html": lambda: to_html(reports, ui),
             "csv": lambda: to_csv(reports), "json": lambda: to_json(reports)}[fmt]()
-    with _output(output) as out:
+    with AtomicOutput(output) as out:
         out.write(text)
 
 
@@ -323,7 +323,7 @@ def export_command(
     if fmt not in ("jsonl", "csv"):
         raise InputError(f"--format should be jsonl or csv, not {fmt!r}")
     who = None if everyone else operator_name(operator)
-    with Store(db_path(db)) as store, _output(output) as out:
+    with Store(db_path(db)) as store, AtomicOutput(output) as out:
         rows = export_rows(store, who, parse_since(since, utcnow()))
         count = write_csv(rows, out) if fmt == "csv" else write_jsonl(rows, out)
     from objcoach.i18n import t
