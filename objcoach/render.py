@@ -10,17 +10,32 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
-from rich.table import Table
 from rich.text import Text
 
-from objcoach.calibration import Calibration
-from objcoach.coach import Feedback
 from objcoach.i18n import t
 from objcoach.models import Catalog, Objection, Score, Technique
+
+if TYPE_CHECKING:  # only for annotations: a score panel should not pay for tables and calibration
+    from rich.table import Table
+
+    from objcoach.calibration import Calibration
+    from objcoach.coach import Feedback
+
+def _table(**options: Any) -> Table:
+    from rich.table import Table
+
+    return Table(**options)
+
+
+def _grid(**options: Any) -> Table:
+    from rich.table import Table
+
+    return Table.grid(**options)
+
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -110,7 +125,7 @@ def _spaced(parts: list[RenderableType]) -> list[RenderableType]:
 
 
 def objection_table(objections: Sequence[Objection], lang: str) -> Table:
-    table = Table(show_lines=False, expand=False)
+    table = _table(show_lines=False, expand=False)
     for column in ("id", "domain", "difficulty", "client"):
         table.add_column(t(lang, column), overflow="fold")
     for objection in objections:
@@ -124,7 +139,7 @@ def objection_detail(objection: Objection, catalog: Catalog, lang: str) -> Panel
     rows: list[RenderableType] = []
     words = objection.client.get(lang) or next(iter(objection.client.values()), "")
     rows.append(safe_text(f"«{words}»", style="bold"))
-    meta = Table.grid(padding=(0, 2))
+    meta = _grid(padding=(0, 2))
     meta.add_column(style="dim")
     meta.add_column()
     meta.add_row(t(lang, "context"), safe_text(objection.context.get(lang, "")))
@@ -151,7 +166,7 @@ def technique_title(technique: Technique | None, tid: str, lang: str) -> str:
 
 
 def techniques_table(catalog: Catalog, lang: str) -> Table:
-    table = Table(show_lines=True)
+    table = _table(show_lines=True)
     table.add_column(t(lang, "id"))
     table.add_column(t(lang, "technique"))
     table.add_column(t(lang, "why"), overflow="fold")
@@ -163,7 +178,7 @@ def techniques_table(catalog: Catalog, lang: str) -> Table:
 
 
 def suggestions_table(found: Sequence[Any], lang: str) -> Table:
-    table = Table(show_lines=True)
+    table = _table(show_lines=True)
     table.add_column(t(lang, "similarity"), justify="right")
     table.add_column(t(lang, "objection"), overflow="fold")
     table.add_column(t(lang, "best_answer"), overflow="fold")
@@ -175,7 +190,7 @@ def suggestions_table(found: Sequence[Any], lang: str) -> Table:
 
 def calibration_report(result: Calibration, lang: str) -> Group:
     ordered, ties, total = result.pairs()
-    summary = Table.grid(padding=(0, 2))
+    summary = _grid(padding=(0, 2))
     summary.add_column(style="bold")
     summary.add_column()
     summary.add_row(t(lang, "rows"), str(len(result.rows)))
@@ -184,13 +199,13 @@ def calibration_report(result: Calibration, lang: str) -> Group:
     summary.add_row(t(lang, "pairs"), f"{share} ({ordered}/{total}, ties {ties})")
     summary.add_row(t(lang, "harmful_ok"), str(len(result.harmful_problems())))
     labels = result.grade_labels()
-    confusion = Table(title=t(lang, "confusion"))
+    confusion = _table(title=t(lang, "confusion"))
     confusion.add_column("verdict \\ grade")
     for label in labels:
         confusion.add_column(label, justify="right")
     for verdict, counts in result.confusion().items():
         confusion.add_row(verdict, *(str(counts.get(label, 0)) for label in labels))
-    worst = Table(title=t(lang, "worst"), show_lines=True)
+    worst = _table(title=t(lang, "worst"), show_lines=True)
     for column in ("objection", "grade", "score", "reply"):
         worst.add_column(t(lang, column), overflow="fold")
     for _, row in result.worst():
@@ -265,7 +280,7 @@ def _scored(item: Any, ui: str) -> RenderableType:
 
 
 def summary(item: Any, ui: str) -> RenderableType:
-    table = Table(title=t(ui, "summary.title"), show_lines=False)
+    table = _table(title=t(ui, "summary.title"), show_lines=False)
     table.add_column(t(ui, "objection"), overflow="fold")
     table.add_column(t(ui, "summary.best"), justify="right")
     table.add_column(t(ui, "summary.tries"), justify="right")
@@ -333,7 +348,7 @@ def stats(report: dict[str, Any], ui: str) -> RenderableType:
     who = report["operator"] or t(ui, "stats.everyone")
     if not report["attempts"]:
         return text(t(ui, "stats.none"))
-    grid = Table.grid(padding=(0, 2))
+    grid = _grid(padding=(0, 2))
     grid.add_column(style="bold")
     grid.add_column()
     grid.add_row(t(ui, "stats.attempts"), str(report["attempts"]))
@@ -345,7 +360,7 @@ def stats(report: dict[str, Any], ui: str) -> RenderableType:
     if trend:
         first, last = report["trend"][0]["day"], report["trend"][-1]["day"]
         grid.add_row(t(ui, "stats.trend"), f"{sparkline(trend)}  {first} … {last}")
-    mastery = Table(title=t(ui, "stats.mastery"))
+    mastery = _table(title=t(ui, "stats.mastery"))
     for column in ("objection", "summary.best", "stats.last", "summary.tries", "summary.due"):
         mastery.add_column(t(ui, column), overflow="fold")
     for row in report["mastery"]:
@@ -366,7 +381,7 @@ def _cell(value: Any) -> str:
 def history(rows: list[dict[str, Any]], ui: str) -> RenderableType:
     if not rows:
         return text(t(ui, "history.none"))
-    table = Table(show_lines=True)
+    table = _table(show_lines=True)
     for column in ("history.when", "objection", "score", "reply"):
         table.add_column(t(ui, column), overflow="fold")
     for row in rows:
@@ -395,7 +410,7 @@ def entry_preview(entry: dict[str, Any], ui: str) -> RenderableType:
 def team_table(rows: list[dict[str, Any]], ui: str, ranked: bool = False) -> RenderableType:
     if not rows:
         return text(t(ui, "stats.none"))
-    table = Table()
+    table = _table()
     if ranked:
         table.add_column("#", justify="right")
     for key in ("team.operator", "stats.attempts", "team.days", "stats.sessions", "stats.average", "team.last"):
@@ -412,7 +427,7 @@ def team_table(rows: list[dict[str, Any]], ui: str, ranked: bool = False) -> Ren
 def assignments_table(rows: list[dict[str, Any]], ui: str) -> RenderableType:
     if not rows:
         return text(t(ui, "assign.none"))
-    table = Table()
+    table = _table()
     for key in ("team.operator", "objection", "assign.due", "summary.best", "summary.tries", "assign.status"):
         table.add_column(t(ui, key))
     for row in rows:
