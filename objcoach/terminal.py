@@ -29,10 +29,18 @@ class Terminal:
 
     def ask(self, prompt: str) -> str | None:
         """One reply, or None at the end of input. Ctrl-C raises KeyboardInterrupt."""
-        label = t(self.ui, f"prompt.{prompt}")
+        return self._line(f"{t(self.ui, f'prompt.{prompt}')}> ")
+
+    def ask_text(self, label: str, default: str = "") -> str | None:
+        """One line for a question of a wizard; the default is shown and taken for an empty line."""
+        return self._line(f"{label} [{default}]: " if default else f"{label}: ")
+
+    def _line(self, prompt: str) -> str | None:
+        """A line typed at `prompt` (with line editing), or read from the pipe and echoed, so the transcript
+        shows what was answered; None at the end of input."""
         if self.interactive:
             try:
-                return input(f"{label}> ")
+                return input(prompt)
             except EOFError:
                 self.console.print()
                 return None
@@ -43,23 +51,7 @@ class Terminal:
         if not line:
             return None
         line = line.rstrip("\r\n")
-        self.console.print(render.safe_text(f"{label}> {line}"))  # the transcript shows what was answered
-        return line
-
-    def ask_text(self, label: str, default: str = "") -> str | None:
-        """One line for a question of a wizard; the default is shown and taken for an empty line."""
-        shown = f"{label} [{default}]" if default else label
-        if self.interactive:
-            try:
-                return input(f"{shown}: ")
-            except EOFError:
-                self.console.print()
-                return None
-        line = self.stdin.readline()
-        if not line:
-            return None
-        line = line.rstrip("\r\n")
-        self.console.print(render.safe_text(f"{shown}: {line}"))
+        self.console.print(render.safe_text(prompt + line))
         return line
 
     def say(self, text: str) -> None:
