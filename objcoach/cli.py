@@ -21,6 +21,8 @@ app = typer.Typer(
     name="objcoach",
     help="Practise answering client objections, score replies, and keep the catalog in shape.\n\n"
     "Examples:\n\n"
+    "  objcoach drill                     (five objections with coaching)\n\n"
+    "  objcoach exam --time-limit 60      (a self-quiz before a shift)\n\n"
     "  objcoach score bank-already-chosen \"Понимаю вас... Давайте пришлю условия?\"\n\n"
     "  objcoach suggest \"уже выбрал банк\"\n\n"
     "  objcoach grade replies.jsonl --output scored.jsonl",
