@@ -80,11 +80,18 @@ def _fingerprint(path: Path) -> tuple[str, int, int, int] | None:
 def _read(cache: Path, fingerprints: list[Any], kind: type[T]) -> T | None:
     if any(print_ is None for print_ in fingerprints):
         return None
+    import gc
+
+    collecting = gc.isenabled()
+    gc.disable()  # unpickling builds many objects at once; collecting in between only slows it down
     try:
         with cache.open("rb") as stream:
             data = pickle.load(stream)
     except Exception:  # missing, truncated, damaged, or from an incompatible Python: rebuild
         return None
+    finally:
+        if collecting:
+            gc.enable()
     if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT or data.get("version") != __version__:
         return None
     if data.get("files") != fingerprints or not isinstance(data.get("content"), kind):
