@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from objcoach.models import LANGS, Antipattern, Catalog, Objection, Technique, TextLists, Texts
+from objcoach.models import LANGS, Antipattern, Catalog, Objection, ObjectionList, Technique, TextLists, Texts
 from objcoach.yamlread import Problems, Reader, compose, read_text
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -276,7 +276,7 @@ def _merge(parts: Iterable[_Part], problems: Problems) -> Catalog:
     return Catalog(
         techniques={key: value for key, (value, _) in techniques.items()},
         antipatterns={key: value for key, (value, _) in antipatterns.items()},
-        objections=tuple(value for value, _ in objections.values()),
+        objections=ObjectionList(value for value, _ in objections.values()),
         sources=tuple(part.file for part in parts),
         settings=settings,
     )
