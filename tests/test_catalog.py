@@ -165,3 +165,17 @@ def test_bom_and_crlf_are_accepted(tmp_path: Path) -> None:
 def test_missing_file_is_a_catalog_error(tmp_path: Path) -> None:
     with pytest.raises(CatalogError, match="no such file"):
         load_files([tmp_path / "nope.yaml"])
+
+
+def test_cached_objections_round_trip_and_build_lazily(catalog: Catalog) -> None:
+    import pickle
+
+    copy = pickle.loads(pickle.dumps(catalog))
+    assert copy.objections._built.count(None) == len(catalog.objections)  # type: ignore[attr-defined]
+    found = copy.get("bank-already-chosen")
+    assert found is not None and found is copy.get("bank-already-chosen")
+    assert copy.objections._built.count(None) == len(catalog.objections) - 1  # type: ignore[attr-defined]
+    for before, after in zip(catalog.objections, copy.objections, strict=True):
+        assert (before.id, before.client, before.answers, before.key_points, before.checklist, before.tags) == \
+            (after.id, after.client, after.answers, after.key_points, after.checklist, after.tags)
+    assert [o.id for o in copy.objections[1:3]] == [o.id for o in catalog.objections[1:3]]
