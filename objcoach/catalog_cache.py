@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-CACHE_FORMAT = 5  # bump whenever a cached structure (Catalog, PhraseIndex, scoring data) changes
+CACHE_FORMAT = 6  # bump whenever a cached structure (Catalog, PhraseIndex, scoring data) changes
 _CHUNK = 1 << 20
 
 

@@ -277,7 +277,6 @@ def _merge(parts: Iterable[_Part], problems: Problems) -> Catalog:
         techniques={key: value for key, (value, _) in techniques.items()},
         antipatterns={key: value for key, (value, _) in antipatterns.items()},
         objections=ObjectionList(value for value, _ in objections.values()),
-        sources=tuple(part.file for part in parts),
         settings=settings,
     )
 

@@ -129,7 +129,6 @@ class Catalog:
     techniques: dict[str, Technique]
     antipatterns: dict[str, Antipattern]
     objections: Sequence[Objection]
-    sources: tuple[str, ...] = ()
     # Scoring constants a catalog overrides (see scoring.DEFAULT_SETTINGS).
     settings: dict[str, float] = field(default_factory=dict)
     # Derived data the scorer computes once per catalog (compiled markers...); kept in the cache file.

@@ -67,7 +67,6 @@ class Analysis:
 
     text: str
     tokens: tuple[Token, ...]
-    stems: frozenset[str]
     content_stems: frozenset[str]
     lang: str | None
     sentences: int
@@ -167,13 +166,11 @@ def _language_of_words(words: list[str]) -> str | None:
 
 def analyze(text: str) -> Analysis:
     tokens = tuple([Token(norm, stem(norm), start, end) for norm, start, end in _word_spans(text)])
-    stems = frozenset([token.stem for token in tokens])
     content = frozenset([token.stem for token in tokens if token.norm not in STOPWORDS and len(token.norm) > 1])
     has_digit = _DIGIT.search(text) is not None
     return Analysis(
         text=text,
         tokens=tokens,
-        stems=stems,
         content_stems=content,
         lang=_language_of_words([token.norm for token in tokens]),
         sentences=_count_sentences(text),
