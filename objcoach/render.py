@@ -67,7 +67,7 @@ def text(value: str, style: str = "") -> Text:
 
 
 def score_panel(score: Score, feedback: Feedback, objection: Objection, lang: str,
-                show_answer: bool = True, breakdown: bool = True) -> Panel:
+                show_answer: bool = True) -> Panel:
     parts: list[RenderableType] = []
     head = safe_text()
     head.append(f"{t(lang, 'score')}: {score.score}/100  ", style="bold")
@@ -93,8 +93,7 @@ def score_panel(score: Score, feedback: Feedback, objection: Objection, lang: st
         parts.append(text(feedback.retry_prompt, "yellow"))
     if feedback.rephrased:
         parts.append(text(feedback.rephrased, "cyan"))
-    if breakdown:
-        parts.append(breakdown_line(score, lang))
+    parts.append(breakdown_line(score, lang))
     if show_answer and score.closest_answer:
         parts.append(Group(text(t(lang, "closest_answer"), "bold"), text(score.closest_answer, "italic")))
     return Panel(Group(*_spaced(parts)), title=safe_text(objection.id), title_align="left",

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from objcoach.errors import InputError
+from objcoach.models import Catalog
 
 _RELATIVE = re.compile(r"^\s*(\d+)\s*([dwmh])\s*$", re.IGNORECASE)
 _UNITS = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1), "m": timedelta(days=30)}
@@ -88,7 +89,7 @@ MAX_CORRECTIONS = 3
 
 
 def operator_report(raw: dict[str, Any], previous: dict[str, Any] | None, operator: str,
-                    catalog: Any, ui: str, period: tuple[str | None, str],
+                    catalog: Catalog, ui: str, period: tuple[str | None, str],
                     weakest: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """One operator's figures and feedback. `raw` and `previous` come from Store.stats, `weakest`
     from Store.lowest_replies."""
@@ -162,7 +163,7 @@ def operator_report(raw: dict[str, Any], previous: dict[str, Any] | None, operat
     }
 
 
-def _title(catalog: Any, step: str, ui: str) -> str:
+def _title(catalog: Catalog, step: str, ui: str) -> str:
     technique = catalog.techniques.get(step)
     return str(technique.title.get(ui, step)) if technique else step
 
