@@ -149,8 +149,9 @@ def grade_rows(rows: Iterable[Row], catalog: Catalog, lang: str | None = None) -
 
 
 def write_jsonl(rows: Iterable[dict[str, Any]], out: IO[str]) -> Iterator[dict[str, Any]]:
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder: json.dumps builds one a call
     for row in rows:
-        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        out.write(encode(row) + "\n")
         yield row
 
 

@@ -7,10 +7,8 @@ the question rephrased and a hint. Words describe the reply, never judge the per
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from objcoach.i18n import REPHRASE_GOALS, t
-from objcoach.models import Catalog, Objection, Score
+from objcoach.models import Catalog, Objection, Record, Score
 from objcoach.text import analyze
 
 MAX_IMPROVEMENTS = 2  # seed 001, case 9: don't overload the person
@@ -18,19 +16,26 @@ MAX_PRAISE = 3
 MIN_EXAMPLE_WORDS = 5
 
 
-@dataclass(frozen=True)
-class Improvement:
-    what: str
-    example: str
+class Improvement(Record):
+    _fields = ("what", "example")
+    __slots__ = _fields
+
+    def __init__(self, what: str, example: str) -> None:
+        self.what = what
+        self.example = example
 
 
-@dataclass(frozen=True)
-class Feedback:
-    praise: tuple[str, ...]
-    improvements: tuple[Improvement, ...]
-    issues: tuple[str, ...]  # antipatterns and guards, described with advice
-    retry_prompt: str  # for a partial reply: what to add on the next try
-    rephrased: str  # for a weak reply or «не знаю»: the question put another way, with a hint
+class Feedback(Record):
+    _fields = ("praise", "improvements", "issues", "retry_prompt", "rephrased")
+    __slots__ = _fields
+
+    def __init__(self, praise: tuple[str, ...], improvements: tuple[Improvement, ...], issues: tuple[str, ...],
+                 retry_prompt: str, rephrased: str) -> None:
+        self.praise = praise
+        self.improvements = improvements
+        self.issues = issues  # antipatterns and guards, described with advice
+        self.retry_prompt = retry_prompt  # for a partial reply: what to add on the next try
+        self.rephrased = rephrased  # for a weak reply or «не знаю»: the question put another way, with a hint
 
     def to_dict(self) -> dict[str, object]:
         return {

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from typing import Any, NamedTuple, overload
+from typing import Any, NamedTuple, TypeVar, overload
 
 LANGS = ("ru", "en")
 VERDICTS = ("excellent", "good", "partial", "weak", "fail")
@@ -15,43 +14,96 @@ Texts = dict[str, str]
 TextLists = dict[str, tuple[str, ...]]
 
 
-@dataclass(frozen=True)
-class Technique:
-    id: str
-    title: Texts
-    why: Texts
-    markers: TextLists
-    examples: TextLists
-    # General detectors besides markers: "question" (an interrogative sentence),
-    # "number" (a concrete figure in the reply).
-    detect: tuple[str, ...] = ()
+class Record:
+    """A small value class: its fields are slots, set once in __init__; equal by value, shown by
+    field, pickled as the tuple of its values. Written out by hand rather than with dataclasses, whose
+    generated code costs about a millisecond a class at import, and `objcoach score` has a budget of a
+    few milliseconds for all of its own start-up."""
+
+    _fields: tuple[str, ...] = ()  # in the order of __init__'s parameters
+    __slots__ = ()
+
+    def values(self) -> tuple[Any, ...]:
+        return tuple([getattr(self, name) for name in self._fields])
+
+    def replace(self: R, **changes: Any) -> R:
+        """A copy with some fields changed."""
+        return type(self)(**{**dict(zip(self._fields, self.values(), strict=True)), **changes})
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self.values() == other.values()  # type: ignore[attr-defined]
+
+    __hash__ = None  # type: ignore[assignment]  # fields hold dicts: not hashable, like the data they hold
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
+        return f"{type(self).__name__}({fields})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), self.values()
 
 
-@dataclass(frozen=True)
-class Antipattern:
-    id: str
-    title: Texts
-    markers: TextLists
-    severity: str  # "block": the reply fails; "warn": points are taken off
-    advice: Texts = field(default_factory=dict)
+R = TypeVar("R", bound=Record)
 
 
-@dataclass(frozen=True, eq=False)  # compared by identity: scoring caches per objection
-class Objection:
-    id: str
-    client: Texts
-    answers: TextLists
-    variants: TextLists = field(default_factory=dict)
-    context: Texts = field(default_factory=dict)
-    domain: str = ""
-    tags: tuple[str, ...] = ()
-    difficulty: int = 1
-    checklist: tuple[str, ...] = ()
-    required: tuple[str, ...] = ()
-    key_points: TextLists = field(default_factory=dict)
-    tips: Texts = field(default_factory=dict)
-    source: str = ""
-    origin: str = ""  # "file:line" where the entry starts
+class Technique(Record):
+    _fields = ("id", "title", "why", "markers", "examples", "detect")
+    __slots__ = _fields
+
+    def __init__(self, id: str, title: Texts, why: Texts, markers: TextLists, examples: TextLists,
+                 detect: tuple[str, ...] = ()) -> None:
+        self.id = id
+        self.title = title
+        self.why = why
+        self.markers = markers
+        self.examples = examples
+        # General detectors besides markers: "question" (an interrogative sentence),
+        # "number" (a concrete figure in the reply).
+        self.detect = detect
+
+
+class Antipattern(Record):
+    _fields = ("id", "title", "markers", "severity", "advice")
+    __slots__ = _fields
+
+    def __init__(self, id: str, title: Texts, markers: TextLists, severity: str,
+                 advice: Texts | None = None) -> None:
+        self.id = id
+        self.title = title
+        self.markers = markers
+        self.severity = severity  # "block": the reply fails; "warn": points are taken off
+        self.advice: Texts = advice if advice is not None else {}
+
+
+class Objection(Record):
+    _fields = ("id", "client", "answers", "variants", "context", "domain", "tags", "difficulty", "checklist",
+                 "required", "key_points", "tips", "source", "origin")
+    __slots__ = _fields
+    # compared by identity: scoring caches per objection
+    __eq__ = object.__eq__  # type: ignore[assignment]
+    __hash__ = object.__hash__  # type: ignore[assignment]
+
+    def __init__(self, id: str, client: Texts, answers: TextLists, variants: TextLists | None = None,
+                 context: Texts | None = None, domain: str = "", tags: tuple[str, ...] = (), difficulty: int = 1,
+                 checklist: tuple[str, ...] = (), required: tuple[str, ...] = (),
+                 key_points: TextLists | None = None, tips: Texts | None = None, source: str = "",
+                 origin: str = "") -> None:
+        self.id = id
+        self.client = client
+        self.answers = answers
+        self.variants: TextLists = variants if variants is not None else {}
+        self.context: Texts = context if context is not None else {}
+        self.domain = domain
+        self.tags = tags
+        self.difficulty = difficulty
+        self.checklist = checklist
+        self.required = required
+        self.key_points: TextLists = key_points if key_points is not None else {}
+        self.tips: Texts = tips if tips is not None else {}
+        self.source = source
+        self.origin = origin  # "file:line" where the entry starts
 
     @property
     def langs(self) -> tuple[str, ...]:
@@ -111,7 +163,7 @@ class ObjectionList(Sequence[Objection]):
 
 
 def _as_json(objection: Objection) -> dict[str, Any]:
-    data = {name: getattr(objection, name) for name in objection.__dataclass_fields__}
+    data = dict(zip(Objection._fields, objection.values(), strict=True))
     return {name: ({k: list(v) for k, v in value.items()} if name in _LIST_FIELDS else
                    list(value) if name in _TUPLE_FIELDS else value) for name, value in data.items()}
 
@@ -124,15 +176,25 @@ def _from_json(data: dict[str, Any]) -> Objection:
     return Objection(**data)
 
 
-@dataclass(frozen=True, eq=False)
-class Catalog:
-    techniques: dict[str, Technique]
-    antipatterns: dict[str, Antipattern]
-    objections: Sequence[Objection]
-    # Scoring constants a catalog overrides (see scoring.DEFAULT_SETTINGS).
-    settings: dict[str, float] = field(default_factory=dict)
-    # Derived data the scorer computes once per catalog (compiled markers...); kept in the cache file.
-    memo: dict[object, object] = field(default_factory=dict, repr=False)
+class Catalog(Record):
+    _fields = ("techniques", "antipatterns", "objections", "settings", "memo")
+    __slots__ = _fields
+    __eq__ = object.__eq__  # type: ignore[assignment]
+    __hash__ = object.__hash__  # type: ignore[assignment]
+
+    def __init__(self, techniques: dict[str, Technique], antipatterns: dict[str, Antipattern],
+                 objections: Sequence[Objection], settings: dict[str, float] | None = None,
+                 memo: dict[object, object] | None = None) -> None:
+        self.techniques = techniques
+        self.antipatterns = antipatterns
+        self.objections = objections
+        # Scoring constants a catalog overrides (see scoring.DEFAULT_SETTINGS).
+        self.settings: dict[str, float] = settings if settings is not None else {}
+        # Derived data the scorer computes once per catalog (compiled markers...); kept in the cache file.
+        self.memo: dict[object, object] = memo if memo is not None else {}
+
+    def __repr__(self) -> str:  # the memo is large and says nothing to a reader
+        return f"Catalog({len(self.objections)} objections, {len(self.techniques)} techniques)"
 
     def get(self, objection_id: str) -> Objection | None:
         positions = self.memo.get("positions")
@@ -151,21 +213,28 @@ class Hit(NamedTuple):  # a tuple: cheap to create, a batch makes millions
     evidence: str = ""
 
 
-@dataclass(frozen=True)
-class Score:
-    objection_id: str
-    lang: str
-    score: int
-    verdict: str
-    components: dict[str, float]
-    techniques_hit: tuple[Hit, ...]
-    techniques_missed: tuple[str, ...]
-    key_points_hit: tuple[Hit, ...]
-    key_points_missed: tuple[str, ...]
-    flags: tuple[Hit, ...]
-    closest_answer: str
-    shared_words: str = ""  # the reply's words that the closest answer also has
-    reply: str = ""
+class Score(Record):
+    _fields = ("objection_id", "lang", "score", "verdict", "components", "techniques_hit", "techniques_missed",
+                 "key_points_hit", "key_points_missed", "flags", "closest_answer", "shared_words", "reply")
+    __slots__ = _fields
+
+    def __init__(self, objection_id: str, lang: str, score: int, verdict: str, components: dict[str, float],
+                 techniques_hit: tuple[Hit, ...], techniques_missed: tuple[str, ...],
+                 key_points_hit: tuple[Hit, ...], key_points_missed: tuple[str, ...], flags: tuple[Hit, ...],
+                 closest_answer: str, shared_words: str = "", reply: str = "") -> None:
+        self.objection_id = objection_id
+        self.lang = lang
+        self.score = score
+        self.verdict = verdict
+        self.components = components
+        self.techniques_hit = techniques_hit
+        self.techniques_missed = techniques_missed
+        self.key_points_hit = key_points_hit
+        self.key_points_missed = key_points_missed
+        self.flags = flags
+        self.closest_answer = closest_answer
+        self.shared_words = shared_words  # the reply's words that the closest answer also has
+        self.reply = reply
 
     @property
     def flag_ids(self) -> tuple[str, ...]:

@@ -16,13 +16,12 @@ import math
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import Any, TypeVar
 
 from rapidfuzz import fuzz
 
-from objcoach.models import LANGS, Catalog, Hit, Objection, Score
+from objcoach.models import LANGS, Catalog, Hit, Objection, Record, Score
 from objcoach.text import NEGATIONS, STOPWORDS, Analysis, analyze, normalize, stems_of
 
 # Every weight and threshold has a name; a catalog may override any of them under `scoring:`.
@@ -68,11 +67,13 @@ FILLERS = frozenset({"эм", "э", "ээ", "эээ", "мм", "ммм", "хм", "
                      "понятно", "ладно", "тогда", "um", "uh", "uhm", "er", "erm", "hmm", "hm", "mm", "mhm", "ah",
                      "eh", "well", "so", "yeah", "yes", "okay", "ok", "right", "one", "moment"})
 FILLER_SHARE = 0.8  # a reply this much made of filler sounds says nothing
-# A closing sentence that opens like this and does no technique's work is a jab at the client:
-# «Хотя с таким настроем вам не угодишь», "Though if cheap is all you care about..."
+# A reply that opens like this changes the subject.
 TOPIC_SHIFTS = ("кстати", "между прочим", "а вы знали", "а вы знаете", "вы знали", "а знаете", "а вы видели",
                "by the way", "btw", "did you know", "did you see", "have you seen", "incidentally", "speaking of",
                "oh and", "on another note")
+_TOPIC_SHIFT_PREFIXES = tuple(phrase + " " for phrase in TOPIC_SHIFTS)  # one C-level startswith
+# A closing sentence that opens like this and does no technique's work is a jab at the client:
+# «Хотя с таким настроем вам не угодишь», "Though if cheap is all you care about..."
 JAB_OPENERS = ("хотя", "но вообще", "а вообще", "вообще то", "впрочем", "ну а если", "не то чтобы", "though",
                "although", "and honestly", "but honestly", "frankly", "to be honest", "not that")
 
@@ -86,30 +87,38 @@ DONT_KNOW = ("не знаю", "без понятия", "понятия не им
              "i don't know", "i do not know", "no idea", "dunno", "not sure", "no clue")
 
 
-@dataclass(frozen=True)
-class _Phrase:
-    text: str
-    stems: tuple[str, ...]
-    negated: bool  # the phrase holds a negation itself ("вы не правы"): no negation guard
-    words: tuple[str, ...] = ()  # the normalised words behind the stems
+class _Phrase(Record):
+    _fields = ("text", "stems", "negated", "words")
+    __slots__ = _fields
+
+    def __init__(self, text: str, stems: tuple[str, ...], negated: bool, words: tuple[str, ...] = ()) -> None:
+        self.text = text
+        self.stems = stems
+        self.negated = negated  # the phrase holds a negation itself ("вы не правы"): no negation guard
+        self.words = words  # the normalised words behind the stems
 
 
-@dataclass(frozen=True)
-class _Prepared:
+class _Prepared(Record):
     """An objection's texts in one language, stemmed once."""
 
-    answers: tuple[str, ...]
-    answer_keys: tuple[str, ...]  # content stems of each answer, as one string for rapidfuzz
-    key_points: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]  # (label, alternatives)
-    client_stems: frozenset[str]
-    client_keys: tuple[str, ...]  # each client phrase as its stems, for sequence similarity
-    vocabulary: frozenset[str]
+    _fields = ("answers", "answer_keys", "sorted_keys", "key_points", "client_stems", "client_keys", "vocabulary")
+    __slots__ = _fields
+
+    def __init__(self, answers: tuple[str, ...], answer_keys: tuple[str, ...], sorted_keys: tuple[str, ...],
+                 key_points: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...], client_stems: frozenset[str],
+                 client_keys: tuple[str, ...], vocabulary: frozenset[str]) -> None:
+        self.answers = answers
+        self.answer_keys = answer_keys  # content stems of each answer, as one string for rapidfuzz
+        self.sorted_keys = sorted_keys  # the same stems sorted: token_sort_ratio without sorting each time
+        self.key_points = key_points  # (label, alternatives)
+        self.client_stems = client_stems
+        self.client_keys = client_keys  # each client phrase as its stems, for sequence similarity
+        self.vocabulary = vocabulary
 
 
 def _phrase(text: str) -> _Phrase:
-    tokens = analyze(text).tokens
-    return _Phrase(text, tuple(t.stem for t in tokens), any(t.norm in NEGATIONS for t in tokens),
-                   tuple(t.norm for t in tokens))
+    words = analyze(text)
+    return _Phrase(text, tuple(words.stems), any(norm in NEGATIONS for norm in words.norms), tuple(words.norms))
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -171,6 +180,7 @@ def _prepared(catalog: Catalog, objection: Objection, lang: str) -> _Prepared:
 def _prepare(objection: Objection, lang: str) -> _Prepared:
     answers = objection.answers.get(lang, ())
     answer_keys = tuple(" ".join(_content(analyze(answer))) for answer in answers)
+    sorted_keys = tuple(_sorted_words(key) for key in answer_keys)
     key_points = []
     for point in objection.key_points.get(lang, ()):
         alternatives = tuple(_content(analyze(alt)) or stems_of(alt) for alt in point.split("|") if alt.strip())
@@ -181,17 +191,21 @@ def _prepare(objection: Objection, lang: str) -> _Prepared:
              *objection.key_points.get(lang, ())]
     vocabulary = frozenset(s for text in texts for s in analyze(text.replace("|", " ")).content_stems)
     client_keys = tuple(" ".join(stems_of(phrase)) for phrase in clients if phrase)
-    return _Prepared(answers, answer_keys, tuple(key_points), client_stems, client_keys, vocabulary)
+    return _Prepared(answers, answer_keys, sorted_keys, tuple(key_points), client_stems, client_keys, vocabulary)
 
 
-@dataclass(frozen=True)
-class _MarkerIndex:
+class _MarkerIndex(Record):
     """Marker phrases with an inverted index, so a reply is checked only against the phrases whose every
     stem it holds."""
 
-    entries: tuple[tuple[str, _Phrase], ...]  # (technique or antipattern id, phrase), in priority order
-    postings: dict[str, tuple[int, ...]]  # rarest stem -> phrases
-    needed: tuple[tuple[str, ...], ...]  # the distinct stems each phrase needs
+    _fields = ("entries", "postings", "needed")
+    __slots__ = _fields
+
+    def __init__(self, entries: tuple[tuple[str, _Phrase], ...], postings: dict[str, tuple[int, ...]],
+                 needed: tuple[tuple[str, ...], ...]) -> None:
+        self.entries = entries  # (technique or antipattern id, phrase), in priority order
+        self.postings = postings  # rarest stem -> phrases
+        self.needed = needed  # the distinct stems each phrase needs
 
     @classmethod
     def build(cls, groups: dict[str, tuple[_Phrase, ...]]) -> _MarkerIndex:
@@ -212,8 +226,12 @@ class _MarkerIndex:
 
     def candidates(self, keys: set[str] | frozenset[str]) -> dict[str, list[_Phrase]]:
         """Per id, the phrases (in priority order) whose every stem is among `keys`."""
-        hits = [index for key in keys for index in self.postings.get(key, ())
-                if all(stem in keys for stem in self.needed[index])]
+        postings, needed = self.postings, self.needed
+        # the set intersection runs in C and leaves the few anchors present (dict views act as sets)
+        hits = [index for key in keys & postings.keys() for index in postings[key]
+                if keys.issuperset(needed[index])]
+        if not hits:
+            return {}
         found: dict[str, list[_Phrase]] = {}
         for index in sorted(hits):
             key, phrase = self.entries[index]
@@ -249,8 +267,7 @@ def _domain_vocabulary(catalog: Catalog, domain: str, lang: str) -> frozenset[st
 
 def _shifts_topic(text: Analysis) -> bool:
     """The reply opens by changing the subject («Кстати, ...», "By the way, ...")."""
-    opening = " ".join(token.norm for token in text.tokens[:4])
-    return any(opening == phrase or opening.startswith(phrase + " ") for phrase in TOPIC_SHIFTS)
+    return (" ".join(text.norms[:4]) + " ").startswith(_TOPIC_SHIFT_PREFIXES)
 
 
 @_per_catalog
@@ -282,7 +299,7 @@ def _relevance(content: Sequence[str], vocabulary: frozenset[str], neutral: froz
 
 
 def _content(analysis: Analysis) -> tuple[str, ...]:
-    return tuple(t.stem for t in analysis.tokens if t.norm not in STOPWORDS and len(t.norm) > 1)
+    return analysis.content
 
 
 def settings_for(catalog: Catalog) -> dict[str, float]:
@@ -354,8 +371,8 @@ def score_reply(reply: str, objection: Objection, catalog: Catalog, lang: str | 
                 penalties[f"antipattern:{key}"] = -conf["warn_penalty"]
 
     # --- guards
-    fillers = sum(1 for token in text.tokens if token.norm in FILLERS)
-    if len(text.tokens) <= 1 or fillers >= FILLER_SHARE * len(text.tokens):
+    fillers = sum(map(FILLERS.__contains__, text.norms))
+    if text.words <= 1 or fillers >= FILLER_SHARE * text.words:
         flags.append(Hit("empty", reply.strip()[:40]))
         caps.append(0.0)
     elif text.words < conf["min_words"] or not content:
@@ -446,19 +463,19 @@ class _Matcher:
 
     def __init__(self, text: Analysis) -> None:
         self.text = text
-        self.stems = [token.stem for token in text.tokens]
-        self.present = set(self.stems)
+        self.stems = stems = text.stems
+        self.present = present = set(stems)
         self.by_stem: dict[str, list[int]] = {}
-        self.by_prefix: dict[str, list[int]] = {}  # a shorter marker stem -> tokens whose stem extends it
-        for index, stem in enumerate(self.stems):
+        for index, stem in enumerate(stems):
             self.by_stem.setdefault(stem, []).append(index)
+        # shorter marker stems that some reply stem extends by a letter or two (see _loose_prefixes)
+        self.prefixes: set[str] = set()
+        for stem in present:
             if len(stem) > LOOSE_MIN:
-                for n in range(max(LOOSE_MIN, len(stem) - LOOSE_EXTRA), len(stem)):
-                    self.by_prefix.setdefault(stem[:n], []).append(index)
-        self.loose_keys = self.present | set(self.by_prefix)
+                self.prefixes.update(_loose_prefixes(stem))
+        self.loose_keys = present | self.prefixes
         self.covered: set[int] = set()  # tokens that some technique marker or key point matched
         self._positions_cache: dict[tuple[str, str, bool], list[int]] = {}
-
 
     def positions(self, stem: str, word: str = "", loose: bool = True) -> list[int]:
         """Sorted positions of the tokens that are this marker word (see _matches)."""
@@ -466,8 +483,9 @@ class _Matcher:
         found = self._positions_cache.get(key)
         if found is None:
             candidates = self.by_stem.get(stem, [])
-            if loose and len(stem) >= LOOSE_MIN:
-                candidates = candidates + self.by_prefix.get(stem, [])
+            if loose and stem in self.prefixes:
+                candidates = candidates + [index for index, own in enumerate(self.stems)
+                                           if len(own) > len(stem) and stem in _loose_prefixes(own)]
             found = sorted({i for i in candidates if self._matches(i, stem, word)})
             self._positions_cache[key] = found
         return found
@@ -476,9 +494,9 @@ class _Matcher:
         """Token `index` is the marker word. For a short Russian stem the surface words must agree beyond
         the stem, since the stemmer folds unrelated words together there (хотите/хотя → хот,
         простите/просто → прост)."""
-        token = self.text.tokens[index]
-        if token.stem == stem and len(stem) <= SHORT_STEM and word and token.norm != word and _is_cyrillic(word):
-            return _common_prefix(token.norm, word) > len(stem)
+        norm = self.text.norms[index]
+        if self.stems[index] == stem and len(stem) <= SHORT_STEM and word and norm != word and _is_cyrillic(word):
+            return _common_prefix(norm, word) > len(stem)
         return True
 
     def find(self, phrase: _Phrase, strict: bool = False) -> tuple[int, int] | None:
@@ -525,8 +543,7 @@ class _Matcher:
         return None
 
     def _negated(self, start: int) -> bool:
-        before = self.text.tokens[max(0, start - 2) : start]
-        return any(token.norm in NEGATIONS for token in before)
+        return any(norm in NEGATIONS for norm in self.text.norms[max(0, start - 2) : start])
 
     def find_any(self, phrases: Iterable[_Phrase], strict: bool = False) -> str:
         """The reply's words for the first phrase found, or ""."""
@@ -535,6 +552,15 @@ class _Matcher:
             if found:
                 return self.text.quote(*found)
         return ""
+
+
+@lru_cache(maxsize=100_000)
+def _loose_prefixes(stem: str) -> frozenset[str]:
+    """The marker stems that `stem` may stand for in a loose match: its prefixes of at least LOOSE_MIN
+    letters that it extends by at most LOOSE_EXTRA ("бесплатн" for "бесплатно")."""
+    if len(stem) <= LOOSE_MIN:
+        return frozenset()
+    return frozenset(stem[:n] for n in range(max(LOOSE_MIN, len(stem) - LOOSE_EXTRA), len(stem)))
 
 
 def _is_cyrillic(word: str) -> bool:
@@ -554,17 +580,21 @@ def _closeness(text: Analysis, content: Sequence[str], prepared: _Prepared, excl
                ) -> tuple[str, float, str]:
     """(closest answer, similarity 0–100, the shared words) over the model answers."""
     key = " ".join(content)
+    sorted_key = _sorted_words(key)
     best, best_key, best_similarity = "", "", -1.0
-    for answer, answer_key in zip(prepared.answers, prepared.answer_keys, strict=True):
+    for answer, answer_key, sorted_answer in zip(prepared.answers, prepared.answer_keys, prepared.sorted_keys,
+                                                 strict=True):
         if exclude is not None and answer == exclude:
             continue
-        similarity = 0.5 * fuzz.token_set_ratio(key, answer_key) + 0.5 * fuzz.token_sort_ratio(key, answer_key)
+        # token_sort_ratio is the ratio of the sorted words: the answers' are sorted once, in _prepare
+        similarity = 0.5 * fuzz.token_set_ratio(key, answer_key) + 0.5 * fuzz.ratio(sorted_key, sorted_answer)
         if similarity > best_similarity:
             best, best_key, best_similarity = answer, answer_key, similarity
     if not best:
         return "", 0.0, ""
     shared_stems = set(best_key.split())
-    shared = " ".join(dict.fromkeys(t.norm for t in text.tokens if t.stem in shared_stems and t.norm not in STOPWORDS))
+    shared = " ".join(dict.fromkeys(norm for norm, stem in zip(text.norms, text.stems, strict=True)
+                                    if stem in shared_stems and norm not in STOPWORDS))
     return best, best_similarity, shared
 
 
@@ -604,7 +634,7 @@ def _key_points(ctx: _Matcher, prepared: _Prepared) -> tuple[list[Hit], list[str
             if len(found) >= needed:
                 matched = sorted({i for s in found for i in ctx.positions(s)})
                 ctx.covered.update(matched)
-                words = [ctx.text.tokens[i].norm for i in matched]
+                words = [ctx.text.norms[i] for i in matched]
                 evidence = " ".join(dict.fromkeys(words))
                 break
         if evidence:
@@ -612,6 +642,10 @@ def _key_points(ctx: _Matcher, prepared: _Prepared) -> tuple[list[Hit], list[str
         else:
             missed.append(label)
     return hits, missed
+
+
+def _sorted_words(key: str) -> str:
+    return " ".join(sorted(key.split()))
 
 
 def _copied(content: Sequence[str], client: frozenset[str], share: float) -> bool:
@@ -651,7 +685,7 @@ def _repeats_client(content: Sequence[str], text: Analysis, prepared: _Prepared)
     own = {s for s in content if s not in prepared.client_stems}
     if len(own) > 2:
         return False
-    key = " ".join(t.stem for t in text.tokens)
+    key = " ".join(text.stems)
     return any(len(client.split()) >= 2 and fuzz.partial_ratio(client, key) >= REPEAT_SIMILARITY
                for client in prepared.client_keys)
 
@@ -661,7 +695,7 @@ REPEAT_SIMILARITY = 90.0
 
 def _echo(text: Analysis, client_keys: Sequence[str]) -> float:
     """How close the reply's word sequence is to the nearest of the client's phrases (0–100)."""
-    key = " ".join(t.stem for t in text.tokens)
+    key = " ".join(text.stems)
     return max((fuzz.ratio(key, client) for client in client_keys), default=0.0)
 
 
@@ -671,7 +705,7 @@ def _stuffing(text: Analysis, min_function_share: float, covered: int) -> str:
     words = text.words
     if words < 5:
         return ""
-    function_share = sum(1 for t in text.tokens if t.norm in STOPWORDS) / words
+    function_share = sum(map(STOPWORDS.__contains__, text.norms)) / words
     if function_share < min_function_share:
         return text.text.strip()[:80]
     if text.sentences <= 1 and words >= 6 and function_share < 2 * min_function_share \

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from objcoach.catalog import filter_objections
@@ -259,7 +259,7 @@ def _one_objection(catalog: Catalog, store: Store, options: Options, session_id:
         final = item.tries >= tries_allowed or result.verdict in ("excellent", "good")
         advice = feedback(result, objection, catalog, options.lang)
         if final:  # no try is left: the model answer follows instead of a prompt to try again
-            advice = replace(advice, retry_prompt="", rephrased="")
+            advice = advice.replace(retry_prompt="", rephrased="")
         show(Scored(result, advice, objection, item.tries, final, seconds, show_answer=not exam,
                     late_points=penalty))
         if final:

@@ -7,17 +7,22 @@ scorer can quote the reply's own words as evidence.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
+from itertools import accumulate
 
 import Stemmer
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 _LATIN = re.compile(r"[a-z]", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"[.!?…]+|\n+")
+_WORD_SPLIT = re.compile(f"({_WORD.pattern})")
+# from a sentence's first word to its end: one match for each sentence that holds a word (and no
+# backtracking, whatever the text)
+_SENTENCE = re.compile(r"[^\W_][^.!?…\n]*")
+_QUESTION_MARK = re.compile(r"\?")
+_STATEMENT_END = re.compile(r"[.!…\n]")
 _DIGIT = re.compile(r"\d")
+_GROUPED_NUMBER = re.compile(r"\d[, .\u00a0\u202f']\d{3}")  # what _join_thousands joins, found in C first
 
 # English contractions expand so that "you're wrong" and "you are wrong" are the same words.
 _CONTRACTIONS = {
@@ -54,65 +59,102 @@ STOPWORDS = frozenset(
 NEGATIONS = frozenset({"не", "нет", "ни", "not", "no", "never"})
 
 
-class Token(NamedTuple):  # a tuple: a reply has dozens and a batch millions, so creation must be cheap
-    norm: str  # casefolded, ё→е
-    stem: str
-    start: int  # span in the original text
-    end: int
-
-
-@dataclass(frozen=True)
 class Analysis:
-    """One text, read once: its tokens with stems and spans, and a few facts about its shape."""
+    """One text, read once: its words (casefolded, ё→е) with their stems and spans in the original, and a
+    few facts about its shape. Parallel lists rather than one object a word: a batch reads millions of
+    words, and building a tuple per word cost more than all the matching after it."""
 
-    text: str
-    tokens: tuple[Token, ...]
-    content_stems: frozenset[str]
-    lang: str | None
-    sentences: int
-    questions: tuple[str, ...]  # interrogative sentences, as written
-    numbers: tuple[str, ...]
+    __slots__ = ("content", "content_stems", "ends", "lang", "norms", "numbers", "questions", "sentences",
+                 "starts", "stems", "text")
+
+    def __init__(self, text: str) -> None:
+        norms, starts, ends = _word_spans(text)
+        stems = list(map(stem, norms))
+        self.text = text
+        self.norms: list[str] = norms
+        self.stems: list[str] = stems
+        self.starts: list[int] = starts
+        self.ends: list[int] = ends
+        # the words that carry meaning, in order (a stem may repeat)
+        self.content: tuple[str, ...] = tuple(
+            [s for n, s in zip(norms, stems, strict=True) if n not in STOPWORDS and len(n) > 1])
+        self.content_stems: frozenset[str] = frozenset(self.content)
+        self.lang: str | None = _language_of_words(norms)
+        self.sentences: int = _count_sentences(text)
+        self.questions: tuple[str, ...] = _questions(text) if "?" in text else ()  # as written
+        self.numbers: tuple[str, ...] = tuple(
+            [n for n in norms if not n.isalpha() and _DIGIT.search(n)]) if _DIGIT.search(text) else ()
 
     @property
     def words(self) -> int:
-        return len(self.tokens)
+        return len(self.norms)
 
     def quote(self, first: int, last: int) -> str:
-        """The original words from token `first` to token `last`, inclusive."""
-        return self.text[self.tokens[first].start : self.tokens[last].end]
+        """The original words from word `first` to word `last`, inclusive."""
+        return self.text[self.starts[first] : self.ends[last]]
 
 
 def normalize(text: str) -> str:
     """Casefold, ё→е, punctuation to spaces, one space between words."""
-    return " ".join(norm for norm, _, _ in _word_spans(text))
-
-
-def _word_spans(text: str) -> list[tuple[str, int, int]]:
-    words: list[tuple[str, int, int]] = []
     low = text.casefold().replace("ё", "е")
-    if len(low) == len(text):  # the usual case: spans in the folded text are spans in the original
-        for match in _WORD.finditer(low):
-            word = match.group()
-            if "'" in word or "’" in word:
-                words.extend((part, match.start(), match.end()) for part in _expand(word.replace("’", "'")))
-            elif words and _thousands(text, words[-1], word, match.start()):
-                previous = words.pop()
-                words.append((previous[0] + word, previous[1], match.end()))
-            else:
-                words.append((word, match.start(), match.end()))
-        return words
-    for match in _WORD.finditer(text):  # folding changed the length (ß → ss): fold word by word
+    if len(low) == len(text) and "'" not in low and "’" not in low and not _GROUPED_NUMBER.search(low):
+        return " ".join(_WORD.findall(low))  # nothing to expand or join: no spans needed
+    return " ".join(_word_spans(text)[0])
+
+
+def _word_spans(text: str) -> tuple[list[str], list[int], list[int]]:
+    """The normalised words of `text` and the span of each in `text`."""
+    low = text.casefold().replace("ё", "е")
+    if len(low) != len(text):  # folding changed the length (ß → ss): fold word by word
+        return _fold_each(text)
+    # gaps and words alternate in the split; the running sum of their lengths gives every span
+    pieces = _WORD_SPLIT.split(low)
+    offsets = list(accumulate(map(len, pieces)))
+    words, starts, ends = pieces[1::2], offsets[0:-1:2], offsets[1::2]
+    if "'" in low or "’" in low:
+        words, starts, ends = _expand_all(words, starts, ends)
+    if _GROUPED_NUMBER.search(low):
+        _join_thousands(text, words, starts, ends)
+    return words, starts, ends
+
+
+def _fold_each(text: str) -> tuple[list[str], list[int], list[int]]:
+    words: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for match in _WORD.finditer(text):
         word = match.group().casefold().replace("ё", "е")
-        start, end = match.span()
-        words.extend((part, start, end) for part in _expand(word.replace("’", "'")))
-    return words
+        for part in _expand(word.replace("’", "'")):
+            words.append(part)
+            starts.append(match.start())
+            ends.append(match.end())
+    return words, starts, ends
 
 
-def _thousands(text: str, previous: tuple[str, int, int], word: str, start: int) -> bool:
+def _expand_all(words: list[str], starts: list[int], ends: list[int]) -> tuple[list[str], list[int], list[int]]:
+    """Contractions become their words, each with the span of the whole contraction."""
+    out: tuple[list[str], list[int], list[int]] = ([], [], [])
+    for word, start, end in zip(words, starts, ends, strict=True):
+        for part in _expand(word.replace("’", "'")) if "'" in word or "’" in word else (word,):
+            out[0].append(part)
+            out[1].append(start)
+            out[2].append(end)
+    return out
+
+
+def _join_thousands(text: str, words: list[str], starts: list[int], ends: list[int]) -> None:
     """"3,600", "3 600" and "3.600" are one number: a group of three digits right after a number and one
-    separator joins it."""
-    return (len(word) == 3 and word.isdigit() and previous[0].isdigit() and start == previous[2] + 1
-            and text[previous[2]] in _GROUP_SEPARATORS)
+    separator joins it (in place)."""
+    n = 1
+    while n < len(words):
+        word, previous = words[n], words[n - 1]
+        if len(word) == 3 and word.isdecimal() and previous.isdecimal() and starts[n] == ends[n - 1] + 1 \
+                and text[ends[n - 1]] in _GROUP_SEPARATORS:
+            words[n - 1] = previous + word
+            ends[n - 1] = ends[n]
+            del words[n], starts[n], ends[n]
+        else:
+            n += 1
 
 
 _GROUP_SEPARATORS = frozenset(", .\u00a0\u202f'")
@@ -143,12 +185,12 @@ def stem(word: str) -> str:
 
 
 def stems_of(text: str) -> tuple[str, ...]:
-    return tuple(stem(norm) for norm, _, _ in _word_spans(text))
+    return tuple(map(stem, _word_spans(text)[0]))
 
 
 def detect_language(text: str) -> str | None:
     """"ru" or "en" by the share of Cyrillic and Latin letters; None when there are no letters."""
-    return _language_of_words([norm for norm, _, _ in _word_spans(text)])
+    return _language_of_words(_word_spans(text)[0])
 
 
 def _language_of_words(words: list[str]) -> str | None:
@@ -165,35 +207,21 @@ def _language_of_words(words: list[str]) -> str | None:
 
 
 def analyze(text: str) -> Analysis:
-    tokens = tuple([Token(norm, stem(norm), start, end) for norm, start, end in _word_spans(text)])
-    content = frozenset([token.stem for token in tokens if token.norm not in STOPWORDS and len(token.norm) > 1])
-    has_digit = _DIGIT.search(text) is not None
-    return Analysis(
-        text=text,
-        tokens=tokens,
-        content_stems=content,
-        lang=_language_of_words([token.norm for token in tokens]),
-        sentences=_count_sentences(text),
-        questions=_questions(text) if "?" in text else (),
-        numbers=tuple([token.norm for token in tokens if not token.norm.isalpha() and _DIGIT.search(token.norm)])
-        if has_digit else (),
-    )
+    return Analysis(text)
 
 
 def _count_sentences(text: str) -> int:
-    parts = _SENTENCE_END.split(text)
-    if len(parts) == 1:
-        return 1 if _WORD.search(text) else 0
-    return sum(1 for part in parts if _WORD.search(part))
+    """Stretches between sentence ends that hold a word."""
+    return len(_SENTENCE.findall(text))
 
 
 def _questions(text: str) -> tuple[str, ...]:
     """Sentences that end with "?" and hold at least two words."""
     found = []
     start = 0
-    for match in re.finditer(r"\?", text):
+    for match in _QUESTION_MARK.finditer(text):
         piece = text[start : match.end()]
-        sentence = re.split(r"[.!…\n]", piece)[-1].strip()
+        sentence = _STATEMENT_END.split(piece)[-1].strip()
         if len(_WORD.findall(sentence)) >= 2:
             found.append(sentence)
         start = match.end()

@@ -132,3 +132,17 @@ def test_deterministic(catalog: Catalog) -> None:
     assert objection is not None
     first = score_reply(STRONG_RU, objection, catalog, "ru")
     assert first == score_reply(STRONG_RU, objection, catalog, "ru")
+
+
+def test_presorted_ratio_is_token_sort_ratio(catalog: Catalog) -> None:
+    """_closeness sorts the model answers' words once and calls fuzz.ratio: the same number as
+    token_sort_ratio, which sorts both texts on every call."""
+    from rapidfuzz import fuzz
+
+    from objcoach.scoring import _sorted_words
+    from objcoach.text import stems_of
+
+    keys = [" ".join(stems_of(text)) for objection in catalog.objections[:20]
+            for lang in objection.langs for text in objection.answers[lang]]
+    for a, b in zip(keys, keys[1:] + keys[:1], strict=True):
+        assert fuzz.ratio(_sorted_words(a), _sorted_words(b)) == fuzz.token_sort_ratio(a, b)
