@@ -12,9 +12,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
+from objcoach.collector import paused
 from objcoach.models import LANGS, Antipattern, Catalog, Objection, ObjectionList, Technique, TextLists, Texts
+from objcoach.yamlfast import Node
 from objcoach.yamlread import Problems, Reader, compose, read_text
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -30,8 +30,9 @@ _SEVERITIES = ("block", "warn")
 def parse_files(paths: Sequence[Path]) -> tuple[Catalog, list[str]]:
     """The merged catalog of `paths` and every problem found (empty when valid)."""
     problems = Problems()
-    parts = [_parse_file(path, problems) for path in paths]
-    catalog = _merge([part for part in parts if part is not None], problems)
+    with paused():
+        parts = [_parse_file(path, problems) for path in paths]
+        catalog = _merge([part for part in parts if part is not None], problems)
     return catalog, problems.lines
 
 
@@ -91,14 +92,14 @@ def _parse_file(path: Path, problems: Problems) -> _Part | None:
     return part
 
 
-def _check_id(read: Reader, key: str, node: yaml.Node, path: str) -> bool:
+def _check_id(read: Reader, key: str, node: Node, path: str) -> bool:
     if not _ID.match(key):
         read.fail(node, path, f"id {key!r} should be lowercase letters, digits, '-' or '_'")
         return False
     return True
 
 
-def _texts(read: Reader, node: yaml.Node, path: str) -> Texts:
+def _texts(read: Reader, node: Node, path: str) -> Texts:
     result: Texts = {}
     for lang, (_, value) in read.mapping(node, path, LANGS).items():
         text = read.string(value, f"{path}.{lang}")
@@ -107,14 +108,14 @@ def _texts(read: Reader, node: yaml.Node, path: str) -> Texts:
     return result
 
 
-def _text_lists(read: Reader, node: yaml.Node, path: str) -> TextLists:
+def _text_lists(read: Reader, node: Node, path: str) -> TextLists:
     result: TextLists = {}
     for lang, (_, value) in read.mapping(node, path, LANGS).items():
         result[lang] = read.strings(value, f"{path}.{lang}")
     return result
 
 
-def _technique(read: Reader, key: str, node: yaml.Node, path: str, key_node: yaml.Node) -> Technique | None:
+def _technique(read: Reader, key: str, node: Node, path: str, key_node: Node) -> Technique | None:
     if not _check_id(read, key, key_node, path):
         return None
     fields = read.mapping(node, path, _TECHNIQUE_KEYS)
@@ -139,7 +140,7 @@ def _technique(read: Reader, key: str, node: yaml.Node, path: str, key_node: yam
     )
 
 
-def _antipattern(read: Reader, key: str, node: yaml.Node, path: str, key_node: yaml.Node) -> Antipattern | None:
+def _antipattern(read: Reader, key: str, node: Node, path: str, key_node: Node) -> Antipattern | None:
     if not _check_id(read, key, key_node, path):
         return None
     fields = read.mapping(node, path, _ANTIPATTERN_KEYS)
@@ -163,14 +164,15 @@ def _antipattern(read: Reader, key: str, node: yaml.Node, path: str, key_node: y
     )
 
 
-def _objection(read: Reader, node: yaml.Node, path: str, required_langs: tuple[str, ...],
+def _objection(read: Reader, node: Node, path: str, required_langs: tuple[str, ...],
                part: _Part) -> Objection | None:
     fields = read.mapping(node, path, _OBJECTION_KEYS)
     if not fields:
         return None
+    place = read.where(node)
     objection_id = read.string(fields["id"][1], f"{path}.id") if "id" in fields else None
     if objection_id is not None:
-        part.ids.append((objection_id, read.where(node)))
+        part.ids.append((objection_id, place))
     missing = [needed for needed in ("id", "client", "answers") if needed not in fields]
     for needed in missing:
         read.fail(node, path, f"needs {needed}")
@@ -196,10 +198,11 @@ def _objection(read: Reader, node: yaml.Node, path: str, required_langs: tuple[s
     def optional_ids(key: str) -> tuple[str, ...]:
         if key not in fields:
             return ()
-        node_ = fields[key][1]
-        ids = read.strings(node_, f"{path}.{key}")
-        for technique_id in ids:
-            part.references.append((technique_id, read.where(node_), f"{path}.{key}"))
+        node_, sub = fields[key][1], f"{path}.{key}"
+        ids = read.strings(node_, sub)
+        if ids:
+            where = read.where(node_)
+            part.references.extend((technique_id, where, sub) for technique_id in ids)
         return ids
 
     checklist = optional_ids("checklist")
@@ -224,11 +227,11 @@ def _objection(read: Reader, node: yaml.Node, path: str, required_langs: tuple[s
         key_points=optional_lists("key_points"),
         tips=optional_texts("tips"),
         source=read.string(fields["source"][1], f"{path}.source") or "" if "source" in fields else "",
-        origin=read.where(node).rsplit(":", 1)[0],
+        origin=place.rsplit(":", 1)[0],
     )
 
 
-def _settings(read: Reader, node: yaml.Node) -> dict[str, float]:
+def _settings(read: Reader, node: Node) -> dict[str, float]:
     from objcoach.scoring import DEFAULT_SETTINGS
 
     allowed = tuple(DEFAULT_SETTINGS)

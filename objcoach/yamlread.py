@@ -3,16 +3,21 @@
 The catalog is composed into YAML nodes (never constructed into Python objects by PyYAML), so no
 tag can run code, and every problem can name its file, line, column and field path. Problems are
 collected, not raised one by one, so a mentor sees all of them at once.
+
+Plain catalogs are composed by `objcoach.yamlfast`, anything else by PyYAML; both give the same
+light `Node` tuples.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+
+from objcoach.yamlfast import MAPPING, SCALAR, SEQUENCE, Node, compose_fast
 
 try:  # the C parser is several times faster; PyYAML without libyaml still works
     from yaml import CSafeLoader as _Base
@@ -30,15 +35,18 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_NODES = 2_000_000  # more than any real catalog; stops alias bombs in bounded time
 
+_NULL_TAG = "tag:yaml.org,2002:null"
 _PLAIN_TAGS = {
+    None,  # the usual tag for the node's kind
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:int",
     "tag:yaml.org,2002:float",
     "tag:yaml.org,2002:bool",
-    "tag:yaml.org,2002:null",
+    _NULL_TAG,
     "tag:yaml.org,2002:seq",
     "tag:yaml.org,2002:map",
 }
+_USUAL_TAGS = {SCALAR: "tag:yaml.org,2002:str", SEQUENCE: "tag:yaml.org,2002:seq", MAPPING: "tag:yaml.org,2002:map"}
 
 
 @dataclass
@@ -55,9 +63,8 @@ class Problems:
         return bool(self.lines)
 
 
-def where(file: str, node: yaml.Node) -> str:
-    mark = node.start_mark
-    return f"{file}:{mark.line + 1}:{mark.column + 1}"
+def where(file: str, node: Node) -> str:
+    return f"{file}:{node.line}:{node.column}"
 
 
 def read_text(path: Path, problems: Problems) -> str | None:
@@ -88,10 +95,13 @@ def read_text(path: Path, problems: Problems) -> str | None:
         return None
 
 
-def compose(text: str, name: str, problems: Problems) -> yaml.Node | None:
+def compose(text: str, name: str, problems: Problems) -> Node | None:
     """Parse YAML into nodes; a syntax error becomes one problem with its location."""
+    fast = compose_fast(text)
+    if fast is not None:
+        return fast
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        composed = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         place = f"{name}:{mark.line + 1}:{mark.column + 1}" if mark else name
@@ -103,9 +113,10 @@ def compose(text: str, name: str, problems: Problems) -> yaml.Node | None:
     except RecursionError:
         problems.add(name, "", "the YAML is nested too deeply to be a catalog")
         return None
-    if node is None:
+    if composed is None:
         problems.add(name, "", "the file is empty")
         return None
+    node = from_yaml(composed)
     # aliases need an anchor ("&name"): without one, the node count is the file's own size
     size = expanded_size(node, MAX_NODES) if "&" in text and "*" in text else 0
     if size > MAX_NODES:
@@ -115,12 +126,43 @@ def compose(text: str, name: str, problems: Problems) -> yaml.Node | None:
     return node
 
 
-def expanded_size(root: yaml.Node, limit: int) -> int:
+def from_yaml(root: yaml.Node) -> Node:
+    """PyYAML's nodes as light ones. A node reached through several aliases becomes one shared node
+    (so this takes time in proportion to the file, not to its expansion), and a cycle stays a cycle."""
+    made: dict[int, Node] = {}
+    unfilled: list[yaml.Node] = []
+
+    def light(node: yaml.Node) -> Node:
+        found = made.get(id(node))
+        if found is None:
+            kind = (MAPPING if isinstance(node, yaml.MappingNode) else SEQUENCE
+                    if isinstance(node, yaml.SequenceNode) else SCALAR)
+            mark = node.start_mark
+            found = made[id(node)] = Node(kind, node.value if kind == SCALAR else [], mark.line + 1,
+                                          mark.column + 1, None if node.tag == _USUAL_TAGS[kind] else node.tag)
+            if kind != SCALAR:
+                unfilled.append(node)
+        return found
+
+    top = light(root)
+    while unfilled:  # a loop, not recursion: composed YAML may nest deeper than Python's stack
+        node = unfilled.pop()
+        children = made[id(node)].value
+        if isinstance(node, yaml.MappingNode):
+            children.extend((light(key), light(value)) for key, value in node.value)
+        else:
+            children.extend(light(item) for item in node.value)
+    return top
+
+
+def expanded_size(root: Node, limit: int) -> int:
     """How many values the document holds once every alias is expanded, counted without expanding
     anything (an alias is a shared node, so sizes are added up once per node): an alias bomb is caught
-    in time and memory proportional to the file, not to its expansion. Stops counting past `limit`."""
+    in time and memory proportional to the file, not to its expansion. Stops counting past `limit`;
+    a node that contains itself expands without end."""
     sizes: dict[int, int] = {}
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    started: set[int] = set()
+    stack: list[tuple[Node, bool]] = [(root, False)]
     while stack:
         node, children_done = stack.pop()
         key = id(node)
@@ -131,15 +173,18 @@ def expanded_size(root: yaml.Node, limit: int) -> int:
             total = 1 + sum(sizes.get(id(child), 0) for child in children)
             sizes[key] = min(total, limit + 1)
             continue
+        if key in started:  # reached again from inside itself (depth first, children before parents)
+            return limit + 1
+        started.add(key)
         stack.append((node, True))
         stack.extend((child, False) for child in children if id(child) not in sizes)
     return sizes.get(id(root), 0)
 
 
-def _children(node: yaml.Node) -> list[yaml.Node]:
-    if isinstance(node, yaml.MappingNode):
+def _children(node: Node) -> list[Node]:
+    if node.kind == MAPPING:
         return [part for pair in node.value for part in pair]
-    if isinstance(node, yaml.SequenceNode):
+    if node.kind == SEQUENCE:
         return list(node.value)
     return []
 
@@ -151,14 +196,16 @@ class Reader:
         self.file = file
         self.problems = problems
 
-    def where(self, node: yaml.Node) -> str:
+    def where(self, node: Node) -> str:
         return where(self.file, node)
 
-    def fail(self, node: yaml.Node, path: str, message: str) -> None:
+    def fail(self, node: Node, path: str, message: str) -> None:
         self.problems.add(self.where(node), path, message)
 
-    def _spend(self, node: yaml.Node) -> bool:
+    def _spend(self, node: Node) -> bool:
         self.problems.budget -= 1
+        if node.tag is None and self.problems.budget > 0:
+            return True  # the usual case, in short
         if self.problems.budget == 0:
             self.fail(node, "", "too many YAML nodes (is an alias expanding without end?)")
         if node.tag not in _PLAIN_TAGS:
@@ -166,52 +213,53 @@ class Reader:
             return False
         return self.problems.budget > 0
 
-    def mapping(self, node: yaml.Node, path: str, allowed: tuple[str, ...] | None = None,
-                ) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+    def mapping(self, node: Node, path: str, allowed: tuple[str, ...] | None = None,
+                ) -> dict[str, tuple[Node, Node]]:
         """Keys to (key node, value node). Unknown and duplicate keys are problems."""
         if not self._spend(node):
             return {}
-        if not isinstance(node, yaml.MappingNode):
+        if node.kind != MAPPING:
             self.fail(node, path, f"should be a mapping (key: value), not {_kind(node)}")
             return {}
-        result: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        result: dict[str, tuple[Node, Node]] = {}
         for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-            if not isinstance(key, str) or not key:
+            key = key_node.value if key_node.kind == SCALAR else ""
+            if not key:
                 self.fail(key_node, path, "keys must be plain words")
-                continue
-            sub = f"{path}.{key}" if path else key
-            if key in result:
+            elif key in result:
                 first = self.where(result[key][0])
-                self.fail(key_node, sub, f"duplicate key (first at {first})")
-                continue
-            if allowed is not None and key not in allowed:
-                self.fail(key_node, sub, _unknown_key(key, allowed))
-                continue
-            result[key] = (key_node, value_node)
+                self.fail(key_node, f"{path}.{key}" if path else key, f"duplicate key (first at {first})")
+            elif allowed is not None and key not in allowed:
+                self.fail(key_node, f"{path}.{key}" if path else key, _unknown_key(key, allowed))
+            else:
+                result[key] = (key_node, value_node)
         return result
 
-    def sequence(self, node: yaml.Node, path: str) -> list[yaml.Node]:
+    def sequence(self, node: Node, path: str) -> Sequence[Node]:
         if not self._spend(node):
-            return []
-        if not isinstance(node, yaml.SequenceNode):
+            return ()
+        if node.kind != SEQUENCE:
             self.fail(node, path, f"should be a list, not {_kind(node)}")
-            return []
-        return list(node.value)
+            return ()
+        items: list[Node] = node.value
+        return items
 
-    def string(self, node: yaml.Node, path: str, *, allow_empty: bool = False) -> str | None:
+    def string(self, node: Node, path: str) -> str | None:
+        usual = self._usual_text(node)
+        if usual is not None:
+            return usual
         if not self._spend(node):
             return None
-        if not isinstance(node, yaml.ScalarNode) or node.tag == "tag:yaml.org,2002:null":
+        if node.kind != SCALAR or node.tag == _NULL_TAG:
             self.fail(node, path, f"should be text, not {_kind(node)}")
             return None
-        value = str(node.value).strip()
-        if not value and not allow_empty:
+        value: str = node.value.strip()
+        if not value:
             self.fail(node, path, "is empty")
             return None
         return value
 
-    def integer(self, node: yaml.Node, path: str, low: int, high: int) -> int | None:
+    def integer(self, node: Node, path: str, low: int, high: int) -> int | None:
         text = self.string(node, path)
         if text is None:
             return None
@@ -225,7 +273,7 @@ class Reader:
             return None
         return value
 
-    def number(self, node: yaml.Node, path: str) -> float | None:
+    def number(self, node: Node, path: str) -> float | None:
         text = self.string(node, path)
         if text is None:
             return None
@@ -235,24 +283,39 @@ class Reader:
             self.fail(node, path, f"should be a number, not {text!r}")
             return None
 
-    def strings(self, node: yaml.Node, path: str) -> tuple[str, ...]:
+    def strings(self, node: Node, path: str) -> tuple[str, ...]:
         """A list of texts; a single text is accepted as a list of one."""
-        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:str":
+        if node.kind == SCALAR and node.tag is None:
             value = self.string(node, path)
             return (value,) if value else ()
-        items = (self.string(item, f"{path}[{index}]") for index, item in enumerate(self.sequence(node, path)))
-        return tuple(item for item in items if item)
+        values = []
+        for index, item in enumerate(self.sequence(node, path)):
+            value = self._usual_text(item) or self.string(item, f"{path}[{index}]")
+            if value:
+                values.append(value)
+        return tuple(values)
 
-    def items(self, node: yaml.Node, path: str) -> Iterator[tuple[int, yaml.Node]]:
+    def _usual_text(self, node: Node) -> str | None:
+        """The text of an ordinary non-empty scalar, spending its budget: what string() concludes for
+        nearly every node, without building the path its messages would need. None (spending nothing)
+        for anything else, which string() then looks at."""
+        if node.kind == SCALAR and node.tag is None and self.problems.budget > 1:
+            value: str = node.value.strip()
+            if value:
+                self.problems.budget -= 1
+                return value
+        return None
+
+    def items(self, node: Node, path: str) -> Iterator[tuple[int, Node]]:
         yield from enumerate(self.sequence(node, path))
 
 
-def _kind(node: yaml.Node) -> str:
-    if isinstance(node, yaml.MappingNode):
+def _kind(node: Node) -> str:
+    if node.kind == MAPPING:
         return "a mapping"
-    if isinstance(node, yaml.SequenceNode):
+    if node.kind == SEQUENCE:
         return "a list"
-    if node.tag == "tag:yaml.org,2002:null":
+    if node.tag == _NULL_TAG:
         return "nothing (null)"
     return f"{node.value!r}"
 
