@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from objcoach.errors import CatalogError, ObjectionNotFoundError
 from objcoach.models import LANGS, Catalog, Objection
@@ -91,32 +91,41 @@ def resolve_objection(catalog: Catalog, query: str) -> tuple[Objection, str | No
 PREFILTER_ABOVE = 2_000  # phrases; larger catalogs are ranked in two stages
 PREFILTER_KEEP = 300
 _SEP = "\x1f"  # joins many texts into one string: one object to store and load instead of thousands
+_WIDE = "utf-16-le"  # every phrase is read: this decodes ten times faster than UTF-8 for Cyrillic
 
 
-@dataclass(frozen=True)
 class PhraseIndex:
     """Every client phrase (words and variants), normalised, with what a cheat sheet shows: enough for
-    `suggest` without loading the whole catalog. Kept as a few large strings, so the cached copy of a
-    catalog of thousands of objections loads in milliseconds."""
+    `suggest` without loading the whole catalog. Kept as a few large byte strings, so the cached copy of
+    a catalog of thousands of objections loads in a millisecond: unpickling bytes is a copy, while text
+    would be decoded whole, though a query reads one language's phrases and shows three answers."""
 
-    ids: str  # objection ids, _SEP-joined, by objection number
-    langs: tuple[str, ...]
-    texts: dict[str, str]  # lang -> the normalised phrases, _SEP-joined
-    owners: dict[str, tuple[int, ...]]  # lang -> the objection number of each phrase
-    clients: dict[str, str]  # lang -> the client's words by objection number, _SEP-joined
-    answers: dict[str, str]  # lang -> the first model answer by objection number, _SEP-joined
-    starts: dict[str, tuple[tuple[int, ...], tuple[int, ...]]]  # lang -> where each client / answer starts
+    __slots__ = ("ids", "langs", "owners", "shown", "shown_starts", "texts")
+
+    def __init__(self, ids: str, langs: tuple[str, ...], texts: dict[str, bytes], owners: dict[str, bytes],
+                 shown: dict[str, bytes], shown_starts: dict[str, bytes]) -> None:
+        self.ids = ids  # objection ids, _SEP-joined, by objection number
+        self.langs = langs
+        self.texts = texts  # lang -> the normalised phrases, _SEP-joined, in _WIDE
+        self.owners = owners  # lang -> the objection number of each phrase (native unsigned ints)
+        self.shown = shown  # lang -> each objection's client words then first answer, all run together, UTF-8
+        self.shown_starts = shown_starts  # lang -> where each of those starts in `shown`, and the end
+
+    def phrases(self, lang: str) -> list[str]:
+        blob = self.texts.get(lang, b"")
+        return blob.decode(_WIDE, "surrogatepass").split(_SEP) if blob else []
+
+    def owner_numbers(self, lang: str) -> Sequence[int]:
+        return memoryview(self.owners[lang]).cast("I")
 
     def item(self, kind: str, lang: str, number: int) -> str:
         """The client's words ("clients") or first answer ("answers") of objection `number`."""
-        blob = (self.clients if kind == "clients" else self.answers)[lang]
-        starts = self.starts[lang][0 if kind == "clients" else 1]
-        end = starts[number + 1] - 1 if number + 1 < len(starts) else len(blob)
-        return blob[starts[number] : end]
+        starts = memoryview(self.shown_starts[lang]).cast("I")
+        at = 2 * number + (kind == "answers")
+        return self.shown[lang][starts[at] : starts[at + 1]].decode("utf-8", "surrogatepass")
 
 
-@dataclass(frozen=True)
-class Suggestion:
+class Suggestion(NamedTuple):
     objection_id: str
     lang: str
     similarity: float
@@ -124,38 +133,44 @@ class Suggestion:
     answer: str
 
 
+def _uints(values: Iterable[int]) -> bytes:
+    numbers = list(values)
+    packed = memoryview(bytearray(4 * len(numbers))).cast("I")
+    for position, number in enumerate(numbers):
+        packed[position] = number
+    return packed.tobytes()
+
+
 def phrase_index(catalog: Catalog) -> PhraseIndex:
     """The catalog's phrase index, built once per catalog (and cached with it)."""
     from objcoach.text import normalize
 
     found = catalog.memo.get("phrase_index")
-    if not isinstance(found, PhraseIndex):
-        number = {objection.id: n for n, objection in enumerate(catalog.objections)}
-        texts: dict[str, list[str]] = {lang: [] for lang in LANGS}
-        owners: dict[str, list[int]] = {lang: [] for lang in LANGS}
-        for objection, lang, phrase in _phrases(catalog):
-            texts[lang].append(normalize(phrase).replace(_SEP, " "))
-            owners[lang].append(number[objection.id])
-
-        def joined(values: Iterable[str]) -> str:
-            return _SEP.join(value.replace(_SEP, " ") for value in values)
-
-        def starts_of(blob: str) -> tuple[int, ...]:
-            found, at = [0], blob.find(_SEP)
-            while at >= 0:
-                found.append(at + 1)
-                at = blob.find(_SEP, at + 1)
-            return tuple(found)
-
-        found = catalog.memo["phrase_index"] = PhraseIndex(
-            ids=joined(number), langs=LANGS,
-            texts={lang: _SEP.join(texts[lang]) for lang in LANGS},
-            owners={lang: tuple(owners[lang]) for lang in LANGS},
-            clients=(clients := {lang: joined(o.client.get(lang, "") for o in catalog.objections) for lang in LANGS}),
-            answers=(answers := {lang: joined((o.answers.get(lang) or ("",))[0] for o in catalog.objections)
-                                 for lang in LANGS}),
-            starts={lang: (starts_of(clients[lang]), starts_of(answers[lang])) for lang in LANGS},
-        )
+    if isinstance(found, PhraseIndex):
+        return found
+    texts: dict[str, list[str]] = {lang: [] for lang in LANGS}
+    owners: dict[str, list[int]] = {lang: [] for lang in LANGS}
+    shown: dict[str, list[bytes]] = {lang: [] for lang in LANGS}
+    for number, objection in enumerate(catalog.objections):
+        for lang in LANGS:
+            client = objection.client.get(lang)
+            for phrase in (client, *objection.variants.get(lang, ())) if client else objection.variants.get(lang, ()):
+                texts[lang].append(normalize(phrase).replace(_SEP, " "))
+                owners[lang].append(number)
+            answer = (objection.answers.get(lang) or ("",))[0]
+            shown[lang] += [(client or "").encode("utf-8", "surrogatepass"), answer.encode("utf-8", "surrogatepass")]
+    starts: dict[str, bytes] = {}
+    for lang in LANGS:
+        at = [0]
+        for part in shown[lang]:
+            at.append(at[-1] + len(part))
+        starts[lang] = _uints(at)
+    found = catalog.memo["phrase_index"] = PhraseIndex(
+        ids=_SEP.join(objection.id.replace(_SEP, " ") for objection in catalog.objections), langs=LANGS,
+        texts={lang: _SEP.join(texts[lang]).encode(_WIDE, "surrogatepass") for lang in LANGS},
+        owners={lang: _uints(owners[lang]) for lang in LANGS},
+        shown={lang: b"".join(shown[lang]) for lang in LANGS}, shown_starts=starts,
+    )
     return found
 
 
@@ -168,11 +183,10 @@ def rank_phrases(index: PhraseIndex, words: str, limit: int = 5, lang: str | Non
     query = normalize(words)
     best: dict[int, tuple[float, str]] = {}  # objection number -> (similarity, language)
     for phrase_lang in (lang,) if lang else index.langs:
-        texts = index.texts.get(phrase_lang or "", "")
-        if not texts:
+        phrases = index.phrases(phrase_lang or "")
+        if not phrases:
             continue
-        owners = index.owners[phrase_lang or ""]
-        phrases = texts.split(_SEP)
+        owners = index.owner_numbers(phrase_lang or "")
         positions: Sequence[int] = range(len(phrases))
         if len(phrases) > PREFILTER_ABOVE:  # a cheap scorer picks the candidates, WRatio ranks them
             positions = [position for _, _, position in process.extract(
@@ -198,15 +212,6 @@ def rank_objections(catalog: Catalog, words: str, limit: int = 5,
     by_id = {objection.id: objection for objection in catalog.objections}
     return [(by_id[found.objection_id], found.lang, found.similarity)
             for found in rank_phrases(phrase_index(catalog), words, limit, lang)]
-
-
-def _phrases(catalog: Catalog) -> Iterable[tuple[Objection, str, str]]:
-    for objection in catalog.objections:
-        for lang in LANGS:
-            if objection.client.get(lang):
-                yield objection, lang, objection.client[lang]
-            for variant in objection.variants.get(lang, ()):
-                yield objection, lang, variant
 
 
 def filter_objections(catalog: Catalog, *, domain: str | None = None, tag: str | None = None,

@@ -1,21 +1,124 @@
-"""The command line: parse options, call one core function, hand the result to render.
+"""The command line's frame: the Typer app, the table of commands, and what every command shares.
+
+The commands live in cli_catalog.py, cli_practice.py and cli_mentor.py. Only the command being run is
+imported and turned into a click command (see LazyGroup): building all of them costs more than
+everything a `score` does besides importing Typer.
 
 This is the one place where an ObjcoachError becomes a message and an exit code:
 0 ok, 1 a check failed, 2 bad input or usage, 130 interrupted.
-Heavy modules are imported inside the commands that need them, so `--help` starts fast.
 """
 
+import contextlib
 import functools
-import json
+import inspect
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, MutableMapping
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from typer.core import TyperCommand, TyperGroup
+from typer.main import get_command_from_info, get_group_from_info
+from typer.models import CommandInfo, TyperInfo
 
 from objcoach import __version__
+from objcoach.collector import paused
 from objcoach.errors import InputError, ObjcoachError
+
+# Every command and the module that defines it, in the order `objcoach --help` lists them.
+COMMANDS: dict[str, str] = {
+    **dict.fromkeys(["score", "grade", "suggest", "calibrate", "list", "show", "techniques", "validate"],
+                    "objcoach.cli_catalog"),
+    **dict.fromkeys(["drill", "exam", "stats", "history", "leaderboard"], "objcoach.cli_practice"),
+    **dict.fromkeys(["new-catalog", "add", "review", "report", "export", "import", "assign", "assignments", "db"],
+                    "objcoach.cli_mentor"),
+}
+
+# What the command modules registered: a command's CommandInfo, or a group's own Typer app.
+_registered: dict[str, CommandInfo | typer.Typer] = {}
+_infos = typer.Typer()  # makes each CommandInfo exactly as app.command would
+
+
+class LazyGroup(TyperGroup):
+    """The top-level group. Its commands are imported and built when looked up, so running one
+    command builds one; the help listing needs only each command's docstring."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        added = dict(self.commands)  # any registered on `app` itself the usual way (none of ours)
+        self.commands = _Commands()
+        self.commands.update(added)
+        self._listing = False
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(self.commands)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        self._listing = True
+        try:
+            super().format_commands(ctx, formatter)
+        finally:
+            self._listing = False
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if self._listing and cmd_name in COMMANDS:
+            return _summary(cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+class _Commands(MutableMapping[str, Any]):
+    """Name -> click command, each built on first access. Lists every name without building any."""
+
+    def __init__(self) -> None:
+        self._built: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._built:
+            if name not in COMMANDS:
+                raise KeyError(name)
+            self._built[name] = _build(name)
+        return self._built[name]
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self._built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        raise TypeError("objcoach's commands cannot be removed")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([*COMMANDS, *(name for name in self._built if name not in COMMANDS)])
+
+    def __len__(self) -> int:
+        return len(COMMANDS) + sum(name not in COMMANDS for name in self._built)
+
+
+def _registration(name: str) -> CommandInfo | typer.Typer:
+    if name not in _registered:
+        __import__(COMMANDS[name])
+    if name not in _registered:
+        raise RuntimeError(f"{COMMANDS[name]} does not define the command {name!r}")
+    return _registered[name]
+
+
+def _build(name: str) -> Any:
+    """The click command Typer would have built for `name` as part of the whole app."""
+    found = _registration(name)
+    if isinstance(found, typer.Typer):
+        return get_group_from_info(TyperInfo(found, name=name), pretty_exceptions_short=app.pretty_exceptions_short,
+                                   suggest_commands=app.suggest_commands, rich_markup_mode=app.rich_markup_mode)
+    return get_command_from_info(found, pretty_exceptions_short=app.pretty_exceptions_short,
+                                 rich_markup_mode=app.rich_markup_mode)
+
+
+def _summary(name: str) -> Any:
+    """Enough of a command for the help listing (name, one-line help), without its options."""
+    found = _registration(name)
+    if isinstance(found, typer.Typer):
+        return _build(name)  # a group: its help comes from the Typer app, and it is small
+    doc = inspect.getdoc(found.callback) if found.help is None else inspect.cleandoc(found.help)
+    return TyperCommand(name, help=doc, short_help=found.short_help, hidden=found.hidden,
+                        deprecated=found.deprecated, rich_markup_mode=app.rich_markup_mode)
+
 
 app = typer.Typer(
     name="objcoach",
@@ -26,15 +129,12 @@ app = typer.Typer(
     "  objcoach score bank-already-chosen \"Понимаю вас... Давайте пришлю условия?\"\n\n"
     "  objcoach suggest \"уже выбрал банк\"\n\n"
     "  objcoach grade replies.jsonl --output scored.jsonl",
+    cls=LazyGroup,
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-db_app = typer.Typer(help="Set up and manage a team's PostgreSQL database.", no_args_is_help=True,
-                     rich_markup_mode=None)
-app.add_typer(db_app, name="db")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -45,11 +145,17 @@ CatalogOpt = Annotated[
 ]
 LangOpt = Annotated[str | None, typer.Option("--lang", "-l", help="Language: ru or en.", show_default=False)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table or panel.")]
+SinceOpt = Annotated[str | None, typer.Option(help="Only since: 7d, 12h, 2w or a date like 2026-11-01.",
+                                              show_default=False)]
+DbOpt = Annotated[str | None, typer.Option("--db", help="History database (default: OBJCOACH_DB, then "
+                                           "history.sqlite3 in OBJCOACH_HOME).", show_default=False)]
+OperatorOpt = Annotated[str | None, typer.Option("--operator", "-o", help="Whose practice this is (default: the "
+                                                 "config file, then the OS user).", show_default=False)]
 
 
-def command(*args: Any, on: typer.Typer | None = None, **kwargs: Any) -> Callable[[F], F]:
-    """app.command (or `on`'s) that turns ObjcoachError into a message and an exit code, and Ctrl-C into
-    130."""
+def command(name: str, *, on: typer.Typer | None = None, **kwargs: Any) -> Callable[[F], F]:
+    """Register a command (on `app`, or on the group `on`) that turns ObjcoachError into a message and an
+    exit code, and Ctrl-C into 130."""
 
     def register(function: F) -> F:
         @functools.wraps(function)
@@ -66,10 +172,37 @@ def command(*args: Any, on: typer.Typer | None = None, **kwargs: Any) -> Callabl
                 sys.stderr.close()
                 raise typer.Exit(0) from None
 
-        (on or app).command(*args, **kwargs)(run)
+        if on is not None:
+            on.command(name, **kwargs)(run)
+        else:
+            _infos.command(name, **kwargs)(run)
+            _registered[name] = _infos.registered_commands.pop()
         return function
 
     return register
+
+
+def group(name: str, commands: typer.Typer) -> None:
+    """Register a group of subcommands (`objcoach db ...`) under `name`."""
+    _registered[name] = commands
+
+
+# Set by __main__ when objcoach owns the interpreter: only then is the collector tuned for start-up, never in
+# a test runner or another program that calls `app`.
+owns_process = False
+
+
+@contextlib.contextmanager
+def settled_imports() -> Iterator[None]:
+    """Import modules with the collector off, then set everything alive aside for good (gc.freeze): imported
+    modules build thousands of objects that live until exit, and collecting among them, again and again and
+    once more at exit, is wasted work. As __main__ does for Typer; here for the imports of `score`, the
+    command whose start-up counts most."""
+    if not owns_process:
+        yield
+        return
+    with paused(freeze=True):
+        yield
 
 
 def _error(message: str) -> None:
@@ -79,6 +212,8 @@ def _error(message: str) -> None:
 
 
 def _print_json(value: Any) -> None:
+    import json
+
     sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
 
 
@@ -122,90 +257,6 @@ def _use_utf8() -> None:
                          "looks wrong, set a UTF-8 locale, e.g. export LANG=C.UTF-8\n")
 
 
-@command("score")
-def score_command(
-    objection: Annotated[str, typer.Argument(help="An objection id or the client's words, in either language.")],
-    reply: Annotated[str | None, typer.Argument(help="The reply to score; '-' or nothing reads stdin.")] = None,
-    lang: LangOpt = None,
-    as_json: JsonOpt = False,
-    catalog: CatalogOpt = None,
-) -> None:
-    """Score one reply to one objection, with coaching feedback.
-
-    Examples:
-
-      objcoach score bank-already-chosen "Понимаю вас, выбор за вами. Что для вас было важно?"
-
-      echo "I understand, it's your choice..." | objcoach score "You're too late, I've already chosen a bank"
-    """
-    from objcoach.catalog import load_catalog, resolve_objection
-    from objcoach.coach import feedback
-    from objcoach.i18n import ui_language
-    from objcoach.scoring import score_reply
-
-    lang = _check_lang(lang)
-    text = _read_reply(reply)
-    loaded = load_catalog(catalog)
-    found, matched = resolve_objection(loaded, objection)
-    result = score_reply(text, found, loaded, lang or matched)
-    ui = ui_language(lang, result.lang)
-    advice = feedback(result, found, loaded, ui)
-    if as_json:
-        _print_json({**result.to_dict(), "feedback": advice.to_dict()})
-        return
-    from objcoach.render import console, score_panel
-
-    console().print(score_panel(result, advice, found, ui))
-
-
-def _read_reply(reply: str | None) -> str:
-    if reply is not None and reply != "-":
-        return reply
-    if sys.stdin.isatty():
-        raise InputError("give the reply as an argument, or pipe it into stdin")
-    return sys.stdin.buffer.read().decode("utf-8", errors="replace").strip()
-
-
-@command("grade")
-def grade_command(
-    file: Annotated[str, typer.Argument(help="JSONL or CSV rows with 'objection' and 'reply'; '-' for stdin.")],
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="Output format: jsonl or csv.")] = "jsonl",
-    lang: LangOpt = None,
-    catalog: CatalogOpt = None,
-) -> None:
-    """Score every row of a file of replies; one output row per input row, in order.
-
-    Rows that cannot be graded get an 'error' field; the exit code is then 1.
-
-    Examples:
-
-      objcoach grade replies.jsonl > scored.jsonl
-
-      objcoach grade replies.csv --format csv --output scored.csv
-    """
-    from objcoach.batch import grade_rows, open_input, read_rows, write_csv, write_jsonl
-    from objcoach.catalog import load_catalog
-
-    lang = _check_lang(lang)
-    if fmt not in ("jsonl", "csv"):
-        raise InputError(f"--format should be jsonl or csv, not {fmt!r}")
-    loaded = load_catalog(catalog)
-    stream, name = open_input(file)
-    writer = write_csv if fmt == "csv" else write_jsonl
-    errors = total = 0
-    with stream, AtomicOutput(output) as out:
-        rows = writer(grade_rows(read_rows(stream, name), loaded, lang), out)
-        # a progress bar only where a person watches stderr and it won't mix with the rows
-        show_bar = sys.stderr.isatty() and (output is not None or not sys.stdout.isatty())
-        for row in _progress(rows, enabled=show_bar):
-            total += 1
-            errors += "error" in row
-    sys.stderr.write(f"objcoach: graded {total} row(s), {errors} with errors\n")
-    if errors:
-        raise typer.Exit(1)
-
-
 class AtomicOutput:
     """stdout, or a temporary file renamed over `path` only when everything was written."""
 
@@ -243,246 +294,6 @@ class AtomicOutput:
         else:
             self.temp.unlink(missing_ok=True)
 
-
-def _progress(rows: Any, enabled: bool) -> Any:
-    if not enabled:
-        yield from rows
-        return
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-    from objcoach.render import console
-
-    with Progress(SpinnerColumn(), TextColumn("{task.completed} rows"), TimeElapsedColumn(),
-                  console=console(stderr=True), transient=True) as bar:
-        task = bar.add_task("grading")
-        for row in rows:
-            bar.advance(task)
-            yield row
-
-
-@command("suggest")
-def suggest_command(
-    words: Annotated[list[str], typer.Argument(help="What the client said (a few words are enough).")],
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=50, help="How many objections to show.")] = 3,
-    lang: LangOpt = None,
-    as_json: JsonOpt = False,
-    catalog: CatalogOpt = None,
-) -> None:
-    """Find the scripted objections closest to the client's words, with their best answers.
-
-    Examples:
-
-      objcoach suggest уже выбрал банк
-
-      objcoach suggest "too expensive" --limit 5 --json
-    """
-    from objcoach.catalog import catalog_paths, rank_phrases
-    from objcoach.catalog_cache import load_phrase_index
-    from objcoach.i18n import ui_language
-    from objcoach.text import detect_language
-
-    query = " ".join(words).strip()
-    if not query:
-        raise InputError("give the client's words to look up")
-    lang = _check_lang(lang)
-    content = lang or detect_language(query)
-    found = rank_phrases(load_phrase_index(catalog_paths(catalog)), query, limit=limit, lang=content)
-    if as_json:
-        _print_json([{"objection_id": item.objection_id, "lang": item.lang, "similarity": round(item.similarity, 1),
-                      "client": item.client, "answer": item.answer} for item in found])
-        return
-    from objcoach.render import console, suggestions_table
-
-    console().print(suggestions_table(found, ui_language(lang, content)))
-
-
-@command("calibrate")
-def calibrate_command(
-    file: Annotated[str, typer.Argument(help="JSONL or CSV rows with 'objection', 'reply' and a human 'grade' "
-                                        "(0–3 or 0–100); '-' for stdin.")],
-    lang: LangOpt = None,
-    as_json: JsonOpt = False,
-    catalog: CatalogOpt = None,
-) -> None:
-    """Check the scorer against a mentor's grades: Spearman ρ, pair order, confusion, worst rows.
-
-    Example:
-
-      objcoach calibrate tests/data/graded.jsonl
-    """
-    from objcoach.batch import open_input, read_rows
-    from objcoach.calibration import calibrate
-    from objcoach.catalog import load_catalog
-    from objcoach.i18n import ui_language
-
-    lang = _check_lang(lang)
-    loaded = load_catalog(catalog)
-    stream, name = open_input(file)
-    with stream:
-        result = calibrate(read_rows(stream, name), loaded, lang)
-    if not result.rows:
-        raise InputError(f"{name}: no graded rows" + (f" ({result.errors[0]})" if result.errors else ""))
-    if as_json:
-        _print_json(result.to_dict())
-        return
-    from objcoach.render import calibration_report, console
-
-    console().print(calibration_report(result, ui_language(lang)))
-
-
-@command("list")
-def list_command(
-    domain: Annotated[str | None, typer.Option(help="Only this domain (bank, telecom, ...).")] = None,
-    tag: Annotated[str | None, typer.Option(help="Only objections with this tag.")] = None,
-    difficulty: Annotated[int | None, typer.Option(min=1, max=3, help="Only this difficulty (1–3).")] = None,
-    lang: LangOpt = None,
-    as_json: JsonOpt = False,
-    catalog: CatalogOpt = None,
-) -> None:
-    """List the catalog's objections.
-
-    Example:
-
-      objcoach list --domain bank --lang ru
-    """
-    from objcoach.catalog import filter_objections, load_catalog
-    from objcoach.i18n import t, ui_language
-
-    lang = _check_lang(lang)
-    loaded = load_catalog(catalog)
-    found = filter_objections(loaded, domain=domain, tag=tag, difficulty=difficulty, lang=lang)
-    ui = ui_language(lang)
-    if as_json:
-        _print_json([{"id": o.id, "domain": o.domain, "tags": list(o.tags), "difficulty": o.difficulty,
-                      "client": o.client, "source": o.source} for o in found])
-        return
-    from objcoach.render import console, objection_table
-
-    out = console()
-    if not found:
-        out.print(t(ui, "no_objections"))
-        return
-    out.print(objection_table(found, ui))
-    out.print(t(ui, "count", n=len(found)))
-
-
-@command("show")
-def show_command(
-    objection: Annotated[str, typer.Argument(help="An objection id or the client's words.")],
-    lang: LangOpt = None,
-    as_json: JsonOpt = False,
-    catalog: CatalogOpt = None,
-) -> None:
-    """Show one objection: context, steps, key points, model answers and tips.
-
-    Example:
-
-      objcoach show bank-already-chosen --lang en
-    """
-    from objcoach.catalog import load_catalog, resolve_objection
-    from objcoach.i18n import ui_language
-
-    lang = _check_lang(lang)
-    loaded = load_catalog(catalog)
-    found, matched = resolve_objection(loaded, objection)
-    if as_json:
-        _print_json(_objection_dict(found))
-        return
-    from objcoach.render import console, objection_detail
-
-    ui = ui_language(lang, matched)
-    content = ui if ui in found.langs else (found.langs or ("ru",))[0]
-    console().print(objection_detail(found, loaded, content))
-
-
-def _objection_dict(found: Any) -> dict[str, Any]:
-    return {
-        "id": found.id, "client": found.client, "variants": {k: list(v) for k, v in found.variants.items()},
-        "context": found.context, "domain": found.domain, "tags": list(found.tags),
-        "difficulty": found.difficulty, "checklist": list(found.checklist), "required": list(found.required),
-        "key_points": {k: list(v) for k, v in found.key_points.items()},
-        "answers": {k: list(v) for k, v in found.answers.items()}, "tips": found.tips, "source": found.source,
-    }
-
-
-@command("techniques")
-def techniques_command(lang: LangOpt = None, as_json: JsonOpt = False, catalog: CatalogOpt = None) -> None:
-    """List the techniques the checklists use, with why they work and example phrases."""
-    from objcoach.catalog import load_catalog
-    from objcoach.i18n import ui_language
-
-    lang = _check_lang(lang)
-    loaded = load_catalog(catalog)
-    if as_json:
-        _print_json([{"id": tid, "title": tech.title, "why": tech.why,
-                      "examples": {k: list(v) for k, v in tech.examples.items()}}
-                     for tid, tech in loaded.techniques.items()])
-        return
-    from objcoach.render import console, techniques_table
-
-    console().print(techniques_table(loaded, ui_language(lang)))
-
-
-@command("validate")
-def validate_command(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Catalog files to check (default: the bundled "
-                                                       "one and OBJCOACH_CATALOG).", show_default=False)] = None,
-    self_test: Annotated[bool, typer.Option("--self-test/--no-self-test",
-                                            help="Score each model answer with itself left out.")] = True,
-    lang: LangOpt = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """Check catalogs: YAML, fields, languages, technique ids, duplicate ids, and a self-test.
-
-    Exit 0 when clean, 1 when there are problems (one line each, with file:line:col).
-
-    Examples:
-
-      objcoach validate
-
-      objcoach validate team.yaml
-    """
-    from objcoach.catalog import catalog_paths, validate_files
-    from objcoach.i18n import t, ui_language
-
-    ui = ui_language(_check_lang(lang))
-    files = catalog_paths(paths)
-    loaded, problems = validate_files(files)
-    if loaded is not None and self_test:
-        problems += _self_test_problems(loaded, ui, only=paths)
-    if as_json:
-        _print_json({"ok": not problems, "files": [str(p) for p in files], "problems": problems})
-    elif problems:
-        for line in problems:
-            sys.stdout.write(line + "\n")
-        sys.stdout.write(t(ui, "invalid", n=len(problems)) + "\n")
-    else:
-        assert loaded is not None
-        sys.stdout.write(t(ui, "valid", files=", ".join(str(p) for p in files),
-                           objections=len(loaded.objections), techniques=len(loaded.techniques),
-                           antipatterns=len(loaded.antipatterns)) + "\n")
-    if problems:
-        raise typer.Exit(1)
-
-
-def _self_test_problems(loaded: Any, ui: str, only: list[Path] | None) -> list[str]:
-    from objcoach.i18n import t
-    from objcoach.scoring import self_test
-
-    wanted = {str(p) for p in only} if only else None
-    lines = []
-    for objection, content, _answer, result in self_test(loaded):
-        if wanted is not None and objection.origin.rsplit(":", 1)[0] not in wanted:
-            continue
-        missing = [*result.techniques_missed, *result.key_points_missed]
-        lines.append(t(ui, "selftest_fail", origin=objection.origin, id=objection.id, lang=content,
-                       score=result.score, verdict=result.verdict, missing=", ".join(missing) or "—",
-                       flags=", ".join(f"{flag.id} «{flag.evidence}»" for flag in result.flags) or "—"))
-    return lines
-
-
-# The practice and mentor commands live in their own modules and register on `app` when imported.
-from objcoach import cli_mentor, cli_practice  # noqa: E402, F401
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -1,4 +1,4 @@
-"""Mentor commands: new-catalog, add, review, report, export, import."""
+"""Mentor commands: new-catalog, add, review, report, export, import, assign, assignments, db."""
 
 import os
 import sys
@@ -7,12 +7,24 @@ from typing import Annotated, Any
 
 import typer
 
-from objcoach.cli import AtomicOutput, CatalogOpt, JsonOpt, LangOpt, _check_lang, _print_json, command, db_app
-from objcoach.cli_practice import DbOpt, OperatorOpt
+from objcoach.cli import (
+    AtomicOutput,
+    CatalogOpt,
+    DbOpt,
+    JsonOpt,
+    LangOpt,
+    OperatorOpt,
+    SinceOpt,
+    _check_lang,
+    _print_json,
+    command,
+    group,
+)
 from objcoach.errors import InputError
 
-SinceOpt = Annotated[str | None, typer.Option(help="Only since: 7d, 12h, 2w or a date like 2026-11-01.",
-                                              show_default=False)]
+db_app = typer.Typer(help="Set up and manage a team's PostgreSQL database.", no_args_is_help=True,
+                     rich_markup_mode=None)
+group("db", db_app)
 
 
 def _ui(lang: str | None) -> str:

@@ -1,4 +1,4 @@
-"""Practice commands: drill, exam, stats, history."""
+"""Practice commands: drill, exam, stats, history, leaderboard."""
 
 import sys
 from pathlib import Path
@@ -6,15 +6,18 @@ from typing import Annotated, Any
 
 import typer
 
-from objcoach.cli import CatalogOpt, JsonOpt, LangOpt, _check_lang, _print_json, command
+from objcoach.cli import (
+    CatalogOpt,
+    DbOpt,
+    JsonOpt,
+    LangOpt,
+    OperatorOpt,
+    SinceOpt,
+    _check_lang,
+    _print_json,
+    command,
+)
 
-SinceOpt = Annotated[str | None, typer.Option(help="Only since: 7d, 12h, 2w or a date like 2026-11-01.",
-                                              show_default=False)]
-
-DbOpt = Annotated[str | None, typer.Option("--db", help="History database (default: OBJCOACH_DB, then "
-                                           "history.sqlite3 in OBJCOACH_HOME).", show_default=False)]
-OperatorOpt = Annotated[str | None, typer.Option("--operator", "-o", help="Whose practice this is (default: the "
-                                                 "config file, then the OS user).", show_default=False)]
 DomainOpt = Annotated[str | None, typer.Option(help="Only this domain (bank, telecom, ecommerce, travel, service, "
                                                "proactive).", show_default=False)]
 TagOpt = Annotated[str | None, typer.Option(help="Only objections with this tag.", show_default=False)]

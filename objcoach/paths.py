@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import os
 import sys
 from pathlib import Path
@@ -44,8 +43,6 @@ def config_path() -> Path:
 
 def read_config() -> dict[str, str]:
     """The config file's settings (operator, lang); a missing file is an empty config."""
-    import yaml
-
     path = config_path()
     try:
         text = path.read_text(encoding="utf-8")
@@ -53,6 +50,8 @@ def read_config() -> dict[str, str]:
         return {}
     except OSError as error:
         raise InputError(f"{path}: cannot be read ({error.strerror})") from None
+    import yaml  # only when there is a file: importing PyYAML costs several milliseconds
+
     try:
         data: Any = yaml.safe_load(text) or {}
     except yaml.YAMLError as error:
@@ -72,6 +71,8 @@ def operator_name(explicit: str | None = None) -> str:
     configured = read_config().get("operator")
     if configured:
         return configured
+    import getpass
+
     try:
         return getpass.getuser()
     except Exception:  # no user name on this system (some containers)

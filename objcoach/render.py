@@ -17,13 +17,14 @@ from rich.panel import Panel
 from rich.text import Text
 
 from objcoach.i18n import t
-from objcoach.models import Catalog, Objection, Score, Technique
 
 if TYPE_CHECKING:  # only for annotations: a score panel should not pay for tables and calibration
     from rich.table import Table
 
     from objcoach.calibration import Calibration
     from objcoach.coach import Feedback
+    from objcoach.models import Catalog, Objection, Score, Technique
+
 
 def _table(**options: Any) -> Table:
     from rich.table import Table
