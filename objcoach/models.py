@@ -135,8 +135,9 @@ class ObjectionList(Sequence[Objection]):
         return found
 
     def __reduce__(self) -> tuple[Any, ...]:
+        encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps would build one an objection
         texts = tuple(self._texts) if self._texts is not None else \
-            tuple(json.dumps(_as_json(objection), ensure_ascii=False) for objection in self)
+            tuple(encode(_as_json(objection)) for objection in self)
         return (ObjectionList._from_texts, ("\n".join(self.ids), texts))
 
     def __len__(self) -> int:

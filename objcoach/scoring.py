@@ -711,11 +711,16 @@ def _stuffing(text: Analysis, min_function_share: float, covered: int) -> str:
     if text.sentences <= 1 and words >= 6 and function_share < 2 * min_function_share \
             and covered / words >= STUFFING_COVERAGE:
         return text.text.strip()[:80]
-    pieces = [p for p in re.split(r"[,;.!?\n/|+]+", text.text) if p.strip()]
+    if text.sentences > 1:
+        return ""
+    pieces = [p for p in _LIST_BREAKS.split(text.text) if p.strip()]
     single = [p for p in pieces if len(p.split()) == 1]
-    if text.sentences <= 1 and len(pieces) >= 5 and len(single) / len(pieces) >= 0.8:
+    if len(pieces) >= 5 and len(single) / len(pieces) >= 0.8:
         return text.text.strip()[:80]
     return ""
+
+
+_LIST_BREAKS = re.compile(r"[,;.!?\n/|+]+")
 
 
 def self_test(catalog: Catalog, only: Iterable[str] | None = None,

@@ -7,8 +7,8 @@ scorer can quote the reply's own words as evidence.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from itertools import accumulate
+from typing import cast
 
 import Stemmer
 
@@ -69,7 +69,9 @@ class Analysis:
 
     def __init__(self, text: str) -> None:
         norms, starts, ends = _word_spans(text)
-        stems = list(map(stem, norms))
+        known = list(map(_STEMS.get, norms))  # a dict lookup in C for the words seen before
+        stems = [found or stem(norm) for found, norm in zip(known, norms, strict=True)] if None in known \
+            else cast("list[str]", known)
         self.text = text
         self.norms: list[str] = norms
         self.stems: list[str] = stems
@@ -174,14 +176,24 @@ def _expand(word: str) -> tuple[str, ...]:
 _STEMMERS = {"ru": Stemmer.Stemmer("russian"), "en": Stemmer.Stemmer("english")}
 
 
-@lru_cache(maxsize=200_000)
+_STEMS: dict[str, str] = {}  # word -> stem, for the words seen so far
+_STEMS_LIMIT = 200_000  # then it starts afresh: memory stays bounded on any number of replies
+
+
 def stem(word: str) -> str:
     """Stem one normalised word with the stemmer of its own script (mixed text works)."""
-    if _CYRILLIC.search(word):
-        return str(_STEMMERS["ru"].stemWord(word))
-    if _LATIN.search(word):
-        return str(_STEMMERS["en"].stemWord(word))
-    return word
+    found = _STEMS.get(word)
+    if found is None:
+        if _CYRILLIC.search(word):
+            found = str(_STEMMERS["ru"].stemWord(word))
+        elif _LATIN.search(word):
+            found = str(_STEMMERS["en"].stemWord(word))
+        else:
+            found = word
+        if len(_STEMS) >= _STEMS_LIMIT:
+            _STEMS.clear()
+        _STEMS[word] = found
+    return found
 
 
 def stems_of(text: str) -> tuple[str, ...]:
