@@ -444,6 +444,7 @@ def assignments_command(
 
       objcoach assignments --json
     """
+    from objcoach.models import DONE_SCORE
     from objcoach.paths import db_path
     from objcoach.reports import assignment_status
     from objcoach.schedule import utcnow
@@ -461,8 +462,6 @@ def assignments_command(
         typer.echo(f"{row['operator']}: {row['done']}/{row['assigned']} done, {row['overdue']} overdue, "
                    f"average on the assigned set {row['average'] if row['average'] is not None else '—'}")
 
-
-DONE_SCORE = 70
 
 @command("setup", on=db_app)
 def db_setup_command(

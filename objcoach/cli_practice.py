@@ -34,6 +34,7 @@ def _session(mode: str, *, count: int, lang: str | None, operator: str | None, s
              time_limit: float | None = None) -> Any:
     from objcoach.catalog import load_catalog
     from objcoach.i18n import ui_language
+    from objcoach.models import DONE_SCORE
     from objcoach.paths import db_path, read_config
     from objcoach.session import Options, run
     from objcoach.store import Store
@@ -49,9 +50,6 @@ def _session(mode: str, *, count: int, lang: str | None, operator: str | None, s
                           ids=tuple(ids or ()), domain=domain, tag=tag, difficulty=difficulty,
                           pass_mark=pass_mark, time_limit=time_limit, first=assigned)
         return run(loaded, store, options, terminal.ask, terminal.show)
-
-
-DONE_SCORE = 70  # an assignment is done once the operator scores this much on it
 
 
 def practising_as(store: Any, operator: str | None) -> str:

@@ -8,6 +8,7 @@ from typing import Any, NamedTuple, TypeVar, overload
 
 LANGS = ("ru", "en")
 VERDICTS = ("excellent", "good", "partial", "weak", "fail")
+DONE_SCORE = 70  # an assignment is done once the operator scores this much on it
 
 # A text in each language the entry carries: {"ru": "...", "en": "..."}.
 Texts = dict[str, str]
