@@ -64,6 +64,7 @@ def validate_files(paths: Sequence[Path]) -> tuple[Catalog | None, list[str]]:
 # --- finding an objection -------------------------------------------------------------------
 
 RESOLVE_MIN_SCORE = 60.0  # below this the words match no objection
+RESOLVE_MIN_SCORE_ONE_WORD = 80.0  # a single word (or a mistyped id) must fit a phrase this well
 RESOLVE_MARGIN = 4.0  # two objections closer than this to each other: ambiguous
 
 
@@ -81,7 +82,9 @@ def resolve_objection(catalog: Catalog, query: str) -> tuple[Objection, str | No
         raise ObjectionNotFoundError("the catalog has no objections")
     top, top_lang, top_score = ranked[0]
     nearest = ", ".join(objection.id for objection, _, _ in ranked)
-    if top_score < RESOLVE_MIN_SCORE:
+    # one word fits part of many phrases ("nosuch" ~ "...enough!"): it must fit much better to count
+    needed = RESOLVE_MIN_SCORE_ONE_WORD if len(wanted.split()) == 1 else RESOLVE_MIN_SCORE
+    if top_score < needed:
         raise ObjectionNotFoundError(f"no objection matches {query!r}; nearest: {nearest}")
     if len(ranked) > 1 and top_score < 99 and top_score - ranked[1][2] < RESOLVE_MARGIN:
         raise ObjectionNotFoundError(f"{query!r} is ambiguous: it fits {nearest}; give an id")

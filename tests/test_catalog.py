@@ -179,3 +179,13 @@ def test_cached_objections_round_trip_and_build_lazily(catalog: Catalog) -> None
         assert (before.id, before.client, before.answers, before.key_points, before.checklist, before.tags) == \
             (after.id, after.client, after.answers, after.key_points, after.checklist, after.tags)
     assert [o.id for o in copy.objections[1:3]] == [o.id for o in catalog.objections[1:3]]
+
+
+def test_a_mistyped_id_is_not_taken_for_words(catalog: Catalog) -> None:
+    """One word fits part of many phrases loosely; it resolves only when it fits one well."""
+    with pytest.raises(ObjectionNotFoundError, match="nearest"):
+        resolve_objection(catalog, "nosuch")
+    with pytest.raises(ObjectionNotFoundError, match="bank-already-chosen"):  # named among the nearest
+        resolve_objection(catalog, "bank-alredy-chosen")
+    found, _ = resolve_objection(catalog, "дорого")
+    assert "дорого" in found.client["ru"].lower()
