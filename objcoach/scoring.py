@@ -71,13 +71,14 @@ FILLER_SHARE = 0.8  # a reply this much made of filler sounds says nothing
 TOPIC_SHIFTS = ("кстати", "между прочим", "а вы знали", "а вы знаете", "вы знали", "а знаете", "а вы видели",
                "by the way", "btw", "did you know", "did you see", "have you seen", "incidentally", "speaking of",
                "oh and", "on another note")
-_TOPIC_SHIFT_PREFIXES = tuple(phrase + " " for phrase in TOPIC_SHIFTS)  # one C-level startswith
+_TOPIC_SHIFT_PREFIXES = tuple(phrase + " " for phrase in TOPIC_SHIFTS)  # see _opens_with
 # A closing sentence that opens like this and does no technique's work is a jab at the client:
 # «Хотя с таким настроем вам не угодишь», "Though if cheap is all you care about..."
 JAB_OPENERS = ("хотя", "но вообще", "а вообще", "вообще то", "впрочем", "ну а если", "не то чтобы", "though",
                "although", "and honestly", "but honestly", "frankly", "to be honest", "not that")
 
 _JAB_FIRST_WORDS = frozenset(opener.split()[0] for opener in JAB_OPENERS)
+_JAB_OPENER_PREFIXES = tuple(opener + " " for opener in JAB_OPENERS)
 JAB_TAGS = frozenset({"though", "хотя"})  # "…, though." at the end turns a sentence the same way
 # Contrast and generalisation ("не просто", "обычно", "на самом деле") are what jabs are made of:
 # a closing that shows only these techniques is not excused by them.
@@ -179,11 +180,11 @@ def _prepared(catalog: Catalog, objection: Objection, lang: str) -> _Prepared:
 
 def _prepare(objection: Objection, lang: str) -> _Prepared:
     answers = objection.answers.get(lang, ())
-    answer_keys = tuple(" ".join(_content(analyze(answer))) for answer in answers)
+    answer_keys = tuple(" ".join(analyze(answer).content) for answer in answers)
     sorted_keys = tuple(_sorted_words(key) for key in answer_keys)
     key_points = []
     for point in objection.key_points.get(lang, ()):
-        alternatives = tuple(_content(analyze(alt)) or stems_of(alt) for alt in point.split("|") if alt.strip())
+        alternatives = tuple(analyze(alt).content or stems_of(alt) for alt in point.split("|") if alt.strip())
         key_points.append((point.split("|")[0].strip(), alternatives))
     clients = [objection.client.get(lang, ""), *objection.variants.get(lang, ())]
     client_stems = frozenset(s for phrase in clients for s in analyze(phrase).content_stems)
@@ -267,7 +268,13 @@ def _domain_vocabulary(catalog: Catalog, domain: str, lang: str) -> frozenset[st
 
 def _shifts_topic(text: Analysis) -> bool:
     """The reply opens by changing the subject («Кстати, ...», "By the way, ...")."""
-    return (" ".join(text.norms[:4]) + " ").startswith(_TOPIC_SHIFT_PREFIXES)
+    return _opens_with(" ".join(text.norms[:4]), _TOPIC_SHIFT_PREFIXES)
+
+
+def _opens_with(words: str, prefixes: tuple[str, ...]) -> bool:
+    """`words` (normalised) are one of the phrases, or begin with one of them as whole words; each prefix is
+    a phrase with a space after it, so one startswith in C checks them all."""
+    return (words + " ").startswith(prefixes)
 
 
 @_per_catalog
@@ -298,10 +305,6 @@ def _relevance(content: Sequence[str], vocabulary: frozenset[str], neutral: froz
     return hits / len(topical)
 
 
-def _content(analysis: Analysis) -> tuple[str, ...]:
-    return analysis.content
-
-
 def settings_for(catalog: Catalog) -> dict[str, float]:
     found = catalog.memo.get("settings")
     if not isinstance(found, dict):
@@ -329,7 +332,7 @@ def score_reply(reply: str, objection: Objection, catalog: Catalog, lang: str | 
     ctx = _Matcher(text)
 
     # --- components
-    content = _content(text)
+    content = text.content
     closest, similarity, shared = _closeness(text, content, prepared, exclude_answer)
     span = max(conf["closeness_full"] - conf["closeness_floor"], 1.0)
     closeness = conf["weight_closeness"] * _clamp((similarity - conf["closeness_floor"]) / span)
@@ -667,8 +670,7 @@ def _jab(text: Analysis, long_markers: _MarkerIndex) -> str:
     if not words or (words[0].strip(";:—-") not in _JAB_FIRST_WORDS and words[-1] not in JAB_TAGS):
         return ""
     opening = normalize(last)
-    if not any(opening == opener or opening.startswith(opener + " ") for opener in JAB_OPENERS) \
-            and normalize(last).split()[-1] not in JAB_TAGS:
+    if not _opens_with(opening, _JAB_OPENER_PREFIXES) and opening.split()[-1] not in JAB_TAGS:
         return ""
     if "?" in last:
         return ""

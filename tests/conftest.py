@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,50 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture(scope="session")
 def catalog() -> Catalog:
     return load_catalog()
+
+
+# A catalog with one problem of each common kind (line and column matter to the tests that use it).
+BROKEN_CATALOG = """objections:
+  - id: first
+    client: {ru: "Дорого"}
+    answer: {ru: ["Понимаю"]}
+  - id: second
+    client: {ru: "Дорого", en: "Expensive"}
+    checklist: [acknowlege]
+    answers: {ru: ["Понимаю вас"]}
+  - id: first
+    client: {ru: "Ещё"}
+    answers: {ru: ["Да"]}
+    difficulty: 7
+"""
+
+SLIPS = ("delete", "duplicate", "swap", "char", "truncate", "indent")
+
+
+def mutate(text: str, rng: random.Random, rounds: int, kinds: tuple[str, ...] = SLIPS,
+           characters: str = ":-[]{}&*!|>'\"#%@`\t\x00ё") -> str:
+    """Typing slips: lines deleted, repeated, swapped, cut off, re-indented; characters replaced."""
+    lines = text.splitlines(keepends=True)
+    for _ in range(rounds):
+        if not lines:
+            break
+        kind = rng.choice(kinds)
+        at = rng.randrange(len(lines))
+        if kind == "delete":
+            del lines[at]
+        elif kind == "duplicate":
+            lines.insert(at, lines[at])
+        elif kind == "swap":
+            other = rng.randrange(len(lines))
+            lines[at], lines[other] = lines[other], lines[at]
+        elif kind == "char" and lines[at]:
+            pos = rng.randrange(len(lines[at]))
+            lines[at] = lines[at][:pos] + rng.choice(characters) + lines[at][pos + 1 :]
+        elif kind == "truncate":
+            lines = lines[:at]
+        elif kind == "indent":
+            lines[at] = " " * rng.randrange(1, 5) + lines[at]
+    return "".join(lines)
 
 
 PG_ENV = "OBJCOACH_TEST_PG"  # an admin URL of a PostgreSQL for tests (scripts/pg_cluster.sh start gives one)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import BROKEN_CATALOG
 
 from objcoach.catalog import bundled_catalog_path, load_files, rank_objections, resolve_objection, validate_files
 from objcoach.errors import CatalogError, ObjectionNotFoundError
@@ -112,20 +113,7 @@ def test_syntax_error_has_a_location(tmp_path: Path) -> None:
 
 
 def test_every_problem_is_reported_with_line_and_path(tmp_path: Path) -> None:
-    text = """objections:
-  - id: first
-    client: {ru: "Дорого"}
-    answer: {ru: ["Понимаю"]}
-  - id: second
-    client: {ru: "Дорого", en: "Expensive"}
-    checklist: [acknowlege]
-    answers: {ru: ["Понимаю вас"]}
-  - id: first
-    client: {ru: "Ещё"}
-    answers: {ru: ["Да"]}
-    difficulty: 7
-"""
-    problems = "\n".join(problems_for(tmp_path, text))
+    problems = "\n".join(problems_for(tmp_path, BROKEN_CATALOG))
     assert "team.yaml:4:5: objections[0].answer: unknown key 'answer' (did you mean 'answers'?)" in problems
     assert "objections[1].answers.en: needs at least one answer" in problems
     assert "unknown technique 'acknowlege' (did you mean 'acknowledge'?)" in problems

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import mutate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -60,33 +61,6 @@ def test_deep_nesting_and_oversized_files_are_refused(tmp_path: Path) -> None:
     _, problems = validate_files([big])
     assert time.perf_counter() - started < 1.0
     assert "a catalog may be at most" in problems[0]
-
-
-MUTATIONS = ("delete", "duplicate", "swap", "char", "truncate", "indent")
-
-
-def mutate(text: str, rng: random.Random, rounds: int) -> str:
-    lines = text.splitlines(keepends=True)
-    for _ in range(rounds):
-        if not lines:
-            break
-        kind = rng.choice(MUTATIONS)
-        at = rng.randrange(len(lines))
-        if kind == "delete":
-            del lines[at]
-        elif kind == "duplicate":
-            lines.insert(at, lines[at])
-        elif kind == "swap":
-            other = rng.randrange(len(lines))
-            lines[at], lines[other] = lines[other], lines[at]
-        elif kind == "char" and lines[at]:
-            pos = rng.randrange(len(lines[at]))
-            lines[at] = lines[at][:pos] + rng.choice(":-[]{}&*!|>'\"#%@`\t\x00ё") + lines[at][pos + 1 :]
-        elif kind == "truncate":
-            lines = lines[:at]
-        elif kind == "indent":
-            lines[at] = " " * rng.randrange(1, 5) + lines[at]
-    return "".join(lines)
 
 
 BUNDLED_HEAD = "".join(bundled_catalog_path().read_text(encoding="utf-8").splitlines(keepends=True)[:400])
