@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
+from itertools import accumulate
 from pathlib import Path
 from typing import NamedTuple
 
@@ -137,11 +138,10 @@ class Suggestion(NamedTuple):
 
 
 def _uints(values: Iterable[int]) -> bytes:
-    numbers = list(values)
-    packed = memoryview(bytearray(4 * len(numbers))).cast("I")
-    for position, number in enumerate(numbers):
-        packed[position] = number
-    return packed.tobytes()
+    """Native unsigned ints, as memoryview.cast("I") reads them back."""
+    from array import array
+
+    return array("I", values).tobytes()
 
 
 def phrase_index(catalog: Catalog) -> PhraseIndex:
@@ -162,12 +162,7 @@ def phrase_index(catalog: Catalog) -> PhraseIndex:
                 owners[lang].append(number)
             answer = (objection.answers.get(lang) or ("",))[0]
             shown[lang] += [(client or "").encode("utf-8", "surrogatepass"), answer.encode("utf-8", "surrogatepass")]
-    starts: dict[str, bytes] = {}
-    for lang in LANGS:
-        at = [0]
-        for part in shown[lang]:
-            at.append(at[-1] + len(part))
-        starts[lang] = _uints(at)
+    starts = {lang: _uints(accumulate(map(len, shown[lang]), initial=0)) for lang in LANGS}
     found = catalog.memo["phrase_index"] = PhraseIndex(
         ids=_SEP.join(objection.id.replace(_SEP, " ") for objection in catalog.objections), langs=LANGS,
         texts={lang: _SEP.join(texts[lang]).encode(_WIDE, "surrogatepass") for lang in LANGS},
