@@ -102,16 +102,19 @@ class _Phrase(Record):
 class _Prepared(Record):
     """An objection's texts in one language, stemmed once."""
 
-    _fields = ("answers", "answer_keys", "sorted_keys", "key_points", "client_stems", "client_keys", "vocabulary")
+    _fields = ("answers", "answer_keys", "sorted_keys", "answer_stems", "key_points", "client_stems", "client_keys",
+               "vocabulary")
     __slots__ = _fields
 
     def __init__(self, answers: tuple[str, ...], answer_keys: tuple[str, ...], sorted_keys: tuple[str, ...],
-                 key_points: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...], client_stems: frozenset[str],
-                 client_keys: tuple[str, ...], vocabulary: frozenset[str]) -> None:
+                 answer_stems: tuple[frozenset[str], ...],
+                 key_points: tuple[tuple[str, tuple[tuple[tuple[str, ...], int], ...]], ...],
+                 client_stems: frozenset[str], client_keys: tuple[str, ...], vocabulary: frozenset[str]) -> None:
         self.answers = answers
         self.answer_keys = answer_keys  # content stems of each answer, as one string for rapidfuzz
         self.sorted_keys = sorted_keys  # the same stems sorted: token_sort_ratio without sorting each time
-        self.key_points = key_points  # (label, alternatives)
+        self.answer_stems = answer_stems  # the same stems as a set, for the words a reply shares with it
+        self.key_points = key_points  # (label, ((stems, how many of them must appear), ...))
         self.client_stems = client_stems
         self.client_keys = client_keys  # each client phrase as its stems, for sequence similarity
         self.vocabulary = vocabulary
@@ -182,17 +185,20 @@ def _prepare(objection: Objection, lang: str) -> _Prepared:
     answers = objection.answers.get(lang, ())
     answer_keys = tuple(" ".join(analyze(answer).content) for answer in answers)
     sorted_keys = tuple(_sorted_words(key) for key in answer_keys)
+    answer_stems = tuple(frozenset(key.split()) for key in answer_keys)
     key_points = []
     for point in objection.key_points.get(lang, ()):
         alternatives = tuple(analyze(alt).content or stems_of(alt) for alt in point.split("|") if alt.strip())
-        key_points.append((point.split("|")[0].strip(), alternatives))
+        needs = tuple((stems, math.ceil(KEY_POINT_SHARE * len(stems)) or 1) for stems in alternatives)
+        key_points.append((point.split("|")[0].strip(), needs))
     clients = [objection.client.get(lang, ""), *objection.variants.get(lang, ())]
     client_stems = frozenset(s for phrase in clients for s in analyze(phrase).content_stems)
     texts = [*clients, *answers, objection.context.get(lang, ""), objection.tips.get(lang, ""),
              *objection.key_points.get(lang, ())]
     vocabulary = frozenset(s for text in texts for s in analyze(text.replace("|", " ")).content_stems)
     client_keys = tuple(" ".join(stems_of(phrase)) for phrase in clients if phrase)
-    return _Prepared(answers, answer_keys, sorted_keys, tuple(key_points), client_stems, client_keys, vocabulary)
+    return _Prepared(answers, answer_keys, sorted_keys, answer_stems, tuple(key_points), client_stems, client_keys,
+                     vocabulary)
 
 
 class _MarkerIndex(Record):
@@ -294,14 +300,16 @@ COURTESY_STEMS = frozenset(stems_of(
     "ok okay sure thanks thank please welcome nice good great day bye goodbye problem problems"))
 
 
-def _relevance(content: Sequence[str], vocabulary: frozenset[str], neutral: frozenset[str]) -> float:
-    """Share of the reply's topical words that belong to the objection's own texts (1.0 when the reply
-    has too few topical words to tell: a thin generic reply is weak, not off-topic).
+def _relevance(content: Sequence[str], own: frozenset[str], domain: frozenset[str], neutral: frozenset[str],
+               ) -> float:
+    """Share of the reply's topical words that belong to the objection's own texts or to its domain's (1.0
+    when the reply has too few topical words to tell: a thin generic reply is weak, not off-topic).
     A Russian word with the prefix не- counts by its root (недоверие ~ доверие)."""
     topical = [s for s in content if s not in neutral and s not in COURTESY_STEMS]
     if len(set(topical)) < OFFTOPIC_MIN_WORDS:
         return 1.0
-    hits = sum(1 for s in topical if s in vocabulary or (s.startswith("не") and s[2:] in vocabulary))
+    hits = sum(1 for s in topical if s in own or s in domain
+               or (s.startswith("не") and (s[2:] in own or s[2:] in domain)))
     return hits / len(topical)
 
 
@@ -404,7 +412,7 @@ def score_reply(reply: str, objection: Objection, catalog: Catalog, lang: str | 
     # a reply that opens by changing the subject is off-topic unless it really resembles a model answer
     if (_shifts_topic(text) and similarity < conf["closeness_full"]) or (
             similarity < conf["closeness_full"] / 2 and not points_hit
-            and _relevance(content, prepared.vocabulary | _domain_vocabulary(catalog, objection.domain, expected),
+            and _relevance(content, prepared.vocabulary, _domain_vocabulary(catalog, objection.domain, expected),
                            _marker_stems(catalog, expected)) < conf["offtopic_relevance"]):
         flags.append(Hit("off_topic", reply.strip()[:80]))
         caps.append(conf["cap_harmful"])
@@ -466,10 +474,10 @@ class _Matcher:
 
     def __init__(self, text: Analysis) -> None:
         self.text = text
-        self.stems = stems = text.stems
-        self.present = present = set(stems)
+        self.stems = text.stems
+        self.present = present = set(text.stems)
         self.by_stem: dict[str, list[int]] = {}
-        for index, stem in enumerate(stems):
+        for index, stem in enumerate(text.stems):
             self.by_stem.setdefault(stem, []).append(index)
         # shorter marker stems that some reply stem extends by a letter or two (see _loose_prefixes)
         self.prefixes: set[str] = set()
@@ -481,15 +489,19 @@ class _Matcher:
         self._positions_cache: dict[tuple[str, str, bool], list[int]] = {}
 
     def positions(self, stem: str, word: str = "", loose: bool = True) -> list[int]:
-        """Sorted positions of the tokens that are this marker word (see _matches)."""
+        """Sorted positions of the tokens that are this marker word (see _matches). The list is shared:
+        callers read it only."""
         key = (stem, word, loose)
         found = self._positions_cache.get(key)
         if found is None:
-            candidates = self.by_stem.get(stem, [])
-            if loose and stem in self.prefixes:
-                candidates = candidates + [index for index, own in enumerate(self.stems)
-                                           if len(own) > len(stem) and stem in _loose_prefixes(own)]
-            found = sorted({i for i in candidates if self._matches(i, stem, word)})
+            found = self.by_stem.get(stem, [])
+            extended = loose and stem in self.prefixes
+            if extended:
+                found = found + [index for index, own in enumerate(self.stems)
+                                 if len(own) > len(stem) and stem in _loose_prefixes(own)]
+            # only a short Russian stem or a loose match can leave out a token or upset the order
+            if extended or (word and len(stem) <= SHORT_STEM and _is_cyrillic(word)):
+                found = sorted({i for i in found if self._matches(i, stem, word)})
             self._positions_cache[key] = found
         return found
 
@@ -512,6 +524,12 @@ class _Matcher:
         if not wanted:
             return None
         words = phrase.words if len(phrase.words) == len(wanted) else ("",) * len(wanted)
+        if len(wanted) == 1 and not strict:  # one word: its first position not right after a negation
+            for start in self.positions(wanted[0], words[0]):
+                if phrase.negated or not self._negated(start):
+                    self.covered.add(start)
+                    return start, start
+            return None
         lists = [self.positions(stem, word, not strict) for stem, word in zip(wanted, words, strict=True)]
         if not all(lists):
             return None
@@ -546,7 +564,7 @@ class _Matcher:
         return None
 
     def _negated(self, start: int) -> bool:
-        return any(norm in NEGATIONS for norm in self.text.norms[max(0, start - 2) : start])
+        return not NEGATIONS.isdisjoint(self.text.norms[max(0, start - 2) : start])
 
     def find_any(self, phrases: Iterable[_Phrase], strict: bool = False) -> str:
         """The reply's words for the first phrase found, or ""."""
@@ -566,8 +584,7 @@ def _loose_prefixes(stem: str) -> frozenset[str]:
     return frozenset(stem[:n] for n in range(max(LOOSE_MIN, len(stem) - LOOSE_EXTRA), len(stem)))
 
 
-def _is_cyrillic(word: str) -> bool:
-    return any("а" <= ch <= "я" for ch in word)
+_is_cyrillic = re.compile("[а-я]").search  # on normalised words (ё is е by then)
 
 
 def _common_prefix(a: str, b: str) -> int:
@@ -583,21 +600,21 @@ def _closeness(text: Analysis, content: Sequence[str], prepared: _Prepared, excl
                ) -> tuple[str, float, str]:
     """(closest answer, similarity 0–100, the shared words) over the model answers."""
     key = " ".join(content)
-    sorted_key = _sorted_words(key)
-    best, best_key, best_similarity = "", "", -1.0
-    for answer, answer_key, sorted_answer in zip(prepared.answers, prepared.answer_keys, prepared.sorted_keys,
-                                                 strict=True):
+    sorted_key = " ".join(sorted(content))  # stems hold no spaces: the same as sorting key.split()
+    token_set_ratio, ratio = fuzz.token_set_ratio, fuzz.ratio
+    best, best_stems, best_similarity = "", frozenset[str](), -1.0
+    for answer, answer_key, sorted_answer, stems in zip(prepared.answers, prepared.answer_keys, prepared.sorted_keys,
+                                                        prepared.answer_stems, strict=True):
         if exclude is not None and answer == exclude:
             continue
         # token_sort_ratio is the ratio of the sorted words: the answers' are sorted once, in _prepare
-        similarity = 0.5 * fuzz.token_set_ratio(key, answer_key) + 0.5 * fuzz.ratio(sorted_key, sorted_answer)
+        similarity = 0.5 * token_set_ratio(key, answer_key) + 0.5 * ratio(sorted_key, sorted_answer)
         if similarity > best_similarity:
-            best, best_key, best_similarity = answer, answer_key, similarity
+            best, best_stems, best_similarity = answer, stems, similarity
     if not best:
         return "", 0.0, ""
-    shared_stems = set(best_key.split())
-    shared = " ".join(dict.fromkeys(norm for norm, stem in zip(text.norms, text.stems, strict=True)
-                                    if stem in shared_stems and norm not in STOPWORDS))
+    shared = " ".join(dict.fromkeys([norm for norm, stem in zip(text.norms, text.stems, strict=True)
+                                     if stem in best_stems and norm not in STOPWORDS]))
     return best, best_similarity, shared
 
 
@@ -608,7 +625,8 @@ def _techniques(ctx: _Matcher, objection: Objection, catalog: Catalog, candidate
     missed: list[str] = []
     extra: list[Hit] = []
     for tid, technique in catalog.techniques.items():
-        evidence = ctx.find_any(candidates.get(tid, ()))
+        phrases = candidates.get(tid)
+        evidence = ctx.find_any(phrases) if phrases else ""
         if not evidence and "question" in technique.detect and ctx.text.questions:
             evidence = ctx.text.questions[0]
         if not evidence and "number" in technique.detect and ctx.text.numbers:
@@ -632,9 +650,9 @@ def _key_points(ctx: _Matcher, prepared: _Prepared) -> tuple[list[Hit], list[str
     for label, alternatives in prepared.key_points:
         evidence = ""
         keys = ctx.loose_keys
-        for stems in alternatives:
+        for stems, need in alternatives:
             # counted in C first: most alternatives of most points are missing from a reply
-            if sum(map(keys.__contains__, stems)) < (math.ceil(KEY_POINT_SHARE * len(stems)) or 1):
+            if sum(map(keys.__contains__, stems)) < need:
                 continue
             matched = sorted({i for s in stems if s in keys for i in ctx.positions(s)})
             ctx.covered.update(matched)
@@ -664,7 +682,7 @@ def _jab(text: Analysis, long_markers: _MarkerIndex) -> str:
     if text.sentences < 2:
         return ""
     body = text.text.rstrip().rstrip(".!?…")
-    end = max(body.rfind(mark) for mark in ".!?…")
+    end = max(body.rfind("."), body.rfind("!"), body.rfind("?"), body.rfind("…"))
     last = text.text[end + 1 :].strip() if end >= 0 else ""
     words = last.casefold().replace(",", " ").rstrip(".!…").split()
     if not words or (words[0].strip(";:—-") not in _JAB_FIRST_WORDS and words[-1] not in JAB_TAGS):
