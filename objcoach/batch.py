@@ -7,8 +7,7 @@ import io
 import json
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from objcoach.catalog import resolve_objection
 from objcoach.errors import InputError, ObjcoachError
@@ -22,8 +21,7 @@ CSV_OUTPUT_FIELDS = ("objection_id", "lang", "score", "verdict", "components", "
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):  # a tuple: a batch makes one a row
     number: int  # line number in the file (JSONL) or record number after the header (CSV)
     fields: dict[str, Any]
     error: str = ""

@@ -486,23 +486,18 @@ class _Matcher:
                 self.prefixes.update(_loose_prefixes(stem))
         self.loose_keys = present | self.prefixes
         self.covered: set[int] = set()  # tokens that some technique marker or key point matched
-        self._positions_cache: dict[tuple[str, str, bool], list[int]] = {}
 
     def positions(self, stem: str, word: str = "", loose: bool = True) -> list[int]:
-        """Sorted positions of the tokens that are this marker word (see _matches). The list is shared:
-        callers read it only."""
-        key = (stem, word, loose)
-        found = self._positions_cache.get(key)
-        if found is None:
-            found = self.by_stem.get(stem, [])
-            extended = loose and stem in self.prefixes
-            if extended:
-                found = found + [index for index, own in enumerate(self.stems)
-                                 if len(own) > len(stem) and stem in _loose_prefixes(own)]
-            # only a short Russian stem or a loose match can leave out a token or upset the order
-            if extended or (word and len(stem) <= SHORT_STEM and _is_cyrillic(word)):
-                found = sorted({i for i in found if self._matches(i, stem, word)})
-            self._positions_cache[key] = found
+        """Sorted positions of the tokens that are this marker word (see _matches). The list may be the
+        index's own: callers read it only. (Not memoised: few stems are asked about twice in one reply.)"""
+        found = self.by_stem.get(stem, [])
+        extended = loose and stem in self.prefixes
+        if extended:
+            found = found + [index for index, own in enumerate(self.stems)
+                             if len(own) > len(stem) and stem in _loose_prefixes(own)]
+        # only a short Russian stem or a loose match can leave out a token or upset the order
+        if extended or (word and len(stem) <= SHORT_STEM and _is_cyrillic(word)):
+            found = sorted({i for i in found if self._matches(i, stem, word)})
         return found
 
     def _matches(self, index: int, stem: str, word: str) -> bool:
