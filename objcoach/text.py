@@ -134,14 +134,15 @@ def _fold_each(text: str) -> tuple[list[str], list[int], list[int]]:
 
 
 def _expand_all(words: list[str], starts: list[int], ends: list[int]) -> tuple[list[str], list[int], list[int]]:
-    """Contractions become their words, each with the span of the whole contraction."""
-    out: tuple[list[str], list[int], list[int]] = ([], [], [])
-    for word, start, end in zip(words, starts, ends, strict=True):
-        for part in _expand(word.replace("’", "'")) if "'" in word or "’" in word else (word,):
-            out[0].append(part)
-            out[1].append(start)
-            out[2].append(end)
-    return out
+    """Contractions become their words, each with the span of the whole contraction (in place: the few words
+    with an apostrophe are replaced from the last, so the positions of the ones before stay put)."""
+    marked = [index for index, word in enumerate(words) if "'" in word or "’" in word]
+    for index in reversed(marked):
+        parts = _expand(words[index].replace("’", "'"))
+        words[index : index + 1] = parts
+        starts[index : index + 1] = [starts[index]] * len(parts)
+        ends[index : index + 1] = [ends[index]] * len(parts)
+    return words, starts, ends
 
 
 def _join_thousands(text: str, words: list[str], starts: list[int], ends: list[int]) -> None:
