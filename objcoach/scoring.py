@@ -135,9 +135,11 @@ def _per_catalog(function: F) -> F:
     @wraps(function)
     def memoised(catalog: Catalog, *keys: str) -> Any:
         slot = (function.__name__, *keys)
-        if slot not in catalog.memo:
-            catalog.memo[slot] = function(catalog, *keys)
-        return catalog.memo[slot]
+        try:
+            return catalog.memo[slot]  # a plain dict lookup when present, even in a cached catalog's memo
+        except KeyError:
+            found = catalog.memo[slot] = function(catalog, *keys)
+            return found
 
     return memoised  # type: ignore[return-value]
 
@@ -175,7 +177,10 @@ def _markers(catalog: Catalog, lang: str) -> tuple[dict[str, tuple[_Phrase, ...]
 def _prepared(catalog: Catalog, objection: Objection, lang: str) -> _Prepared:
     """An objection's texts stemmed once, kept in the catalog's memo (and so in its cache)."""
     slot = ("prepare", objection.id, lang)
-    found = catalog.memo.get(slot)
+    try:
+        found = catalog.memo[slot]  # see _per_catalog
+    except KeyError:
+        found = None
     if not isinstance(found, _Prepared):
         found = catalog.memo[slot] = _prepare(objection, lang)
     return found
@@ -314,7 +319,10 @@ def _relevance(content: Sequence[str], own: frozenset[str], domain: frozenset[st
 
 
 def settings_for(catalog: Catalog) -> dict[str, float]:
-    found = catalog.memo.get("settings")
+    try:
+        found = catalog.memo["settings"]  # see _per_catalog
+    except KeyError:
+        found = None
     if not isinstance(found, dict):
         found = catalog.memo["settings"] = {**DEFAULT_SETTINGS, **catalog.settings}
     return found
