@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -146,3 +148,49 @@ def test_presorted_ratio_is_token_sort_ratio(catalog: Catalog) -> None:
             for lang in objection.langs for text in objection.answers[lang]]
     for a, b in zip(keys, keys[1:] + keys[:1], strict=True):
         assert fuzz.ratio(_sorted_words(a), _sorted_words(b)) == fuzz.token_sort_ratio(a, b)
+
+
+def _graded_replies() -> list[str]:
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / "graded.jsonl"
+    return [json.loads(line)["reply"] for line in path.open(encoding="utf-8")]
+
+
+def test_marker_positions_match_their_plain_definition(catalog: Catalog) -> None:
+    """_Matcher.positions takes shortcuts (no surface check unless a short Russian stem asks for one, the
+    index's own list when nothing is filtered): for every marker word and every graded reply it must give
+    what the rule says, a scan of the whole reply."""
+    from objcoach.scoring import _loose_prefixes, _markers, _Matcher
+    from objcoach.text import analyze
+
+    words = {(stem, word) for lang in ("ru", "en") for groups in _markers(catalog, lang)
+             for phrases in groups.values() for phrase in phrases
+             for stem, word in zip(phrase.stems, phrase.words or ("",) * len(phrase.stems), strict=True)}
+    for reply in _graded_replies()[::3]:
+        matcher = _Matcher(analyze(reply))
+        stems = matcher.stems
+        for stem, word in words:
+            for loose in (True, False):
+                expected = [i for i, own in enumerate(stems)
+                            if (own == stem or (loose and len(own) > len(stem) and stem in _loose_prefixes(own)))
+                            and matcher._matches(i, stem, word)]
+                assert matcher.positions(stem, word, loose) == expected, (reply, stem, word, loose)
+
+
+@given(st.lists(st.sampled_from(["you're", "don't", "it’s", "I'm", "won't", "let's", "o'clock", "we", "card",
+                                 "3,600", "rock'n'roll", "Bob's", "can't", "ß", ",", ".", "?"]), max_size=12))
+def test_contractions_expand_as_the_plain_rule_says(pieces: list[str]) -> None:
+    """Words with an apostrophe are expanded in place; the result must be the word-by-word rule's."""
+    from objcoach.text import _expand, _word_spans
+
+    text = " ".join(pieces)
+    words, starts, ends = _word_spans(text)
+    expected: list[tuple[str, int, int]] = []
+    for match in re.finditer(r"[^\W_]+(?:['’][^\W_]+)*", text):
+        word = match.group().casefold().replace("ё", "е").replace("’", "'")
+        for part in _expand(word):
+            expected.append((part, match.start(), match.end()))
+    if "3,600" not in pieces and "ß" not in pieces:  # thousands join and length-changing folds: tested elsewhere
+        assert list(zip(words, starts, ends, strict=True)) == expected
