@@ -353,9 +353,8 @@ def score_reply(reply: str, objection: Objection, catalog: Catalog, lang: str | 
     span = max(conf["closeness_full"] - conf["closeness_floor"], 1.0)
     closeness = conf["weight_closeness"] * _clamp((similarity - conf["closeness_floor"]) / span)
 
-    hits, missed, extra = _techniques(ctx, objection, catalog, technique_index.candidates(ctx.loose_keys))
-    weights = {tid: conf["required_weight"] if tid in objection.required else 1.0 for tid in objection.checklist}
-    total = sum(weights.values())
+    weights, total, order = _checklist(catalog, objection, conf)
+    hits, missed, extra = _techniques(ctx, order, catalog, technique_index.candidates(ctx.loose_keys))
     # A good reply need not use every step, and a step of another checklist (a question where the
     # script has an apology) still shows skill: partial credit, full marks before the whole list.
     got = sum(weights[hit.id] for hit in hits) + conf["extra_technique_credit"] * len(extra)
@@ -539,6 +538,13 @@ class _Matcher:
         if strict:
             return self._in_order(lists)
         width = len(wanted) + MARKER_SLACK
+        if sum(map(len, lists)) == len(lists):  # each word once in the reply (the usual case): one window
+            found = [positions[0] for positions in lists]
+            start, end = min(found), max(found)
+            if end - start < width and (phrase.negated or not self._negated(start)):
+                self.covered.update(found)
+                return start, end
+            return None
         for start in sorted(set().union(*lists)):
             found = []
             for positions in lists:
@@ -621,9 +627,24 @@ def _closeness(text: Analysis, content: Sequence[str], prepared: _Prepared, excl
     return best, best_similarity, shared
 
 
-def _techniques(ctx: _Matcher, objection: Objection, catalog: Catalog, candidates: dict[str, list[_Phrase]],
+def _checklist(catalog: Catalog, objection: Objection, conf: dict[str, float],
+               ) -> tuple[dict[str, float], float, dict[str, int]]:
+    """The weight of each technique on the objection's checklist, their total, and each one's place in the
+    list; worked out once per objection (see _per_catalog)."""
+    slot = ("checklist", objection.id)
+    try:
+        return catalog.memo[slot]  # type: ignore[return-value]
+    except KeyError:
+        weights = {tid: conf["required_weight"] if tid in objection.required else 1.0 for tid in objection.checklist}
+        order = {tid: index for index, tid in enumerate(objection.checklist)}
+        found = catalog.memo[slot] = (weights, sum(weights.values()), order)
+        return found
+
+
+def _techniques(ctx: _Matcher, order: dict[str, int], catalog: Catalog, candidates: dict[str, list[_Phrase]],
                 ) -> tuple[list[Hit], list[str], list[Hit]]:
-    """(checklist techniques found, checklist techniques missed, other techniques found)."""
+    """(checklist techniques found, checklist techniques missed, other techniques found); `order` is each
+    checklist technique's place in the list."""
     hits: list[Hit] = []
     missed: list[str] = []
     extra: list[Hit] = []
@@ -634,14 +655,13 @@ def _techniques(ctx: _Matcher, objection: Objection, catalog: Catalog, candidate
             evidence = ctx.text.questions[0]
         if not evidence and "number" in technique.detect and ctx.text.numbers:
             evidence = ctx.text.numbers[0]
-        if tid in objection.checklist:
+        if tid in order:
             if evidence:
                 hits.append(Hit(tid, evidence))
             else:
                 missed.append(tid)
         elif evidence:
             extra.append(Hit(tid, evidence))
-    order = {tid: index for index, tid in enumerate(objection.checklist)}
     hits.sort(key=lambda hit: order[hit.id])
     missed.sort(key=order.__getitem__)
     return hits, missed, extra
@@ -675,8 +695,8 @@ def _sorted_words(key: str) -> str:
 
 def _copied(content: Sequence[str], client: frozenset[str], share: float) -> bool:
     """Mostly the client's own words back: little of the reply is new."""
-    own = [s for s in content if s not in client]
-    return len(own) <= 2 and (len(content) - len(own)) / len(content) >= share
+    theirs = sum(map(client.__contains__, content))
+    return len(content) - theirs <= 2 and theirs / len(content) >= share
 
 
 def _jab(text: Analysis, long_markers: _MarkerIndex) -> str:
@@ -706,7 +726,7 @@ def _jab(text: Analysis, long_markers: _MarkerIndex) -> str:
 
 def _repeats_client(content: Sequence[str], text: Analysis, prepared: _Prepared) -> bool:
     """The client's whole phrase said back, with at most two words of one's own around it."""
-    own = {s for s in content if s not in prepared.client_stems}
+    own = set(content).difference(prepared.client_stems)
     if len(own) > 2:
         return False
     key = " ".join(text.stems)
