@@ -146,11 +146,24 @@ def grade_rows(rows: Iterable[Row], catalog: Catalog, lang: str | None = None) -
         yield out
 
 
+WRITE_EVERY = 100  # rows joined into one write: stdout may be unbuffered (python -u, PYTHONUNBUFFERED)
+
+
 def write_jsonl(rows: Iterable[dict[str, Any]], out: IO[str]) -> Iterator[dict[str, Any]]:
+    """Each row as one JSON line, written in groups; what is pending is written when the rows stop for any
+    reason (an error, Ctrl-C, the consumer closing the generator), so every row graded is kept."""
     encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder: json.dumps builds one a call
-    for row in rows:
-        out.write(encode(row) + "\n")
-        yield row
+    pending: list[str] = []
+    try:
+        for row in rows:
+            pending.append(encode(row))
+            if len(pending) >= WRITE_EVERY:
+                out.write("\n".join(pending) + "\n")
+                pending.clear()
+            yield row
+    finally:
+        if pending:
+            out.write("\n".join(pending) + "\n")
 
 
 def write_csv(rows: Iterable[dict[str, Any]], out: IO[str]) -> Iterator[dict[str, Any]]:

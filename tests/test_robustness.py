@@ -174,6 +174,31 @@ def test_grade_output_is_all_or_nothing(tmp_path: Path, monkeypatch: pytest.Monk
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != "home") == ["in.jsonl", "out.jsonl"]
 
 
+
+def test_grade_to_stdout_keeps_every_row_graded_before_an_interruption() -> None:
+    """Rows are written in groups; a Ctrl-C (or any error) mid-file still writes every row already graded,
+    in order, and the grouped output is the same as one write a row."""
+    import io
+
+    from objcoach.batch import WRITE_EVERY, write_jsonl
+
+    def rows(stop: int | None) -> object:
+        for n in range(WRITE_EVERY * 2 + 7):
+            if n == stop:
+                raise KeyboardInterrupt
+            yield {"n": n, "reply": f"Понимаю {n}"}
+
+    out = io.StringIO()
+    with pytest.raises(KeyboardInterrupt):
+        for _ in write_jsonl(rows(WRITE_EVERY + 3), out):  # type: ignore[arg-type]
+            pass
+    lines = out.getvalue().splitlines()
+    assert [json.loads(line)["n"] for line in lines] == list(range(WRITE_EVERY + 3))
+    whole = io.StringIO()
+    assert len(list(write_jsonl(rows(None), whole))) == WRITE_EVERY * 2 + 7  # type: ignore[arg-type]
+    assert whole.getvalue() == "".join(json.dumps(row, ensure_ascii=False) + "\n"
+                                       for row in rows(None))  # type: ignore[attr-defined]
+
 # --- concurrency -------------------------------------------------------------------------------
 
 
