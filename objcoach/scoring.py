@@ -108,13 +108,14 @@ class _Prepared(Record):
 
     def __init__(self, answers: tuple[str, ...], answer_keys: tuple[str, ...], sorted_keys: tuple[str, ...],
                  answer_stems: tuple[frozenset[str], ...],
-                 key_points: tuple[tuple[str, tuple[tuple[tuple[str, ...], int], ...]], ...],
+                 key_points: tuple[tuple[str, frozenset[str], tuple[tuple[tuple[str, ...], int], ...]], ...],
                  client_stems: frozenset[str], client_keys: tuple[str, ...], vocabulary: frozenset[str]) -> None:
         self.answers = answers
         self.answer_keys = answer_keys  # content stems of each answer, as one string for rapidfuzz
         self.sorted_keys = sorted_keys  # the same stems sorted: token_sort_ratio without sorting each time
         self.answer_stems = answer_stems  # the same stems as a set, for the words a reply shares with it
-        self.key_points = key_points  # (label, ((stems, how many of them must appear), ...))
+        # (label, every stem of the point, ((an alternative's stems, how many of them must appear), ...))
+        self.key_points = key_points
         self.client_stems = client_stems
         self.client_keys = client_keys  # each client phrase as its stems, for sequence similarity
         self.vocabulary = vocabulary
@@ -195,7 +196,7 @@ def _prepare(objection: Objection, lang: str) -> _Prepared:
     for point in objection.key_points.get(lang, ()):
         alternatives = tuple(analyze(alt).content or stems_of(alt) for alt in point.split("|") if alt.strip())
         needs = tuple((stems, math.ceil(KEY_POINT_SHARE * len(stems)) or 1) for stems in alternatives)
-        key_points.append((point.split("|")[0].strip(), needs))
+        key_points.append((point.split("|")[0].strip(), frozenset().union(*alternatives), needs))
     clients = [objection.client.get(lang, ""), *objection.variants.get(lang, ())]
     client_stems = frozenset(s for phrase in clients for s in analyze(phrase).content_stems)
     texts = [*clients, *answers, objection.context.get(lang, ""), objection.tips.get(lang, ""),
@@ -670,10 +671,11 @@ def _techniques(ctx: _Matcher, order: dict[str, int], catalog: Catalog, candidat
 def _key_points(ctx: _Matcher, prepared: _Prepared) -> tuple[list[Hit], list[str]]:
     hits: list[Hit] = []
     missed: list[str] = []
-    for label, alternatives in prepared.key_points:
+    keys = ctx.loose_keys
+    for label, point_stems, alternatives in prepared.key_points:
         evidence = ""
-        keys = ctx.loose_keys
-        for stems, need in alternatives:
+        # most points of most replies share no word with the reply at all: one check in C for the point
+        for stems, need in alternatives if not keys.isdisjoint(point_stems) else ():
             # counted in C first: most alternatives of most points are missing from a reply
             if sum(map(keys.__contains__, stems)) < need:
                 continue
