@@ -406,7 +406,7 @@ def score_reply(reply: str, objection: Objection, catalog: Catalog, lang: str | 
             penalties["guard:dont_know"] = -conf["dont_know_penalty"]
     if (content and _copied(content, prepared.client_stems, conf["copy_share"]) \
             and _echo(text, prepared.client_keys) >= conf["copy_similarity"]) \
-            or (content and _repeats_client(content, text, prepared)):
+            or (content and _repeats_client(text, prepared)):
         flags.append(Hit("copy", reply.strip()[:80]))
         caps.append(conf["cap_harmful"])
     jab = _jab(text, long_index)
@@ -726,10 +726,9 @@ def _jab(text: Analysis, long_markers: _MarkerIndex) -> str:
     return last[:90]
 
 
-def _repeats_client(content: Sequence[str], text: Analysis, prepared: _Prepared) -> bool:
+def _repeats_client(text: Analysis, prepared: _Prepared) -> bool:
     """The client's whole phrase said back, with at most two words of one's own around it."""
-    own = set(content).difference(prepared.client_stems)
-    if len(own) > 2:
+    if len(text.content_stems - prepared.client_stems) > 2:
         return False
     key = " ".join(text.stems)
     return any(len(client.split()) >= 2 and fuzz.partial_ratio(client, key) >= REPEAT_SIMILARITY
