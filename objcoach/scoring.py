@@ -211,14 +211,15 @@ class _MarkerIndex(Record):
     """Marker phrases with an inverted index, so a reply is checked only against the phrases whose every
     stem it holds."""
 
-    _fields = ("entries", "postings", "needed")
+    _fields = ("entries", "postings", "anchors", "needed")
     __slots__ = _fields
 
     def __init__(self, entries: tuple[tuple[str, _Phrase], ...], postings: dict[str, tuple[int, ...]],
-                 needed: tuple[tuple[str, ...], ...]) -> None:
+                 anchors: frozenset[str], needed: tuple[tuple[str, ...], ...]) -> None:
         self.entries = entries  # (technique or antipattern id, phrase), in priority order
         self.postings = postings  # rarest stem -> phrases
-        self.needed = needed  # the distinct stems each phrase needs
+        self.anchors = anchors  # the stems phrases are filed under, as a set: intersected with a reply's in C
+        self.needed = needed  # the distinct stems each phrase needs besides the one it is filed under
 
     @classmethod
     def build(cls, groups: dict[str, tuple[_Phrase, ...]]) -> _MarkerIndex:
@@ -230,19 +231,21 @@ class _MarkerIndex(Record):
         # each phrase is filed under its rarest stem only: a reply's common words ("вы", "you") then
         # wake few phrases, and the rest of each phrase is a set lookup
         postings: dict[str, list[int]] = {}
+        needed: list[tuple[str, ...]] = []
         for index, (_, phrase) in enumerate(entries):
-            if phrase.stems:
-                anchor = min(set(phrase.stems), key=lambda stem: (frequency[stem], stem))
+            anchor = min(set(phrase.stems), key=lambda stem: (frequency[stem], stem)) if phrase.stems else ""
+            if anchor:
                 postings.setdefault(anchor, []).append(index)
-        return cls(entries, {stem: tuple(found) for stem, found in postings.items()},
-                   tuple(tuple(sorted(set(phrase.stems))) for _, phrase in entries))
+            needed.append(tuple(sorted(set(phrase.stems) - {anchor})))
+        return cls(entries, {stem: tuple(found) for stem, found in postings.items()}, frozenset(postings),
+                   tuple(needed))
 
     def candidates(self, keys: set[str] | frozenset[str]) -> dict[str, list[_Phrase]]:
         """Per id, the phrases (in priority order) whose every stem is among `keys`."""
         postings, needed = self.postings, self.needed
-        # the set intersection runs in C and leaves the few anchors present (dict views act as sets)
-        hits = [index for key in keys & postings.keys() for index in postings[key]
-                if keys.issuperset(needed[index])]
+        # the anchors present come from one set intersection in C; a one-word phrase needs nothing more
+        hits = [index for key in keys & self.anchors for index in postings[key]
+                if not needed[index] or keys.issuperset(needed[index])]
         if not hits:
             return {}
         found: dict[str, list[_Phrase]] = {}
