@@ -194,3 +194,21 @@ def test_contractions_expand_as_the_plain_rule_says(pieces: list[str]) -> None:
             expected.append((part, match.start(), match.end()))
     if "3,600" not in pieces and "ß" not in pieces:  # thousands join and length-changing folds: tested elsewhere
         assert list(zip(words, starts, ends, strict=True)) == expected
+
+
+def test_marker_index_finds_exactly_the_phrases_a_reply_holds(catalog: Catalog) -> None:
+    """The index files each phrase under one stem and checks the rest as a set: for every graded reply it must
+    give what a scan of every phrase gives, per id and in priority order."""
+    from objcoach.scoring import _marker_index, _Matcher
+    from objcoach.text import analyze
+
+    for lang in ("ru", "en"):
+        for index in _marker_index(catalog, lang):
+            for reply in _graded_replies()[::4]:
+                matcher = _Matcher(analyze(reply))
+                for keys in (matcher.loose_keys, matcher.present):
+                    expected: dict[str, list[object]] = {}
+                    for key, phrase in index.entries:
+                        if phrase.stems and keys.issuperset(phrase.stems):
+                            expected.setdefault(key, []).append(phrase)
+                    assert index.candidates(keys) == expected, reply
