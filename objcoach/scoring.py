@@ -17,12 +17,12 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache, wraps
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from rapidfuzz import fuzz
 
 from objcoach.models import LANGS, Catalog, Hit, Objection, Record, Score
-from objcoach.text import NEGATIONS, STOPWORDS, Analysis, analyze, normalize, stems_of
+from objcoach.text import NEGATIONS, STOPWORDS, Analysis, analyze, has_cyrillic, normalize, stems_of
 
 # Every weight and threshold has a name; a catalog may override any of them under `scoring:`.
 DEFAULT_SETTINGS: dict[str, float] = {
@@ -127,20 +127,30 @@ def _phrase(text: str) -> _Phrase:
 
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
+
+
+def _memo(catalog: Catalog, slot: object, kind: type, make: Callable[..., T], *args: Any) -> T:
+    """The catalog memo's value at `slot`, made by `make(*args)` and kept there when absent (or not a
+    `kind`), so it lives as long as the catalog and travels with it into the catalog cache. Read with a
+    plain lookup: a cached catalog's memo (LazyMemo) answers `get` and `in` with Python calls, and this is
+    on every reply's path (so no closure is built for `make` either)."""
+    try:
+        found = catalog.memo[slot]
+        if isinstance(found, kind):
+            return cast("T", found)
+    except KeyError:
+        pass
+    made = catalog.memo[slot] = make(*args)
+    return made
 
 
 def _per_catalog(function: F) -> F:
-    """Memoise a function of (catalog, *keys) in the catalog's own memo, so the result lives as long as
-    the catalog and travels with it into the catalog cache."""
+    """Memoise a function of (catalog, *keys) in the catalog's own memo (see _memo)."""
 
     @wraps(function)
     def memoised(catalog: Catalog, *keys: str) -> Any:
-        slot = (function.__name__, *keys)
-        try:
-            return catalog.memo[slot]  # a plain dict lookup when present, even in a cached catalog's memo
-        except KeyError:
-            found = catalog.memo[slot] = function(catalog, *keys)
-            return found
+        return _memo(catalog, (function.__name__, *keys), object, function, catalog, *keys)
 
     return memoised  # type: ignore[return-value]
 
@@ -177,14 +187,7 @@ def _markers(catalog: Catalog, lang: str) -> tuple[dict[str, tuple[_Phrase, ...]
 
 def _prepared(catalog: Catalog, objection: Objection, lang: str) -> _Prepared:
     """An objection's texts stemmed once, kept in the catalog's memo (and so in its cache)."""
-    slot = ("prepare", objection.id, lang)
-    try:
-        found = catalog.memo[slot]  # see _per_catalog
-    except KeyError:
-        found = None
-    if not isinstance(found, _Prepared):
-        found = catalog.memo[slot] = _prepare(objection, lang)
-    return found
+    return _memo(catalog, ("prepare", objection.id, lang), _Prepared, _prepare, objection, lang)
 
 
 def _prepare(objection: Objection, lang: str) -> _Prepared:
@@ -323,13 +326,11 @@ def _relevance(content: Sequence[str], own: frozenset[str], domain: frozenset[st
 
 
 def settings_for(catalog: Catalog) -> dict[str, float]:
-    try:
-        found = catalog.memo["settings"]  # see _per_catalog
-    except KeyError:
-        found = None
-    if not isinstance(found, dict):
-        found = catalog.memo["settings"] = {**DEFAULT_SETTINGS, **catalog.settings}
-    return found
+    return _memo(catalog, "settings", dict, _settings, catalog)
+
+
+def _settings(catalog: Catalog) -> dict[str, float]:
+    return {**DEFAULT_SETTINGS, **catalog.settings}
 
 
 def score_reply(reply: str, objection: Objection, catalog: Catalog, lang: str | None = None,
@@ -485,10 +486,10 @@ class _Matcher:
 
     def __init__(self, text: Analysis) -> None:
         self.text = text
-        self.stems = text.stems
-        self.present = present = set(text.stems)
+        self.stems = stems = text.stems
+        self.present = present = set(stems)
         self.by_stem: dict[str, list[int]] = {}
-        for index, stem in enumerate(text.stems):
+        for index, stem in enumerate(stems):
             self.by_stem.setdefault(stem, []).append(index)
         # shorter marker stems that some reply stem extends by a letter or two (see _loose_prefixes)
         self.prefixes: set[str] = set()
@@ -507,7 +508,7 @@ class _Matcher:
             found = found + [index for index, own in enumerate(self.stems)
                              if len(own) > len(stem) and stem in _loose_prefixes(own)]
         # only a short Russian stem or a loose match can leave out a token or upset the order
-        if extended or (word and len(stem) <= SHORT_STEM and _is_cyrillic(word)):
+        if extended or (word and len(stem) <= SHORT_STEM and has_cyrillic(word)):
             found = sorted({i for i in found if self._matches(i, stem, word)})
         return found
 
@@ -516,7 +517,7 @@ class _Matcher:
         the stem, since the stemmer folds unrelated words together there (хотите/хотя → хот,
         простите/просто → прост)."""
         norm = self.text.norms[index]
-        if self.stems[index] == stem and len(stem) <= SHORT_STEM and word and norm != word and _is_cyrillic(word):
+        if self.stems[index] == stem and len(stem) <= SHORT_STEM and word and norm != word and has_cyrillic(word):
             return _common_prefix(norm, word) > len(stem)
         return True
 
@@ -597,9 +598,6 @@ def _loose_prefixes(stem: str) -> frozenset[str]:
     return frozenset(stem[:n] for n in range(max(LOOSE_MIN, len(stem) - LOOSE_EXTRA), len(stem)))
 
 
-_is_cyrillic = re.compile("[а-я]").search  # on normalised words (ё is е by then)
-
-
 def _common_prefix(a: str, b: str) -> int:
     n = 0
     for x, y in zip(a, b, strict=False):
@@ -615,7 +613,8 @@ def _closeness(text: Analysis, content: Sequence[str], prepared: _Prepared, excl
     key = " ".join(content)
     sorted_key = " ".join(sorted(content))  # stems hold no spaces: the same as sorting key.split()
     token_set_ratio, ratio = fuzz.token_set_ratio, fuzz.ratio
-    best, best_stems, best_similarity = "", frozenset[str](), -1.0
+    best, best_similarity = "", -1.0
+    best_stems: frozenset[str] = frozenset()
     for answer, answer_key, sorted_answer, stems in zip(prepared.answers, prepared.answer_keys, prepared.sorted_keys,
                                                         prepared.answer_stems, strict=True):
         if exclude is not None and answer == exclude:
@@ -634,15 +633,13 @@ def _closeness(text: Analysis, content: Sequence[str], prepared: _Prepared, excl
 def _checklist(catalog: Catalog, objection: Objection, conf: dict[str, float],
                ) -> tuple[dict[str, float], float, dict[str, int]]:
     """The weight of each technique on the objection's checklist, their total, and each one's place in the
-    list; worked out once per objection (see _per_catalog)."""
-    slot = ("checklist", objection.id)
-    try:
-        return catalog.memo[slot]  # type: ignore[return-value]
-    except KeyError:
-        weights = {tid: conf["required_weight"] if tid in objection.required else 1.0 for tid in objection.checklist}
-        order = {tid: index for index, tid in enumerate(objection.checklist)}
-        found = catalog.memo[slot] = (weights, sum(weights.values()), order)
-        return found
+    list; worked out once per objection."""
+    return _memo(catalog, ("checklist", objection.id), tuple, _weigh_checklist, objection, conf)
+
+
+def _weigh_checklist(objection: Objection, conf: dict[str, float]) -> tuple[dict[str, float], float, dict[str, int]]:
+    weights = {tid: conf["required_weight"] if tid in objection.required else 1.0 for tid in objection.checklist}
+    return weights, sum(weights.values()), {tid: index for index, tid in enumerate(objection.checklist)}
 
 
 def _techniques(ctx: _Matcher, order: dict[str, int], catalog: Catalog, candidates: dict[str, list[_Phrase]],
@@ -676,9 +673,11 @@ def _key_points(ctx: _Matcher, prepared: _Prepared) -> tuple[list[Hit], list[str
     missed: list[str] = []
     keys = ctx.loose_keys
     for label, point_stems, alternatives in prepared.key_points:
+        if keys.isdisjoint(point_stems):  # most points of most replies: no word in common, one check in C
+            missed.append(label)
+            continue
         evidence = ""
-        # most points of most replies share no word with the reply at all: one check in C for the point
-        for stems, need in alternatives if not keys.isdisjoint(point_stems) else ():
+        for stems, need in alternatives:
             # counted in C first: most alternatives of most points are missing from a reply
             if sum(map(keys.__contains__, stems)) < need:
                 continue

@@ -15,6 +15,7 @@ import Stemmer
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 _LATIN = re.compile(r"[a-z]", re.IGNORECASE)
+has_cyrillic = _CYRILLIC.search  # a Cyrillic letter anywhere in the text (a match, or None)
 _WORD_SPLIT = re.compile(f"({_WORD.pattern})")
 # from a sentence's first word to its end: one match for each sentence that holds a word (and no
 # backtracking, whatever the text)
@@ -114,7 +115,7 @@ def _word_spans(text: str) -> tuple[list[str], list[int], list[int]]:
     offsets = list(accumulate(map(len, pieces)))
     words, starts, ends = pieces[1::2], offsets[0:-1:2], offsets[1::2]
     if "'" in low or "’" in low:
-        words, starts, ends = _expand_all(words, starts, ends)
+        _expand_all(words, starts, ends)
     if _GROUPED_NUMBER.search(low):
         _join_thousands(text, words, starts, ends)
     return words, starts, ends
@@ -133,7 +134,7 @@ def _fold_each(text: str) -> tuple[list[str], list[int], list[int]]:
     return words, starts, ends
 
 
-def _expand_all(words: list[str], starts: list[int], ends: list[int]) -> tuple[list[str], list[int], list[int]]:
+def _expand_all(words: list[str], starts: list[int], ends: list[int]) -> None:
     """Contractions become their words, each with the span of the whole contraction (in place: the few words
     with an apostrophe are replaced from the last, so the positions of the ones before stay put)."""
     marked = [index for index, word in enumerate(words) if "'" in word or "’" in word]
@@ -142,7 +143,6 @@ def _expand_all(words: list[str], starts: list[int], ends: list[int]) -> tuple[l
         words[index : index + 1] = parts
         starts[index : index + 1] = [starts[index]] * len(parts)
         ends[index : index + 1] = [ends[index]] * len(parts)
-    return words, starts, ends
 
 
 def _join_thousands(text: str, words: list[str], starts: list[int], ends: list[int]) -> None:
@@ -185,7 +185,7 @@ def stem(word: str) -> str:
     """Stem one normalised word with the stemmer of its own script (mixed text works)."""
     found = _STEMS.get(word)
     if found is None:
-        if _CYRILLIC.search(word):
+        if has_cyrillic(word):
             found = str(_STEMMERS["ru"].stemWord(word))
         elif _LATIN.search(word):
             found = str(_STEMMERS["en"].stemWord(word))
