@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from objcoach.batch import read_rows
-from objcoach.calibration import calibrate
-from objcoach.catalog import load_catalog
+from objcoach.catalog.load import load_catalog
+from objcoach.scoring.batch import read_rows
+from objcoach.scoring.calibration import calibrate
 
 
 def main() -> None:

@@ -42,7 +42,8 @@ app()
 '''
 DIFFLIB_GRADER = '''
 import difflib, json, sys
-from objcoach.catalog import load_catalog, resolve_objection
+from objcoach.catalog.load import load_catalog
+from objcoach.catalog.search import resolve_objection
 
 catalog = load_catalog()
 found = {}
@@ -170,7 +171,7 @@ def graded_replies(path: Path, count: int, rng: random.Random) -> None:
 
 def history(path: Path, attempts: int, rng: random.Random, catalog_ids: list[str]) -> None:
     """A history of `attempts` attempts by 20 operators over 90 days, written through the real schema."""
-    from objcoach.store import Store
+    from objcoach.store.history import Store
 
     with Store(path):
         pass  # creates the schema
@@ -234,7 +235,7 @@ def main() -> None:
         synthetic_catalog(big, n_catalog, rng)
         replies = work / "replies.jsonl"
         graded_replies(replies, n_replies, rng)
-        from objcoach.catalog import load_catalog
+        from objcoach.catalog.load import load_catalog
 
         bundled_ids = [o.id for o in load_catalog().objections]
         db = work / "history.sqlite3"
@@ -336,8 +337,8 @@ def main() -> None:
 def growth(work: Path, env: dict[str, str], objcoach: list[str], rng: random.Random, runs: int,
            row: Callable[..., None], quick: bool) -> None:
     """How grading time per reply and stats time grow with catalog and history size."""
-    from objcoach.catalog import load_catalog
-    from objcoach.scoring import score_reply
+    from objcoach.catalog.load import load_catalog
+    from objcoach.scoring.score import score_reply
 
     replies = ["Понимаю вас. Подскажите, что для вас важно? Давайте пришлю условия?",
                "I understand. What matters to you? Shall I send the terms?"]

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from objcoach.catalog import load_catalog
-from objcoach.models import Catalog
+from objcoach.catalog.load import load_catalog
+from objcoach.catalog.model import Catalog
 
 DATA = Path(__file__).parent / "data"
 
@@ -110,7 +110,7 @@ def run_cli(*args: str, stdin: str | None = None, env: dict[str, str] | None = N
     """objcoach through Typer's CliRunner: (exit code, stdout, stderr)."""
     from typer.testing import CliRunner
 
-    from objcoach.cli import app
+    from objcoach.cli.app import app
 
     result = CliRunner().invoke(app, list(args), input=stdin, env=env)
     return result.exit_code, result.stdout, result.stderr

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from objcoach.batch import read_rows
-from objcoach.calibration import calibrate, spearman
-from objcoach.models import Catalog
+from objcoach.catalog.model import Catalog
+from objcoach.scoring.batch import read_rows
+from objcoach.scoring.calibration import calibrate, spearman
 
 DATA = Path(__file__).parent / "data"
 # Floors for the bundled catalog on our own graded sets (measured figures are in the README).

@@ -15,7 +15,7 @@ from conftest import run_cli, with_user
 from typer.testing import CliRunner
 
 from objcoach.errors import ObjcoachError
-from objcoach.store import Store
+from objcoach.store.history import Store
 
 runner = CliRunner()
 STRONG = ("Понимаю вас, выбор за вами. Подскажите, что для вас было главным? У нас обслуживание бесплатное "

@@ -19,12 +19,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from objcoach.catalog import bundled_catalog_path, load_files, validate_files
-from objcoach.cli import app
+from objcoach.catalog.load import bundled_catalog_path, load_files, validate_files
+from objcoach.catalog.model import Catalog
+from objcoach.cli.app import app
 from objcoach.errors import CatalogError
-from objcoach.models import Catalog
-from objcoach.scoring import MAX_REPLY_CHARS, score_reply
-from objcoach.store import SCHEMA_VERSION, Store
+from objcoach.scoring.score import MAX_REPLY_CHARS, score_reply
+from objcoach.store.history import SCHEMA_VERSION, Store
 
 DATA = Path(__file__).parent / "data"
 runner = CliRunner()
@@ -159,7 +159,7 @@ def test_grade_output_is_all_or_nothing(tmp_path: Path, monkeypatch: pytest.Monk
     out = tmp_path / "out.jsonl"
     out.write_text("previous results\n", encoding="utf-8")
     calls = {"n": 0}
-    real = __import__("objcoach.batch", fromlist=["score_reply"]).score_reply
+    real = __import__("objcoach.scoring.batch", fromlist=["score_reply"]).score_reply
 
     def failing(*args: object, **kwargs: object) -> object:
         calls["n"] += 1
@@ -167,7 +167,7 @@ def test_grade_output_is_all_or_nothing(tmp_path: Path, monkeypatch: pytest.Monk
             raise RuntimeError("power cut")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr("objcoach.batch.score_reply", failing)
+    monkeypatch.setattr("objcoach.scoring.batch.score_reply", failing)
     result = runner.invoke(app, ["grade", str(source), "--output", str(out)])
     assert result.exit_code != 0
     assert out.read_text(encoding="utf-8") == "previous results\n"
@@ -180,7 +180,7 @@ def test_grade_to_stdout_keeps_every_row_graded_before_an_interruption() -> None
     in order, and the grouped output is the same as one write a row."""
     import io
 
-    from objcoach.batch import WRITE_EVERY, write_jsonl
+    from objcoach.scoring.batch import WRITE_EVERY, write_jsonl
 
     def rows(stop: int | None) -> object:
         for n in range(WRITE_EVERY * 2 + 7):

@@ -6,8 +6,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from objcoach.models import VERDICTS, Catalog
-from objcoach.scoring import score_reply, self_test, verdict_for
+from objcoach.catalog.model import Catalog
+from objcoach.scoring.score import score_reply, self_test, verdict_for
+from objcoach.scoring.settings import VERDICTS
 
 BANK = "bank-already-chosen"
 STRONG_RU = ("Понимаю вас, это ваш выбор, и он серьёзный. Подскажите, что для вас было главным при выборе? "
@@ -141,8 +142,8 @@ def test_presorted_ratio_is_token_sort_ratio(catalog: Catalog) -> None:
     token_sort_ratio, which sorts both texts on every call."""
     from rapidfuzz import fuzz
 
-    from objcoach.scoring import _sorted_words
-    from objcoach.text import stems_of
+    from objcoach.scoring.score import _sorted_words
+    from objcoach.scoring.text import stems_of
 
     keys = [" ".join(stems_of(text)) for objection in catalog.objections[:20]
             for lang in objection.langs for text in objection.answers[lang]]
@@ -162,8 +163,8 @@ def test_marker_positions_match_their_plain_definition(catalog: Catalog) -> None
     """_Matcher.positions takes shortcuts (no surface check unless a short Russian stem asks for one, the
     index's own list when nothing is filtered): for every marker word and every graded reply it must give
     what the rule says, a scan of the whole reply."""
-    from objcoach.scoring import _loose_prefixes, _markers, _Matcher
-    from objcoach.text import analyze
+    from objcoach.scoring.score import _loose_prefixes, _markers, _Matcher
+    from objcoach.scoring.text import analyze
 
     words = {(stem, word) for lang in ("ru", "en") for groups in _markers(catalog, lang)
              for phrases in groups.values() for phrase in phrases
@@ -183,7 +184,7 @@ def test_marker_positions_match_their_plain_definition(catalog: Catalog) -> None
                                  "3,600", "rock'n'roll", "Bob's", "can't", "ß", ",", ".", "?"]), max_size=12))
 def test_contractions_expand_as_the_plain_rule_says(pieces: list[str]) -> None:
     """Words with an apostrophe are expanded in place; the result must be the word-by-word rule's."""
-    from objcoach.text import _expand, _word_spans
+    from objcoach.scoring.text import _expand, _word_spans
 
     text = " ".join(pieces)
     words, starts, ends = _word_spans(text)
@@ -199,8 +200,8 @@ def test_contractions_expand_as_the_plain_rule_says(pieces: list[str]) -> None:
 def test_marker_index_finds_exactly_the_phrases_a_reply_holds(catalog: Catalog) -> None:
     """The index files each phrase under one stem and checks the rest as a set: for every graded reply it must
     give what a scan of every phrase gives, per id and in priority order."""
-    from objcoach.scoring import _marker_index, _Matcher
-    from objcoach.text import analyze
+    from objcoach.scoring.score import _marker_index, _Matcher
+    from objcoach.scoring.text import analyze
 
     for lang in ("ru", "en"):
         for index in _marker_index(catalog, lang):

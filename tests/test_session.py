@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from objcoach.models import Catalog
-from objcoach.schedule import rating_for
-from objcoach.session import AnswerShown, Message, Options, Scored, Summary, late_penalty, run
-from objcoach.store import SCHEMA_VERSION, Store, StoreError
+from objcoach.catalog.model import Catalog
+from objcoach.practice.schedule import rating_for
+from objcoach.practice.session import AnswerShown, Message, Options, Scored, Summary, late_penalty, run
+from objcoach.store.history import SCHEMA_VERSION, Store, StoreError
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
 STRONG = ("Понимаю вас, выбор за вами. Подскажите, что для вас было главным? У нас обслуживание бесплатное "
@@ -159,7 +159,7 @@ def test_rating_mapping() -> None:
 
 
 def test_stats_agree_with_the_database(catalog: Catalog, store: Store) -> None:
-    from objcoach.reports import stats_report
+    from objcoach.mentor.reports import stats_report
 
     drill(catalog, store, Script(STRONG, "не знаю", "Понимаю вас."), retries=0)
     report = stats_report(store.stats("anna", None), "anna", NOW)

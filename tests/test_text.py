@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from objcoach.text import _word_spans, analyze, detect_language, normalize, stem, stems_of
+from objcoach.scoring.text import _word_spans, analyze, detect_language, normalize, stem, stems_of
 
 
 def test_normalize_casefolds_yo_and_punctuation() -> None:

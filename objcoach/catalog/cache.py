@@ -1,0 +1,94 @@
+"""A cache of what is built from catalog files, so commands start fast.
+
+One pickle per kind of value ("catalog", and the scorer's index) and set of source files, under
+OBJCOACH_HOME/cache. Its header is the fingerprint of the sources and of the code that built it: every
+file's real path, size, modification time and CRC-32, and the package's own modules. A cache whose
+fingerprint differs, that cannot be read, or that was written by other code is rebuilt; one that cannot
+be written (a read-only home) is skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+import zlib
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from objcoach import __version__
+
+CACHE_FORMAT = 8  # bump whenever the layout of a cache file changes
+
+
+def fingerprint(paths: Sequence[Path]) -> str | None:
+    """`<which files>.<their state and the code's>`, or None when a file can't be read (the parser then
+    reports it)."""
+    states = []
+    for path in paths:
+        try:
+            data = Path(path).read_bytes()
+            stat = os.stat(path)
+        except OSError:
+            return None
+        states.append((os.path.realpath(path), stat.st_size, stat.st_mtime_ns, zlib.crc32(data)))
+    which = _digest("\n".join(state[0] for state in states))
+    return f"{which}.{_digest(repr((_code_stamp(), states)))}"
+
+
+def read(kind: str, fingerprint: str) -> Any:
+    """The value cached for `kind` under this fingerprint, or None."""
+    try:
+        with open(_file(kind, fingerprint), "rb") as stream:
+            if pickle.load(stream) != fingerprint:
+                return None
+            return pickle.load(stream)
+    except Exception:  # missing, truncated, damaged, or from an incompatible Python: rebuild
+        return None
+
+
+def write(kind: str, fingerprint: str, value: object) -> None:
+    """Keep `value` for `kind` under this fingerprint (replacing what the same files had before)."""
+    import tempfile
+
+    target = _file(kind, fingerprint)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, name = tempfile.mkstemp(dir=target.parent, prefix=f".{kind}.", suffix=".tmp")
+        try:
+            with open(descriptor, "wb") as stream:
+                pickle.dump(fingerprint, stream, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(name, target)
+        except BaseException:
+            Path(name).unlink(missing_ok=True)
+            raise
+    except (OSError, pickle.PicklingError):
+        pass  # a read-only home or a full disk: the next run builds it again, nothing is lost
+
+
+def _file(kind: str, fingerprint: str) -> Path:
+    from objcoach.paths import home
+
+    return home() / "cache" / f"{kind}-{fingerprint.split('.')[0]}.pickle"
+
+
+def _digest(text: str) -> str:
+    data = text.encode("utf-8", "surrogateescape")
+    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
+
+
+@cache
+def _code_stamp() -> tuple[Any, ...]:
+    """What cached values depend on besides the files: the code that built them. Any change to a module of
+    the package retires every cache."""
+    package = Path(__file__).resolve().parent.parent
+    code = []
+    for folder, _, names in os.walk(package):
+        for name in names:
+            if name.endswith(".py"):
+                stat = os.stat(os.path.join(folder, name))
+                code.append((os.path.relpath(os.path.join(folder, name), package), stat.st_size, stat.st_mtime_ns))
+    return (CACHE_FORMAT, __version__, sys.version_info[:2], tuple(sorted(code)))

@@ -1,0 +1,286 @@
+"""Parse catalog YAML into the domain's objects, checking every field with its location.
+
+Every problem is collected with file:line:col and the field's path, so a mentor sees all of them at
+once; several files are merged and checked together (duplicate ids, unknown technique ids).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from objcoach.catalog.model import LANGS, Antipattern, Catalog, Objection, Technique, TextLists, Texts
+from objcoach.catalog.reader import Node, Problems, Reader, compose, read_text
+from objcoach.scoring.settings import DEFAULT_SETTINGS
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_TOP_KEYS = ("version", "languages", "techniques", "antipatterns", "objections", "scoring")
+_TECHNIQUE_KEYS = ("title", "why", "markers", "examples", "detect")
+_ANTIPATTERN_KEYS = ("title", "markers", "severity", "advice")
+_OBJECTION_KEYS = ("id", "client", "variants", "context", "domain", "tags", "difficulty", "checklist",
+                   "required", "key_points", "answers", "tips", "source")
+_DETECTORS = ("question", "number")
+_SEVERITIES = ("block", "warn")
+
+
+def parse_files(paths: Sequence[Path], fingerprint: str = "") -> tuple[Catalog, list[str]]:
+    """The merged catalog of `paths` and every problem found (empty when valid)."""
+    problems = Problems()
+    parts = [_parse_file(path, problems) for path in paths]
+    catalog = _merge([part for part in parts if part is not None], problems, fingerprint)
+    return catalog, problems.lines
+
+
+@dataclass
+class _Part:
+    file: str
+    techniques: dict[str, tuple[Technique, str]] = field(default_factory=dict)
+    antipatterns: dict[str, tuple[Antipattern, str]] = field(default_factory=dict)
+    objections: list[tuple[Objection, str]] = field(default_factory=list)
+    # (technique id, where, field path) of every checklist reference, checked after merging
+    references: list[tuple[str, str, str]] = field(default_factory=list)
+    # every objection id seen, valid entry or not, so duplicates are found in any case
+    ids: list[tuple[str, str]] = field(default_factory=list)
+    settings: dict[str, float] = field(default_factory=dict)
+
+
+def _parse_file(path: Path, problems: Problems) -> _Part | None:
+    name = str(path)
+    text = read_text(path, problems)
+    if text is None:
+        return None
+    root = compose(text, name, problems)
+    if root is None:
+        return None
+    read = Reader(name, problems)
+    top = read.mapping(root, "", _TOP_KEYS)
+    part = _Part(name)
+    if "version" in top:
+        read.integer(top["version"][1], "version", 1, 1)
+    languages: tuple[str, ...] = LANGS
+    if "languages" in top:
+        declared = read.strings(top["languages"][1], "languages")
+        bad = [lang for lang in declared if lang not in LANGS]
+        if bad:
+            read.fail(top["languages"][1], "languages", f"unknown language {bad[0]!r} (use ru, en)")
+        languages = tuple(lang for lang in declared if lang in LANGS)
+    required_langs = languages if "languages" in top else ()
+    if "techniques" in top:
+        for key, (key_node, node) in read.mapping(top["techniques"][1], "techniques").items():
+            technique = _technique(read, key, node, f"techniques.{key}", key_node)
+            if technique:
+                part.techniques[key] = (technique, read.where(key_node))
+    if "antipatterns" in top:
+        for key, (key_node, node) in read.mapping(top["antipatterns"][1], "antipatterns").items():
+            antipattern = _antipattern(read, key, node, f"antipatterns.{key}", key_node)
+            if antipattern:
+                part.antipatterns[key] = (antipattern, read.where(key_node))
+    if "objections" in top:
+        for index, node in read.items(top["objections"][1], "objections"):
+            objection = _objection(read, node, f"objections[{index}]", required_langs, part)
+            if objection:
+                part.objections.append((objection, read.where(node)))
+    elif not part.techniques and not part.antipatterns:
+        read.fail(root, "objections", "the catalog has no objections")
+    if "scoring" in top:
+        part.settings = _settings(read, top["scoring"][1])
+    return part
+
+
+def _check_id(read: Reader, key: str, node: Node, path: str) -> bool:
+    if not _ID.match(key):
+        read.fail(node, path, f"id {key!r} should be lowercase letters, digits, '-' or '_'")
+        return False
+    return True
+
+
+def _texts(read: Reader, node: Node, path: str) -> Texts:
+    result: Texts = {}
+    for lang, (_, value) in read.mapping(node, path, LANGS).items():
+        text = read.string(value, f"{path}.{lang}")
+        if text:
+            result[lang] = text
+    return result
+
+
+def _text_lists(read: Reader, node: Node, path: str) -> TextLists:
+    result: TextLists = {}
+    for lang, (_, value) in read.mapping(node, path, LANGS).items():
+        result[lang] = read.strings(value, f"{path}.{lang}")
+    return result
+
+
+def _technique(read: Reader, key: str, node: Node, path: str, key_node: Node) -> Technique | None:
+    if not _check_id(read, key, key_node, path):
+        return None
+    fields = read.mapping(node, path, _TECHNIQUE_KEYS)
+    if "title" not in fields:
+        read.fail(node, path, "needs a title")
+        return None
+    detect = read.strings(fields["detect"][1], f"{path}.detect") if "detect" in fields else ()
+    for name in detect:
+        if name not in _DETECTORS:
+            read.fail(fields["detect"][1], f"{path}.detect", f"unknown detector {name!r} "
+                      f"(expected one of: {', '.join(_DETECTORS)})")
+    markers = _text_lists(read, fields["markers"][1], f"{path}.markers") if "markers" in fields else {}
+    if not any(markers.values()) and not detect:
+        read.fail(node, path, "needs markers (phrases that show the technique) or a detector")
+    return Technique(
+        id=key,
+        title=_texts(read, fields["title"][1], f"{path}.title"),
+        why=_texts(read, fields["why"][1], f"{path}.why") if "why" in fields else {},
+        markers=markers,
+        examples=_text_lists(read, fields["examples"][1], f"{path}.examples") if "examples" in fields else {},
+        detect=tuple(name for name in detect if name in _DETECTORS),
+    )
+
+
+def _antipattern(read: Reader, key: str, node: Node, path: str, key_node: Node) -> Antipattern | None:
+    if not _check_id(read, key, key_node, path):
+        return None
+    fields = read.mapping(node, path, _ANTIPATTERN_KEYS)
+    for needed in ("title", "markers"):
+        if needed not in fields:
+            read.fail(node, path, f"needs {needed}")
+            return None
+    severity = "block"
+    if "severity" in fields:
+        given = read.string(fields["severity"][1], f"{path}.severity")
+        if given not in _SEVERITIES:
+            read.fail(fields["severity"][1], f"{path}.severity", f"should be block or warn, not {given!r}")
+        else:
+            severity = given
+    return Antipattern(
+        id=key,
+        title=_texts(read, fields["title"][1], f"{path}.title"),
+        markers=_text_lists(read, fields["markers"][1], f"{path}.markers"),
+        severity=severity,
+        advice=_texts(read, fields["advice"][1], f"{path}.advice") if "advice" in fields else {},
+    )
+
+
+def _objection(read: Reader, node: Node, path: str, required_langs: tuple[str, ...],
+               part: _Part) -> Objection | None:
+    fields = read.mapping(node, path, _OBJECTION_KEYS)
+    if not fields:
+        return None
+    place = read.where(node)
+    objection_id = read.string(fields["id"][1], f"{path}.id") if "id" in fields else None
+    if objection_id is not None:
+        part.ids.append((objection_id, place))
+    missing = [needed for needed in ("id", "client", "answers") if needed not in fields]
+    for needed in missing:
+        read.fail(node, path, f"needs {needed}")
+    if missing or objection_id is None or not _check_id(read, objection_id, fields["id"][1], f"{path}.id"):
+        return None
+    client = _texts(read, fields["client"][1], f"{path}.client")
+    answers = _text_lists(read, fields["answers"][1], f"{path}.answers")
+    for lang in sorted(set(client) | set(required_langs), key=LANGS.index):
+        if lang not in client:
+            read.fail(fields["client"][1], f"{path}.client", f"needs the client's words in {lang!r}")
+        if not answers.get(lang):
+            where = fields["answers"][1]
+            read.fail(where, f"{path}.answers.{lang}", "needs at least one answer")
+    if not client:
+        read.fail(fields["client"][1], f"{path}.client", "needs the client's words in ru or en")
+
+    def optional_texts(key: str) -> Texts:
+        return _texts(read, fields[key][1], f"{path}.{key}") if key in fields else {}
+
+    def optional_lists(key: str) -> TextLists:
+        return _text_lists(read, fields[key][1], f"{path}.{key}") if key in fields else {}
+
+    def optional_ids(key: str) -> tuple[str, ...]:
+        if key not in fields:
+            return ()
+        node_, sub = fields[key][1], f"{path}.{key}"
+        ids = read.strings(node_, sub)
+        if ids:
+            where = read.where(node_)
+            part.references.extend((technique_id, where, sub) for technique_id in ids)
+        return ids
+
+    checklist = optional_ids("checklist")
+    required = optional_ids("required")
+    for technique_id in required:
+        if technique_id not in checklist:
+            read.fail(fields["required"][1], f"{path}.required", f"{technique_id!r} is not in the checklist")
+    difficulty = 1
+    if "difficulty" in fields:
+        difficulty = read.integer(fields["difficulty"][1], f"{path}.difficulty", 1, 3) or 1
+    return Objection(
+        id=objection_id,
+        client=client,
+        answers=answers,
+        variants=optional_lists("variants"),
+        context=optional_texts("context"),
+        domain=read.string(fields["domain"][1], f"{path}.domain") or "" if "domain" in fields else "",
+        tags=read.strings(fields["tags"][1], f"{path}.tags") if "tags" in fields else (),
+        difficulty=difficulty,
+        checklist=checklist,
+        required=required,
+        key_points=optional_lists("key_points"),
+        tips=optional_texts("tips"),
+        source=read.string(fields["source"][1], f"{path}.source") or "" if "source" in fields else "",
+        origin=place.rsplit(":", 1)[0],
+    )
+
+
+def _settings(read: Reader, node: Node) -> dict[str, float]:
+    allowed = tuple(DEFAULT_SETTINGS)
+    result: dict[str, float] = {}
+    for key, (_, value) in read.mapping(node, "scoring", allowed).items():
+        number = read.number(value, f"scoring.{key}")
+        if number is not None:
+            result[key] = number
+    return result
+
+
+# --- several files --------------------------------------------------------------------------
+
+
+def _merge(parts: Iterable[_Part], problems: Problems, fingerprint: str) -> Catalog:
+    techniques: dict[str, tuple[Technique, str]] = {}
+    antipatterns: dict[str, tuple[Antipattern, str]] = {}
+    objections: dict[str, tuple[Objection, str]] = {}
+    seen: dict[str, str] = {}  # objection id -> where it first appears
+    settings: dict[str, float] = {}
+    parts = list(parts)
+    for part in parts:
+        for kind, mine, merged in (("technique", part.techniques, techniques),
+                                   ("antipattern", part.antipatterns, antipatterns)):
+            for key, (value, place) in mine.items():
+                if key in merged:
+                    problems.add(place, "", f"{kind} id {key!r} is defined twice (also at {merged[key][1]})")
+                else:
+                    merged[key] = (value, place)  # type: ignore[assignment]
+        for objection_id, place in part.ids:
+            if objection_id in seen:
+                first = seen[objection_id]
+                problems.add(place, "", f"objection id {objection_id!r} is used twice (also at {first})")
+                problems.add(first, "", f"objection id {objection_id!r} is used twice (also at {place})")
+            else:
+                seen[objection_id] = place
+        for objection, place in part.objections:
+            if seen.get(objection.id) == place:
+                objections[objection.id] = (objection, place)
+        settings.update(part.settings)
+    for part in parts:
+        for technique_id, place, path in part.references:
+            if technique_id not in techniques:
+                problems.add(place, path, f"unknown technique {technique_id!r}" + _nearest(technique_id, techniques))
+    return Catalog(
+        techniques={key: value for key, (value, _) in techniques.items()},
+        antipatterns={key: value for key, (value, _) in antipatterns.items()},
+        objections=tuple(value for value, _ in objections.values()),
+        settings=settings,
+        fingerprint=fingerprint,
+    )
+
+
+def _nearest(key: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.5)
+    return f" (did you mean {close[0]!r}?)" if close else ""

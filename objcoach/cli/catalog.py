@@ -1,0 +1,342 @@
+"""Scoring and looking things up: score, grade, suggest, calibrate, list, show, techniques, validate."""
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from objcoach.cli.app import (
+    AtomicOutput,
+    CatalogOpt,
+    JsonOpt,
+    LangOpt,
+    _check_lang,
+    _print_json,
+    command,
+)
+from objcoach.errors import InputError
+
+
+@command("score")
+def score_command(
+    objection: Annotated[str, typer.Argument(help="An objection id or the client's words, in either language.")],
+    reply: Annotated[str | None, typer.Argument(help="The reply to score; '-' or nothing reads stdin.")] = None,
+    lang: LangOpt = None,
+    as_json: JsonOpt = False,
+    catalog: CatalogOpt = None,
+) -> None:
+    """Score one reply to one objection, with coaching feedback.
+
+    Examples:
+
+      objcoach score bank-already-chosen "Понимаю вас, выбор за вами. Что для вас было важно?"
+
+      echo "I understand, it's your choice..." | objcoach score "You're too late, I've already chosen a bank"
+    """
+    from objcoach.catalog.load import load_catalog
+    from objcoach.catalog.search import resolve_objection
+    from objcoach.i18n import ui_language
+    from objcoach.scoring.coach import feedback
+    from objcoach.scoring.score import score_reply
+
+    lang = _check_lang(lang)
+    text = _read_reply(reply)
+    loaded = load_catalog(catalog)
+    found, matched = resolve_objection(loaded, objection)
+    result = score_reply(text, found, loaded, lang or matched)
+    ui = ui_language(lang, result.lang)
+    advice = feedback(result, found, loaded, ui)
+    if as_json:
+        _print_json({**result.to_dict(), "feedback": advice.to_dict()})
+        return
+    from objcoach.cli.render import console, score_panel
+
+    console().print(score_panel(result, advice, found, ui))
+
+
+def _read_reply(reply: str | None) -> str:
+    if reply is not None and reply != "-":
+        return reply
+    if sys.stdin.isatty():
+        raise InputError("give the reply as an argument, or pipe it into stdin")
+    return sys.stdin.buffer.read().decode("utf-8", errors="replace").strip()
+
+
+@command("grade")
+def grade_command(
+    file: Annotated[str, typer.Argument(help="JSONL or CSV rows with 'objection' and 'reply'; '-' for stdin.")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="Output format: jsonl or csv.")] = "jsonl",
+    lang: LangOpt = None,
+    catalog: CatalogOpt = None,
+) -> None:
+    """Score every row of a file of replies; one output row per input row, in order.
+
+    Rows that cannot be graded get an 'error' field; the exit code is then 1.
+
+    Examples:
+
+      objcoach grade replies.jsonl > scored.jsonl
+
+      objcoach grade replies.csv --format csv --output scored.csv
+    """
+    from objcoach.catalog.load import load_catalog
+    from objcoach.scoring.batch import grade_rows, open_input, read_rows, write_csv, write_jsonl
+
+    lang = _check_lang(lang)
+    if fmt not in ("jsonl", "csv"):
+        raise InputError(f"--format should be jsonl or csv, not {fmt!r}")
+    loaded = load_catalog(catalog)
+    stream, name = open_input(file)
+    writer = write_csv if fmt == "csv" else write_jsonl
+    errors = total = 0
+    with stream, AtomicOutput(output) as out:
+        rows = writer(grade_rows(read_rows(stream, name), loaded, lang), out)
+        # a progress bar only where a person watches stderr and it won't mix with the rows
+        show_bar = sys.stderr.isatty() and (output is not None or not sys.stdout.isatty())
+        for row in _progress(rows, enabled=show_bar):
+            total += 1
+            errors += "error" in row
+    sys.stderr.write(f"objcoach: graded {total} row(s), {errors} with errors\n")
+    if errors:
+        raise typer.Exit(1)
+
+
+def _progress(rows: Any, enabled: bool) -> Any:
+    if not enabled:
+        yield from rows
+        return
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from objcoach.cli.render import console
+
+    with Progress(SpinnerColumn(), TextColumn("{task.completed} rows"), TimeElapsedColumn(),
+                  console=console(stderr=True), transient=True) as bar:
+        task = bar.add_task("grading")
+        for row in rows:
+            bar.advance(task)
+            yield row
+
+
+@command("suggest")
+def suggest_command(
+    words: Annotated[list[str], typer.Argument(help="What the client said (a few words are enough).")],
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=50, help="How many objections to show.")] = 3,
+    lang: LangOpt = None,
+    as_json: JsonOpt = False,
+    catalog: CatalogOpt = None,
+) -> None:
+    """Find the scripted objections closest to the client's words, with their best answers.
+
+    Examples:
+
+      objcoach suggest уже выбрал банк
+
+      objcoach suggest "too expensive" --limit 5 --json
+    """
+    from objcoach.catalog.load import load_catalog
+    from objcoach.catalog.search import rank_objections
+    from objcoach.i18n import ui_language
+    from objcoach.scoring.text import detect_language
+
+    query = " ".join(words).strip()
+    if not query:
+        raise InputError("give the client's words to look up")
+    lang = _check_lang(lang)
+    content = lang or detect_language(query)
+    found = rank_objections(load_catalog(catalog), query, limit=limit, lang=content)
+    if as_json:
+        _print_json([{"objection_id": item.objection_id, "lang": item.lang, "similarity": round(item.similarity, 1),
+                      "client": item.client, "answer": item.answer} for item in found])
+        return
+    from objcoach.cli.render import console, suggestions_table
+
+    console().print(suggestions_table(found, ui_language(lang, content)))
+
+
+@command("calibrate")
+def calibrate_command(
+    file: Annotated[str, typer.Argument(help="JSONL or CSV rows with 'objection', 'reply' and a human 'grade' "
+                                        "(0–3 or 0–100); '-' for stdin.")],
+    lang: LangOpt = None,
+    as_json: JsonOpt = False,
+    catalog: CatalogOpt = None,
+) -> None:
+    """Check the scorer against a mentor's grades: Spearman ρ, pair order, confusion, worst rows.
+
+    Example:
+
+      objcoach calibrate tests/data/graded.jsonl
+    """
+    from objcoach.catalog.load import load_catalog
+    from objcoach.i18n import ui_language
+    from objcoach.scoring.batch import open_input, read_rows
+    from objcoach.scoring.calibration import calibrate
+
+    lang = _check_lang(lang)
+    loaded = load_catalog(catalog)
+    stream, name = open_input(file)
+    with stream:
+        result = calibrate(read_rows(stream, name), loaded, lang)
+    if not result.rows:
+        raise InputError(f"{name}: no graded rows" + (f" ({result.errors[0]})" if result.errors else ""))
+    if as_json:
+        _print_json(result.to_dict())
+        return
+    from objcoach.cli.render import calibration_report, console
+
+    console().print(calibration_report(result, ui_language(lang)))
+
+
+@command("list")
+def list_command(
+    domain: Annotated[str | None, typer.Option(help="Only this domain (bank, telecom, ...).")] = None,
+    tag: Annotated[str | None, typer.Option(help="Only objections with this tag.")] = None,
+    difficulty: Annotated[int | None, typer.Option(min=1, max=3, help="Only this difficulty (1–3).")] = None,
+    lang: LangOpt = None,
+    as_json: JsonOpt = False,
+    catalog: CatalogOpt = None,
+) -> None:
+    """List the catalog's objections.
+
+    Example:
+
+      objcoach list --domain bank --lang ru
+    """
+    from objcoach.catalog.load import load_catalog
+    from objcoach.catalog.search import filter_objections
+    from objcoach.i18n import t, ui_language
+
+    lang = _check_lang(lang)
+    loaded = load_catalog(catalog)
+    found = filter_objections(loaded, domain=domain, tag=tag, difficulty=difficulty, lang=lang)
+    ui = ui_language(lang)
+    if as_json:
+        _print_json([{"id": o.id, "domain": o.domain, "tags": list(o.tags), "difficulty": o.difficulty,
+                      "client": o.client, "source": o.source} for o in found])
+        return
+    from objcoach.cli.render import console, objection_table
+
+    out = console()
+    if not found:
+        out.print(t(ui, "no_objections"))
+        return
+    out.print(objection_table(found, ui))
+    out.print(t(ui, "count", n=len(found)))
+
+
+@command("show")
+def show_command(
+    objection: Annotated[str, typer.Argument(help="An objection id or the client's words.")],
+    lang: LangOpt = None,
+    as_json: JsonOpt = False,
+    catalog: CatalogOpt = None,
+) -> None:
+    """Show one objection: context, steps, key points, model answers and tips.
+
+    Example:
+
+      objcoach show bank-already-chosen --lang en
+    """
+    from objcoach.catalog.load import load_catalog
+    from objcoach.catalog.search import resolve_objection
+    from objcoach.i18n import ui_language
+
+    lang = _check_lang(lang)
+    loaded = load_catalog(catalog)
+    found, matched = resolve_objection(loaded, objection)
+    if as_json:
+        _print_json(_objection_dict(found))
+        return
+    from objcoach.cli.render import console, objection_detail
+
+    ui = ui_language(lang, matched)
+    content = ui if ui in found.langs else (found.langs or ("ru",))[0]
+    console().print(objection_detail(found, loaded, content))
+
+
+def _objection_dict(found: Any) -> dict[str, Any]:
+    return {
+        "id": found.id, "client": found.client, "variants": {k: list(v) for k, v in found.variants.items()},
+        "context": found.context, "domain": found.domain, "tags": list(found.tags),
+        "difficulty": found.difficulty, "checklist": list(found.checklist), "required": list(found.required),
+        "key_points": {k: list(v) for k, v in found.key_points.items()},
+        "answers": {k: list(v) for k, v in found.answers.items()}, "tips": found.tips, "source": found.source,
+    }
+
+
+@command("techniques")
+def techniques_command(lang: LangOpt = None, as_json: JsonOpt = False, catalog: CatalogOpt = None) -> None:
+    """List the techniques the checklists use, with why they work and example phrases."""
+    from objcoach.catalog.load import load_catalog
+    from objcoach.i18n import ui_language
+
+    lang = _check_lang(lang)
+    loaded = load_catalog(catalog)
+    if as_json:
+        _print_json([{"id": tid, "title": tech.title, "why": tech.why,
+                      "examples": {k: list(v) for k, v in tech.examples.items()}}
+                     for tid, tech in loaded.techniques.items()])
+        return
+    from objcoach.cli.render import console, techniques_table
+
+    console().print(techniques_table(loaded, ui_language(lang)))
+
+
+@command("validate")
+def validate_command(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Catalog files to check (default: the bundled "
+                                                       "one and OBJCOACH_CATALOG).", show_default=False)] = None,
+    self_test: Annotated[bool, typer.Option("--self-test/--no-self-test",
+                                            help="Score each model answer with itself left out.")] = True,
+    lang: LangOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Check catalogs: YAML, fields, languages, technique ids, duplicate ids, and a self-test.
+
+    Exit 0 when clean, 1 when there are problems (one line each, with file:line:col).
+
+    Examples:
+
+      objcoach validate
+
+      objcoach validate team.yaml
+    """
+    from objcoach.catalog.load import catalog_paths, validate_files
+    from objcoach.i18n import t, ui_language
+
+    ui = ui_language(_check_lang(lang))
+    files = catalog_paths(paths)
+    loaded, problems = validate_files(files)
+    if loaded is not None and self_test:
+        problems += _self_test_problems(loaded, ui, only=paths)
+    if as_json:
+        _print_json({"ok": not problems, "files": [str(p) for p in files], "problems": problems})
+    elif problems:
+        for line in problems:
+            sys.stdout.write(line + "\n")
+        sys.stdout.write(t(ui, "invalid", n=len(problems)) + "\n")
+    else:
+        assert loaded is not None
+        sys.stdout.write(t(ui, "valid", files=", ".join(str(p) for p in files),
+                           objections=len(loaded.objections), techniques=len(loaded.techniques),
+                           antipatterns=len(loaded.antipatterns)) + "\n")
+    if problems:
+        raise typer.Exit(1)
+
+
+def _self_test_problems(loaded: Any, ui: str, only: list[Path] | None) -> list[str]:
+    from objcoach.i18n import t
+    from objcoach.scoring.score import self_test
+
+    wanted = {str(p) for p in only} if only else None
+    lines = []
+    for objection, content, _answer, result in self_test(loaded):
+        if wanted is not None and objection.origin.rsplit(":", 1)[0] not in wanted:
+            continue
+        missing = [*result.techniques_missed, *result.key_points_missed]
+        lines.append(t(ui, "selftest_fail", origin=objection.origin, id=objection.id, lang=content,
+                       score=result.score, verdict=result.verdict, missing=", ".join(missing) or "—",
+                       flags=", ".join(f"{flag.id} «{flag.evidence}»" for flag in result.flags) or "—"))
+    return lines

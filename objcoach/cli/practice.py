@@ -1,0 +1,269 @@
+"""Practice commands: drill, exam, stats, history, leaderboard."""
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from objcoach.cli.app import (
+    CatalogOpt,
+    DbOpt,
+    JsonOpt,
+    LangOpt,
+    OperatorOpt,
+    SinceOpt,
+    _check_lang,
+    _print_json,
+    command,
+)
+
+DomainOpt = Annotated[str | None, typer.Option(help="Only this domain (bank, telecom, ecommerce, travel, service, "
+                                               "proactive).", show_default=False)]
+TagOpt = Annotated[str | None, typer.Option(help="Only objections with this tag.", show_default=False)]
+DifficultyOpt = Annotated[int | None, typer.Option(min=1, max=3, help="Only this difficulty (1–3).",
+                                                   show_default=False)]
+IdOpt = Annotated[list[str] | None, typer.Option("--id", help="Practise this objection (repeatable).",
+                                                 show_default=False)]
+SeedOpt = Annotated[int | None, typer.Option(help="Seed for a reproducible order.", show_default=False)]
+
+
+def _session(mode: str, *, count: int, lang: str | None, operator: str | None, seed: int | None,
+             ids: list[str] | None, domain: str | None, tag: str | None, difficulty: int | None,
+             retries: int, catalog: list[Path] | None, db: str | None, pass_mark: int = 70,
+             time_limit: float | None = None) -> Any:
+    from objcoach.catalog.load import load_catalog
+    from objcoach.cli.terminal import Terminal
+    from objcoach.i18n import ui_language
+    from objcoach.paths import db_path, read_config
+    from objcoach.practice.session import Options, run
+    from objcoach.scoring.settings import DONE_SCORE
+    from objcoach.store.history import Store
+
+    ui = ui_language(_check_lang(lang), read_config().get("lang"))
+    loaded = load_catalog(catalog)
+    terminal = Terminal(ui)
+    with Store(db_path(db)) as store:
+        who = practising_as(store, operator)
+        assigned = tuple(store.assigned_ids(who, DONE_SCORE)) if mode == "drill" and not ids else ()
+        options = Options(operator=who, lang=ui, mode=mode, count=count, retries=retries, seed=seed,
+                          ids=tuple(ids or ()), domain=domain, tag=tag, difficulty=difficulty,
+                          pass_mark=pass_mark, time_limit=time_limit, first=assigned)
+        return run(loaded, store, options, terminal.ask, terminal.show)
+
+
+def practising_as(store: Any, operator: str | None) -> str:
+    """Who practises: on PostgreSQL the role connected (the database enforces it); on SQLite --operator,
+    then the config file, then the OS user."""
+    from objcoach.errors import InputError
+    from objcoach.paths import operator_name
+
+    identity = store.identity()
+    if identity is None:
+        return operator_name(operator)
+    if operator and operator != identity:
+        raise InputError(f"on PostgreSQL you practise as the role you connect as ({identity}); "
+                         f"connect as {operator} to practise as them")
+    return str(identity)
+
+
+def reading_as(store: Any, operator: str | None, everyone: bool) -> str | None:
+    """Whose figures to show: everyone, --operator, or oneself (the connected role on PostgreSQL)."""
+    from objcoach.paths import operator_name
+
+    if everyone:
+        return None
+    if operator:
+        return operator.strip()
+    identity = store.identity()
+    return str(identity) if identity is not None else operator_name(None)
+
+
+@command("drill")
+def drill_command(
+    count: Annotated[int, typer.Option("--count", "-n", min=1, help="How many objections.")] = 5,
+    domain: DomainOpt = None,
+    tag: TagOpt = None,
+    difficulty: DifficultyOpt = None,
+    ids: IdOpt = None,
+    lang: LangOpt = None,
+    retries: Annotated[int | None, typer.Option(min=0, help="Extra tries after a partial or weak reply "
+                                                "(default 1 at a terminal, 0 when replies come from a pipe).",
+                                                show_default=False)] = None,
+    operator: OperatorOpt = None,
+    seed: SeedOpt = None,
+    catalog: CatalogOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Practise objections with coaching: hints, retries and model answers.
+
+    Due objections come first, then new ones, then the weakest. At the prompt: /hint, /skip,
+    /answer, /dispute [why], /quit, /help. From a pipe, each line is one reply.
+
+    Examples:
+
+      objcoach drill
+
+      objcoach drill --count 3 --domain bank --lang ru
+
+      printf 'reply one\nreply two\n' | objcoach drill --count 2 --seed 1
+    """
+    if retries is None:
+        retries = 1 if sys.stdin.isatty() else 0
+    _session("drill", count=count, lang=lang, operator=operator, seed=seed, ids=ids, domain=domain, tag=tag,
+             difficulty=difficulty, retries=retries, catalog=catalog, db=db)
+
+
+@command("exam")
+def exam_command(
+    count: Annotated[int, typer.Option("--count", "-n", min=1, help="How many questions.")] = 10,
+    pass_mark: Annotated[int, typer.Option(min=0, max=100, help="Average score needed to pass.")] = 70,
+    time_limit: Annotated[float | None, typer.Option(min=1, help="Seconds per reply; a late reply loses 10 "
+                                                     "points plus 1 per 5 s over, at most 30.",
+                                                     show_default=False)] = None,
+    domain: DomainOpt = None,
+    tag: TagOpt = None,
+    difficulty: DifficultyOpt = None,
+    ids: IdOpt = None,
+    lang: LangOpt = None,
+    operator: OperatorOpt = None,
+    seed: SeedOpt = None,
+    catalog: CatalogOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """A timed self-quiz before a shift: no hints, retries or model answers until the end.
+
+    Exit 0 when the average reaches the pass mark, 1 when it does not (130 when interrupted),
+    so a shift script can use it.
+
+    Examples:
+
+      objcoach exam
+
+      objcoach exam --count 5 --pass-mark 75 --time-limit 60
+    """
+    summary = _session("exam", count=count, lang=lang, operator=operator, seed=seed, ids=ids, domain=domain,
+                       tag=tag, difficulty=difficulty, retries=0, catalog=catalog, db=db, pass_mark=pass_mark,
+                       time_limit=time_limit)
+    if not summary.passed:
+        raise typer.Exit(1)
+
+
+@command("stats")
+def stats_command(
+    operator: OperatorOpt = None,
+    everyone: Annotated[bool, typer.Option("--all", help="Every operator in this history.")] = False,
+    team: Annotated[bool, typer.Option("--team", help="One line per operator: practice and average.")] = False,
+    since: Annotated[str | None, typer.Option(help="Only since: 7d, 12h, 2w or a date like 2026-11-01.",
+                                              show_default=False)] = None,
+    lang: LangOpt = None,
+    as_json: JsonOpt = False,
+    db: DbOpt = None,
+) -> None:
+    """Your practice in figures: attempts, streak, average and its trend, mastery, missed steps, exams.
+
+    With --team: one line per operator (on PostgreSQL, those the database lets you see).
+
+    Examples:
+
+      objcoach stats
+
+      objcoach stats --since 7d --json
+    """
+    from objcoach.i18n import ui_language
+    from objcoach.mentor.reports import parse_since, stats_report
+    from objcoach.paths import db_path, read_config
+    from objcoach.practice.schedule import utcnow
+    from objcoach.store.history import Store
+
+    ui = ui_language(_check_lang(lang), read_config().get("lang"))
+    now = utcnow()
+    with Store(db_path(db)) as store:
+        if team:
+            rows = store.team(parse_since(since, now))
+            if as_json:
+                _print_json(rows)
+                return
+            from objcoach.cli.render import console, team_table
+
+            console().print(team_table(rows, ui))
+            return
+        who = reading_as(store, operator, everyone)
+        report = stats_report(store.stats(who, parse_since(since, now)), who, now)
+    if as_json:
+        _print_json(report)
+        return
+    from objcoach.cli.render import console
+    from objcoach.cli.render import stats as render_stats
+
+    console().print(render_stats(report, ui))
+
+
+@command("history")
+def history_command(
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many attempts.")] = 20,
+    operator: OperatorOpt = None,
+    everyone: Annotated[bool, typer.Option("--all", help="Every operator in this history.")] = False,
+    lang: LangOpt = None,
+    as_json: JsonOpt = False,
+    db: DbOpt = None,
+) -> None:
+    """Recent attempts with the reply and its score, newest first.
+
+    Examples:
+
+      objcoach history --limit 5
+
+      objcoach history --json
+    """
+    from objcoach.i18n import ui_language
+    from objcoach.paths import db_path, read_config
+    from objcoach.store.history import Store
+
+    ui = ui_language(_check_lang(lang), read_config().get("lang"))
+    with Store(db_path(db)) as store:
+        rows = store.history(reading_as(store, operator, everyone), limit)
+    if as_json:
+        _print_json(rows)
+        return
+    from objcoach.cli.render import console
+    from objcoach.cli.render import history as render_history
+
+    console().print(render_history(rows, ui))
+
+
+@command("leaderboard")
+def leaderboard_command(
+    since: SinceOpt = "7d",
+    by: Annotated[str, typer.Option(help="Rank by practice (attempts and active days) or by average score.")]
+    = "practice",
+    lang: LangOpt = None,
+    as_json: JsonOpt = False,
+    db: DbOpt = None,
+) -> None:
+    """Who practised most, or scored best, in a period.
+
+    Examples:
+
+      objcoach leaderboard --since 7d
+
+      objcoach leaderboard --by score --since 2026-11-01 --json
+    """
+    from objcoach.errors import InputError
+    from objcoach.i18n import ui_language
+    from objcoach.mentor.reports import leaderboard, parse_since
+    from objcoach.paths import db_path, read_config
+    from objcoach.practice.schedule import utcnow
+    from objcoach.store.history import Store
+
+    if by not in ("practice", "score"):
+        raise InputError(f"--by should be practice or score, not {by!r}")
+    ui = ui_language(_check_lang(lang), read_config().get("lang"))
+    with Store(db_path(db)) as store:
+        rows = leaderboard(store.team(parse_since(since, utcnow())), by)
+    if as_json:
+        _print_json(rows)
+        return
+    from objcoach.cli.render import console, team_table
+
+    console().print(team_table(rows, ui, ranked=True))

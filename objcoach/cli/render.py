@@ -1,0 +1,437 @@
+"""Rich renderables for objections, scores, feedback and tables. Decides nothing.
+
+All text from catalogs and replies goes through `safe_text(...)`, never through markup parsing, so a reply
+holding "[bold]" or "[link=...]" is shown as written.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Sequence
+from typing import IO, TYPE_CHECKING, Any
+
+from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
+from rich.text import Text
+
+from objcoach.i18n import t
+
+if TYPE_CHECKING:  # only for annotations: a score panel should not pay for tables and calibration
+    from rich.table import Table
+
+    from objcoach.catalog.model import Catalog, Objection, Technique
+    from objcoach.scoring.calibration import Calibration
+    from objcoach.scoring.coach import Feedback
+    from objcoach.scoring.result import Score
+
+
+def _table(**options: Any) -> Table:
+    from rich.table import Table
+
+    return Table(**options)
+
+
+def _grid(**options: Any) -> Table:
+    from rich.table import Table
+
+    return Table.grid(**options)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean(value: object) -> str:
+    """Text as written, with control characters (terminal escape sequences among them) shown as
+    \\xNN instead of being sent to the terminal."""
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", str(value))
+
+
+def safe_text(value: object = "", style: str = "") -> Text:
+    """A Rich Text of user or catalog content: never parsed as markup, control characters escaped."""
+    return Text(clean(value), style=style)
+
+
+VERDICT_STYLES = {"excellent": "bold green", "good": "green", "partial": "yellow", "weak": "red", "fail": "bold red"}
+
+
+def console(stderr: bool = False, file: IO[str] | None = None) -> Console:
+    """A console that prints plain text (no colour codes) when not on a terminal or under NO_COLOR."""
+    stream = file or (sys.stderr if stderr else sys.stdout)
+    plain = not stream.isatty() or "NO_COLOR" in os.environ
+    return Console(file=stream, no_color=plain, color_system=None if plain else "auto",
+                   highlight=False, emoji=False, markup=False, width=None if not plain else 100)
+
+
+def text(value: str, style: str = "") -> Text:
+    return safe_text(value, style=style)
+
+
+def score_panel(score: Score, feedback: Feedback, objection: Objection, lang: str,
+                show_answer: bool = True) -> Panel:
+    parts: list[RenderableType] = []
+    head = safe_text()
+    head.append(f"{t(lang, 'score')}: {score.score}/100  ", style="bold")
+    head.append(t(lang, f"verdict.{score.verdict}"), style=VERDICT_STYLES.get(score.verdict, ""))
+    parts.append(head)
+    if feedback.praise:
+        parts.append(_bullets(t(lang, "good_part"), feedback.praise, "green"))
+    elif score.verdict in ("weak", "fail"):
+        parts.append(text(t(lang, "nothing_good"), "dim"))
+    if feedback.issues:
+        parts.append(_bullets(t(lang, "issues"), feedback.issues, "red"))
+    if feedback.improvements:
+        lines = []
+        for item in feedback.improvements:
+            line = safe_text("• ")
+            line.append(item.what, style="bold")
+            if item.example:
+                line.append(f"\n  {t(lang, 'example')}: ")
+                line.append(f"«{item.example}»", style="italic")
+            lines.append(line)
+        parts.append(Group(text(t(lang, "to_add"), "bold yellow"), *lines))
+    if feedback.retry_prompt:
+        parts.append(text(feedback.retry_prompt, "yellow"))
+    if feedback.rephrased:
+        parts.append(text(feedback.rephrased, "cyan"))
+    parts.append(breakdown_line(score, lang))
+    if show_answer and score.closest_answer:
+        parts.append(Group(text(t(lang, "closest_answer"), "bold"), text(score.closest_answer, "italic")))
+    return Panel(Group(*_spaced(parts)), title=safe_text(objection.id), title_align="left",
+                 border_style=VERDICT_STYLES.get(score.verdict, ""))
+
+
+def breakdown_line(score: Score, lang: str) -> Text:
+    line = safe_text(f"{t(lang, 'breakdown')}: ", style="dim")
+    pieces = []
+    for name, points in score.components.items():
+        label = t(lang, f"component.{name}") if ":" not in name else name
+        pieces.append(f"{label} {points:+.0f}" if points < 0 else f"{label} {points:.0f}")
+    line.append(", ".join(pieces), style="dim")
+    return line
+
+
+def _bullets(title: str, items: Sequence[str], style: str) -> Group:
+    return Group(text(title, f"bold {style}"), *(text(f"• {item}") for item in items))
+
+
+def _spaced(parts: list[RenderableType]) -> list[RenderableType]:
+    spaced: list[RenderableType] = []
+    for part in parts:
+        if spaced:
+            spaced.append(safe_text(""))
+        spaced.append(part)
+    return spaced
+
+
+def objection_table(objections: Sequence[Objection], lang: str) -> Table:
+    table = _table(show_lines=False, expand=False)
+    for column in ("id", "domain", "difficulty", "client"):
+        table.add_column(t(lang, column), overflow="fold")
+    for objection in objections:
+        words = objection.client.get(lang) or next(iter(objection.client.values()), "")
+        table.add_row(safe_text(objection.id), safe_text(objection.domain), str(objection.difficulty),
+                      safe_text(words))
+    return table
+
+
+def objection_detail(objection: Objection, catalog: Catalog, lang: str) -> Panel:
+    rows: list[RenderableType] = []
+    words = objection.client.get(lang) or next(iter(objection.client.values()), "")
+    rows.append(safe_text(f"«{words}»", style="bold"))
+    meta = _grid(padding=(0, 2))
+    meta.add_column(style="dim")
+    meta.add_column()
+    meta.add_row(t(lang, "context"), safe_text(objection.context.get(lang, "")))
+    meta.add_row(t(lang, "domain"), safe_text(objection.domain))
+    meta.add_row(t(lang, "difficulty"), safe_text(str(objection.difficulty)))
+    meta.add_row(t(lang, "tags"), safe_text(", ".join(objection.tags)))
+    steps = [technique_title(catalog.techniques.get(tid), tid, lang) + (" *" if tid in objection.required else "")
+             for tid in objection.checklist]
+    meta.add_row(t(lang, "checklist"), safe_text(" → ".join(steps)))
+    meta.add_row(t(lang, "source"), safe_text(objection.source))
+    rows.append(meta)
+    if objection.key_points.get(lang):
+        rows.append(_bullets(t(lang, "key_points"), [p.replace(" | ", " / ") for p in objection.key_points[lang]],
+                             "cyan"))
+    if objection.answers.get(lang):
+        rows.append(_bullets(t(lang, "answers"), objection.answers[lang], "green"))
+    if objection.tips.get(lang):
+        rows.append(Group(text(t(lang, "tips"), "bold"), safe_text(objection.tips[lang])))
+    return Panel(Group(*_spaced(rows)), title=safe_text(objection.id), title_align="left")
+
+
+def technique_title(technique: Technique | None, tid: str, lang: str) -> str:
+    return technique.title.get(lang, tid) if technique else tid
+
+
+def techniques_table(catalog: Catalog, lang: str) -> Table:
+    table = _table(show_lines=True)
+    table.add_column(t(lang, "id"))
+    table.add_column(t(lang, "technique"))
+    table.add_column(t(lang, "why"), overflow="fold")
+    table.add_column(t(lang, "examples"), overflow="fold")
+    for tid, technique in catalog.techniques.items():
+        table.add_row(safe_text(tid), safe_text(technique.title.get(lang, tid)), safe_text(technique.why.get(lang, "")),
+                      safe_text("\n".join(technique.examples.get(lang, ())[:2])))
+    return table
+
+
+def suggestions_table(found: Sequence[Any], lang: str) -> Table:
+    table = _table(show_lines=True)
+    table.add_column(t(lang, "similarity"), justify="right")
+    table.add_column(t(lang, "objection"), overflow="fold")
+    table.add_column(t(lang, "best_answer"), overflow="fold")
+    for item in found:
+        table.add_row(f"{item.similarity:.0f}", safe_text(f"{item.objection_id}\n«{item.client}»"),
+                      safe_text(item.answer))
+    return table
+
+
+def calibration_report(result: Calibration, lang: str) -> Group:
+    ordered, ties, total = result.pairs()
+    summary = _grid(padding=(0, 2))
+    summary.add_column(style="bold")
+    summary.add_column()
+    summary.add_row(t(lang, "rows"), str(len(result.rows)))
+    summary.add_row(t(lang, "spearman"), f"{result.spearman:.3f}")
+    share = f"{ordered / total:.1%}" if total else "—"
+    summary.add_row(t(lang, "pairs"), f"{share} ({ordered}/{total}, ties {ties})")
+    summary.add_row(t(lang, "harmful_ok"), str(len(result.harmful_problems())))
+    labels = result.grade_labels()
+    confusion = _table(title=t(lang, "confusion"))
+    confusion.add_column("verdict \\ grade")
+    for label in labels:
+        confusion.add_column(label, justify="right")
+    for verdict, counts in result.confusion().items():
+        confusion.add_row(verdict, *(str(counts.get(label, 0)) for label in labels))
+    worst = _table(title=t(lang, "worst"), show_lines=True)
+    for column in ("objection", "grade", "score", "reply"):
+        worst.add_column(t(lang, column), overflow="fold")
+    for _, row in result.worst():
+        worst.add_row(safe_text(row.objection_id), f"{row.grade:g}", f"{row.score} {row.verdict}",
+                      safe_text(row.reply[:200]))
+    parts: list[RenderableType] = [summary, confusion, worst]
+    if result.errors:
+        parts.append(_bullets("errors", result.errors[:20], "red"))
+    return Group(*parts)
+
+
+# --- drill and exam ---------------------------------------------------------------------------
+
+
+def event(item: object, ui: str) -> RenderableType | None:
+    """The renderable for one session event (see session.py)."""
+    from objcoach.practice import session as s
+
+    if isinstance(item, s.Started):
+        return _started(item, ui)
+    if isinstance(item, s.Shown):
+        return _shown(item, ui)
+    if isinstance(item, s.Scored):
+        return _scored(item, ui)
+    if isinstance(item, s.Message):
+        return text(t(ui, item.key, **item.values), "cyan")
+    if isinstance(item, s.AnswerShown):
+        return Panel(safe_text(item.answer, style="italic"), title=safe_text(t(ui, "model_answer")), title_align="left",
+                     border_style="green")
+    if isinstance(item, s.Summary):
+        return summary(item, ui)
+    return None
+
+
+def _started(item: Any, ui: str) -> RenderableType:
+    exam = item.mode == "exam"
+    key = "exam.started" if exam else "drill.started"
+    lines = [text(t(ui, key, total=item.total, operator=item.operator, lang=item.lang, pass_mark=item.pass_mark),
+                  "bold")]
+    if item.skipped_other_lang:
+        lines.append(text(t(ui, "lang_skipped", lang=item.lang, n=item.skipped_other_lang), "yellow"))
+    if exam and item.time_limit:
+        lines.append(text(t(ui, "exam.time_limit", seconds=_num(item.time_limit))))
+    lines.append(text(t(ui, "exam.help_line" if exam else "drill.help_line"), "dim"))
+    return Group(*lines)
+
+
+def _shown(item: Any, ui: str) -> RenderableType:
+    objection = item.objection
+    header = t(ui, "shown.header", index=item.index, total=item.total, domain=objection.domain,
+               difficulty=objection.difficulty)
+    if item.time_limit:
+        header += " · " + t(ui, "shown.limit", seconds=_num(item.time_limit))
+    from rich.rule import Rule
+
+    parts: list[RenderableType] = [Rule(safe_text(header), style="dim")]
+    if objection.context.get(item.lang):
+        parts.append(safe_text(f"{t(ui, 'context')}: {objection.context[item.lang]}", style="dim"))
+    parts.append(Panel(safe_text(objection.client[item.lang], style="bold"), title=safe_text(t(ui, "client")),
+                       title_align="left", border_style="cyan"))
+    return Group(*parts)
+
+
+def _scored(item: Any, ui: str) -> RenderableType:
+    if not item.show_answer:  # exam: the score and time only, the coaching comes at the end
+        line = safe_text(f"{t(ui, 'score')}: {item.score.score - item.late_points}/100 · "
+                    f"{t(ui, 'seconds', seconds=_num(item.seconds))}")
+        if item.late_points:
+            line.append(" · " + t(ui, "late", points=item.late_points), style="red")
+        return line
+    return score_panel(item.score, item.feedback, item.objection, ui, show_answer=item.final)
+
+
+def summary(item: Any, ui: str) -> RenderableType:
+    table = _table(title=t(ui, "summary.title"), show_lines=False)
+    table.add_column(t(ui, "objection"), overflow="fold")
+    table.add_column(t(ui, "summary.best"), justify="right")
+    table.add_column(t(ui, "summary.tries"), justify="right")
+    table.add_column(t(ui, "summary.time"), justify="right")
+    if item.mode == "drill":
+        table.add_column(t(ui, "summary.due"))
+    for row in item.rows:
+        best = "—" if row.best is None else str(row.best)
+        if row.outcome in ("skipped", "answer", "unanswered"):
+            best = t(ui, "outcome." + row.outcome)
+        cells: list[RenderableType] = [safe_text(row.objection.id), safe_text(best), str(row.tries),
+                                       t(ui, "seconds", seconds=_num(row.seconds))]
+        if item.mode == "drill":
+            cells.append(_due(row.due, ui))
+        table.add_row(*cells)
+    parts: list[RenderableType] = [table]
+    if item.average is not None:
+        line = safe_text(t(ui, "summary.average", average=_num(item.average)), style="bold")
+        if item.previous is not None:
+            line.append("; " + t(ui, "summary.previous", previous=_num(item.previous),
+                                 delta=item.average - item.previous))
+        else:
+            line.append("; " + t(ui, "summary.first"))
+        parts.append(line)
+    if item.mode == "exam" and item.passed is not None:
+        key = "exam.pass" if item.passed else "exam.fail"
+        parts.append(text(t(ui, key, average=_num(item.average or 0), pass_mark=item.pass_mark),
+                          "bold green" if item.passed else "bold red"))
+        if item.practise:
+            lines = [text(t(ui, "exam.practise"), "bold")]
+            for objection in item.practise:
+                lines.append(safe_text(f"• {objection.id}: «{objection.client.get(item.lang, '')}»"))
+                answers = objection.answers.get(item.lang, ())
+                if answers:
+                    lines.append(safe_text(f"  {t(ui, 'model_answer')}: {answers[0]}", style="italic"))
+            parts.append(Group(*lines))
+    if item.missed_steps:
+        parts.append(text(t(ui, "exam.steps", steps=", ".join(item.missed_steps)), "yellow"))
+    if item.interrupted:
+        parts.append(text(t(ui, "summary.interrupted"), "yellow"))
+    return Group(*_spaced(parts))
+
+
+def _due(when: Any, ui: str) -> str:
+    if when is None:
+        return "—"
+    from datetime import datetime, timezone
+
+    now = datetime.now(timezone.utc)
+    if when <= now:
+        return t(ui, "due.now")
+    return str(when.astimezone().strftime("%Y-%m-%d %H:%M"))
+
+
+def _num(value: float) -> str:
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+
+
+# --- stats and history ------------------------------------------------------------------------
+
+
+def stats(report: dict[str, Any], ui: str) -> RenderableType:
+    from objcoach.mentor.reports import sparkline
+
+    who = report["operator"] or t(ui, "stats.everyone")
+    if not report["attempts"]:
+        return text(t(ui, "stats.none"))
+    grid = _grid(padding=(0, 2))
+    grid.add_column(style="bold")
+    grid.add_column()
+    grid.add_row(t(ui, "stats.attempts"), str(report["attempts"]))
+    grid.add_row(t(ui, "stats.sessions"), str(report["sessions"]))
+    grid.add_row(t(ui, "stats.streak"), str(report["streak_days"]))
+    grid.add_row(t(ui, "stats.average"), "—" if report["average"] is None else _num(report["average"]))
+    grid.add_row(t(ui, "stats.exams"), f"{report['exams']['passed']} / {report['exams']['taken']}")
+    trend = [row["average"] for row in report["trend"]]
+    if trend:
+        first, last = report["trend"][0]["day"], report["trend"][-1]["day"]
+        grid.add_row(t(ui, "stats.trend"), f"{sparkline(trend)}  {first} … {last}")
+    mastery = _table(title=t(ui, "stats.mastery"))
+    for column in ("objection", "summary.best", "stats.last", "summary.tries", "summary.due"):
+        mastery.add_column(t(ui, column), overflow="fold")
+    for row in report["mastery"]:
+        name = row["objection_id"] if report["operator"] else f"{row['operator']}: {row['objection_id']}"
+        mastery.add_row(safe_text(f"{name} [{row['lang']}]"), _cell(row["best"]), _cell(row["last"]),
+                        str(row["attempts"]), (row["next_due"] or "—")[:16].replace("T", " "))
+    parts: list[RenderableType] = [text(t(ui, "stats.title", who=who), "bold"), grid, mastery]
+    if report["missed_steps"]:
+        steps = ", ".join(f"{row['step']} ({row['times']})" for row in report["missed_steps"][:5])
+        parts.append(text(f"{t(ui, 'stats.steps')}: {steps}", "yellow"))
+    return Group(*parts)
+
+
+def _cell(value: Any) -> str:
+    return "—" if value is None else str(value)
+
+
+def history(rows: list[dict[str, Any]], ui: str) -> RenderableType:
+    if not rows:
+        return text(t(ui, "history.none"))
+    table = _table(show_lines=True)
+    for column in ("history.when", "objection", "score", "reply"):
+        table.add_column(t(ui, column), overflow="fold")
+    for row in rows:
+        score = _cell(row["score"]) + (f" {row['verdict']}" if row["verdict"] else "")
+        if row["outcome"] != "scored":
+            score = t(ui, "outcome." + row["outcome"])
+        if row["disputed"]:
+            score += f" · {t(ui, 'history.disputed')}"
+        if row.get("review"):
+            score += f" · {t(ui, 'review.decision')}: {t(ui, 'review.status.' + row['review'])}"
+            if row.get("review_comment"):
+                score += f" «{row['review_comment']}»"
+        table.add_row(row["created_at"][:16].replace("T", " "), safe_text(f"{row['objection_id']} [{row['lang']}]"),
+                      safe_text(score), safe_text(row["reply"]))
+    return table
+
+
+def entry_preview(entry: dict[str, Any], ui: str) -> RenderableType:
+    """The new objection as it will be written, for the mentor to check."""
+    import yaml
+
+    dumped = yaml.safe_dump(entry, allow_unicode=True, sort_keys=False, width=4096)
+    return Panel(safe_text(dumped), title=safe_text(t(ui, "add.preview")), title_align="left", border_style="cyan")
+
+
+def team_table(rows: list[dict[str, Any]], ui: str, ranked: bool = False) -> RenderableType:
+    if not rows:
+        return text(t(ui, "stats.none"))
+    table = _table()
+    if ranked:
+        table.add_column("#", justify="right")
+    for key in ("team.operator", "stats.attempts", "team.days", "stats.sessions", "stats.average", "team.last"):
+        table.add_column(t(ui, key))
+    for row in rows:
+        cells: list[RenderableType] = [safe_text(row["operator"]), str(row["attempts"]), str(row["days"]),
+                                       str(row["sessions"]), _cell(None if row["average"] is None
+                                                                   else round(row["average"], 1)),
+                                       str(row["last_seen"] or "—")[:16].replace("T", " ")]
+        table.add_row(*([str(row["rank"])] if ranked else []), *cells)
+    return table
+
+
+def assignments_table(rows: list[dict[str, Any]], ui: str) -> RenderableType:
+    if not rows:
+        return text(t(ui, "assign.none"))
+    table = _table()
+    for key in ("team.operator", "objection", "assign.due", "summary.best", "summary.tries", "assign.status"):
+        table.add_column(t(ui, key))
+    for row in rows:
+        table.add_row(safe_text(row["operator"]), safe_text(row["objection_id"]), row["due"], _cell(row["best"]),
+                      str(row["attempts"]), t(ui, f"assign.{row['status']}"))
+    return table

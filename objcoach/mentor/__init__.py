@@ -1,0 +1,1 @@
+"""What mentors do: author entries, review attempts, reports, export and import."""

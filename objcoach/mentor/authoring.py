@@ -1,0 +1,71 @@
+"""Mentor actions that change a catalog: add an objection, accept a reply as a model answer.
+
+A change is checked before it is written: the catalog set is loaded with the changed file in place
+(every validation rule), and the new content is self-tested (each new model answer, scored with
+itself left out, must reach `good`). Only then is the file replaced, atomically.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from objcoach.catalog.edit import add_answer, append_objection, write_atomically
+from objcoach.catalog.load import catalog_paths, validate_files
+from objcoach.catalog.model import Catalog
+from objcoach.errors import InputError
+from objcoach.scoring.score import self_test
+
+
+def check_change(target: Path, new_text: str, extra: Sequence[Path] | None, objection_id: str,
+                 answers: Sequence[str] | None = None) -> list[str]:
+    """Problems the changed `target` would have (validation, then the self-test of `objection_id`)."""
+    folder = target.resolve().parent
+    if not folder.is_dir():
+        raise InputError(f"{target}: folder {folder} does not exist")
+    descriptor, name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.check.", suffix=".yaml")
+    temp = Path(name)
+    try:
+        with open(descriptor, "w", encoding="utf-8", newline="") as handle:
+            handle.write(new_text)
+        paths = [p for p in catalog_paths(extra) if os.path.realpath(p) != os.path.realpath(target)]
+        catalog, problems = validate_files([*paths, temp])
+        problems = [line.replace(str(temp), str(target)) for line in problems]
+        if catalog is not None:
+            for objection, lang, answer, result in self_test(catalog, only=[objection_id], answers_only=answers):
+                missing = ", ".join([*result.techniques_missed, *result.key_points_missed, *result.flag_ids]) or "—"
+                problems.append(f"{target}: {objection.id} [{lang}] answer scores {result.score} ({result.verdict}), "
+                                f"below good; missing: {missing}: «{answer[:80]}»")
+        return problems
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def add_objection(target: Path, entry: Mapping[str, Any], extra: Sequence[Path] | None,
+                  dry_run: bool = False) -> tuple[str, list[str]]:
+    """Append `entry` to `target` when it passes every check. Returns (the new text, problems)."""
+    new_text = append_objection(target, entry)
+    problems = check_change(target, new_text, extra, str(entry.get("id", "")))
+    if not problems and not dry_run:
+        write_atomically(target, new_text)
+    return new_text, problems
+
+
+def accept_answer(catalog: Catalog, objection_id: str, lang: str, reply: str,
+                  extra: Sequence[Path] | None) -> tuple[Path, list[str]]:
+    """Add `reply` as a model answer of `objection_id` in the catalog file that holds it."""
+    objection = catalog.get(objection_id)
+    if objection is None:
+        raise InputError(f"objection {objection_id!r} is not in the loaded catalogs (use --catalog)")
+    target = Path(objection.origin.rsplit(":", 1)[0])
+    text = " ".join(reply.split())
+    if text in objection.answers.get(lang, ()):
+        return target, []
+    new_text = add_answer(target, objection_id, lang, text)
+    problems = check_change(target, new_text, extra, objection_id, answers=[text])
+    if not problems:
+        write_atomically(target, new_text)
+    return target, problems

@@ -1,0 +1,205 @@
+"""Reports as Markdown, one self-contained HTML file, spreadsheet-safe CSV, or JSON. Pure: text in,
+text out. Every piece of user text is escaped for its format."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from objcoach.i18n import t
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """A spreadsheet shows a cell that starts with = + - @ or a tab as a formula: make it text."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def write_csv_rows(rows: Iterable[dict[str, Any]], columns: Sequence[str], out: io.TextIOBase | Any) -> int:
+    writer = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore")
+    writer.writeheader()
+    count = 0
+    for row in rows:
+        writer.writerow({key: safe_cell(_plain(value)) for key, value in row.items()})
+        count += 1
+    return count
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+# --- formats ------------------------------------------------------------------------------------
+
+
+def to_json(reports: list[dict[str, Any]]) -> str:
+    return json.dumps({"reports": reports}, ensure_ascii=False, indent=2) + "\n"
+
+
+CSV_COLUMNS = ("operator", "objection_id", "lang", "best", "last", "attempts", "next_due", "operator_attempts",
+               "operator_average", "operator_streak_days")
+
+
+def to_csv(reports: list[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    rows = []
+    for report in reports:
+        figures = report["figures"]
+        for row in figures["mastery"]:
+            rows.append({**row, "operator": report["operator"], "operator_attempts": figures["attempts"],
+                         "operator_average": figures["average"], "operator_streak_days": figures["streak_days"]})
+    write_csv_rows(rows, CSV_COLUMNS, out)
+    return out.getvalue()
+
+
+def to_markdown(reports: list[dict[str, Any]], ui: str) -> str:
+    lines = [f"# {t(ui, 'report.title')}", ""]
+    for report in reports:
+        figures = report["figures"]
+        lines += [f"## {_md(t(ui, 'report.operator', operator=report['operator']))}", "",
+                  _md(_period(report, ui)), "", f"### {t(ui, 'report.figures')}", ""]
+        lines += [
+            f"| {t(ui, 'stats.attempts')} | {t(ui, 'stats.sessions')} | {t(ui, 'stats.average')} | "
+            f"{t(ui, 'stats.streak')} | {t(ui, 'stats.exams')} |",
+            "|---|---|---|---|---|",
+            f"| {figures['attempts']} | {figures['sessions']} | {_num(figures['average'])} | "
+            f"{figures['streak_days']} | {figures['exams']['passed']} / {figures['exams']['taken']} |", "",
+        ]
+        if figures["trend"]:
+            from objcoach.mentor.reports import sparkline
+
+            lines += [f"{t(ui, 'report.trend')}: `{sparkline([d['average'] for d in figures['trend']])}` "
+                      f"({figures['trend'][0]['day']} … {figures['trend'][-1]['day']})", ""]
+        if figures["mastery"]:
+            lines += [f"| {t(ui, 'objection')} | {t(ui, 'summary.best')} | {t(ui, 'stats.last')} | "
+                      f"{t(ui, 'summary.tries')} | {t(ui, 'summary.due')} |", "|---|---|---|---|---|"]
+            for row in figures["mastery"]:
+                lines.append(f"| {_md(row['objection_id'])} [{row['lang']}] | {_num(row['best'])} | "
+                             f"{_num(row['last'])} | {row['attempts']} | {_md((row['next_due'] or '—')[:10])} |")
+            lines.append("")
+        if figures.get("weakest_replies"):
+            lines += [f"**{t(ui, 'report.weakest')}**", ""]
+            lines += [f"- {_md(row['objection_id'])} [{row['lang']}], {row['score']}: «{_md(row['reply'])}»"
+                      for row in figures["weakest_replies"]]
+            lines.append("")
+        lines += [f"### {t(ui, 'report.feedback')}", ""]
+        for part in ("observation", "impact", "correction", "agreement"):
+            items = report["feedback"][part]
+            if not items:
+                continue
+            lines += [f"**{t(ui, 'report.' + part)}**", ""]
+            lines += [f"- {_md(item)}" for item in items]
+            lines.append("")
+    return "\n".join(lines)
+
+
+def _md(text: str) -> str:
+    """Markdown-inert text: table pipes, emphasis, links and HTML are shown as written."""
+    out = html.escape(str(text), quote=False)
+    for ch in "\\`*_[]|<>#":
+        out = out.replace(ch, "\\" + ch)
+    return out.replace("\n", " ")
+
+
+def _period(report: dict[str, Any], ui: str) -> str:
+    since = report["period"]["since"]
+    return t(ui, "report.period", since=since[:10] if since else t(ui, "report.all_time"),
+             until=report["period"]["until"][:10])
+
+
+def _num(value: Any) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+
+
+def to_html(reports: list[dict[str, Any]], ui: str) -> str:
+    esc = html.escape
+    parts = [f"<!doctype html><html lang=\"{esc(ui)}\"><head><meta charset=\"utf-8\">"
+             f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+             f"<title>{esc(t(ui, 'report.title'))}</title><style>{_CSS}</style></head><body>",
+             f"<h1>{esc(t(ui, 'report.title'))}</h1>"]
+    for report in reports:
+        figures = report["figures"]
+        parts.append(f"<section><h2>{esc(t(ui, 'report.operator', operator=report['operator']))}</h2>"
+                     f"<p class=\"muted\">{esc(_period(report, ui))}</p>")
+        parts.append("<div class=\"cards\">")
+        for label, value in ((t(ui, "stats.attempts"), figures["attempts"]),
+                             (t(ui, "stats.sessions"), figures["sessions"]),
+                             (t(ui, "stats.average"), _num(figures["average"])),
+                             (t(ui, "stats.streak"), figures["streak_days"]),
+                             (t(ui, "stats.exams"), f"{figures['exams']['passed']} / {figures['exams']['taken']}")):
+            parts.append(f"<div class=\"card\"><div class=\"value\">{esc(str(value))}</div>"
+                         f"<div class=\"label\">{esc(label)}</div></div>")
+        parts.append("</div>")
+        if figures["trend"]:
+            parts.append(f"<h3>{esc(t(ui, 'report.chart'))}</h3>{_svg_chart(figures['trend'], ui)}")
+        if figures["mastery"]:
+            parts.append("<table><thead><tr>" + "".join(
+                f"<th>{esc(t(ui, key))}</th>" for key in ("objection", "summary.best", "stats.last", "summary.tries",
+                                                          "summary.due")) + "</tr></thead><tbody>")
+            for row in figures["mastery"]:
+                parts.append(f"<tr><td>{esc(row['objection_id'])} [{esc(row['lang'])}]</td>"
+                             f"<td>{esc(_num(row['best']))}</td><td>{esc(_num(row['last']))}</td>"
+                             f"<td>{esc(str(row['attempts']))}</td><td>{esc((row['next_due'] or '—')[:10])}</td></tr>")
+            parts.append("</tbody></table>")
+        if figures.get("weakest_replies"):
+            parts.append(f"<h4>{esc(t(ui, 'report.weakest'))}</h4><ul>" + "".join(
+                f"<li><b>{esc(row['objection_id'])}</b> [{esc(row['lang'])}], {esc(str(row['score']))}: "
+                f"<q>{esc(row['reply'])}</q></li>" for row in figures["weakest_replies"]) + "</ul>")
+        parts.append(f"<h3>{esc(t(ui, 'report.feedback'))}</h3>")
+        for part in ("observation", "impact", "correction", "agreement"):
+            items = report["feedback"][part]
+            if items:
+                parts.append(f"<h4>{esc(t(ui, 'report.' + part))}</h4><ul>"
+                             + "".join(f"<li>{esc(item)}</li>" for item in items) + "</ul>")
+        parts.append("</section>")
+    parts.append("</body></html>\n")
+    return "".join(parts)
+
+
+def _svg_chart(trend: list[dict[str, Any]], ui: str) -> str:
+    """An inline SVG line chart of the daily average (0–100), readable offline."""
+    width, height, pad = 640, 220, 36
+    points = [(i, row["average"]) for i, row in enumerate(trend) if row["average"] is not None]
+    n = max(len(trend) - 1, 1)
+
+    def x(i: float) -> float:
+        return pad + (width - 2 * pad) * (i / n if len(trend) > 1 else 0.5)
+
+    def y(v: float) -> float:
+        return height - pad - (height - 2 * pad) * (v / 100)
+
+    grid = "".join(f"<line x1=\"{pad}\" y1=\"{y(v):.1f}\" x2=\"{width - pad}\" y2=\"{y(v):.1f}\" class=\"grid\"/>"
+                   f"<text x=\"{pad - 6}\" y=\"{y(v) + 4:.1f}\" class=\"axis\" text-anchor=\"end\">{v}</text>"
+                   for v in (0, 25, 50, 75, 100))
+    line = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in points)
+    dots = "".join(f"<circle cx=\"{x(i):.1f}\" cy=\"{y(v):.1f}\" r=\"4\"><title>{html.escape(trend[i]['day'])}: "
+                   f"{v:.0f}</title></circle>" for i, v in points)
+    labels = ""
+    for i in sorted({0, len(trend) - 1}):
+        labels += (f"<text x=\"{x(i):.1f}\" y=\"{height - 10}\" class=\"axis\" text-anchor=\"middle\">"
+                   f"{html.escape(trend[i]['day'])}</text>")
+    title = html.escape(t(ui, "report.chart"))
+    return (f"<svg viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" role=\"img\" "
+            f"aria-label=\"{title}\">{grid}<polyline points=\"{line}\" class=\"line\"/>{dots}{labels}</svg>")
+
+
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;max-width:760px;color:#1d2430;
+line-height:1.45;padding:0 1rem}h1{font-size:1.6rem}h2{border-bottom:2px solid #e3e8ef;padding-bottom:.3rem}
+.muted{color:#667085}.cards{display:flex;gap:.75rem;flex-wrap:wrap}.card{background:#f4f6fa;border-radius:8px;
+padding:.6rem .9rem;min-width:110px}.value{font-size:1.4rem;font-weight:600}.label{font-size:.8rem;color:#667085}
+table{border-collapse:collapse;width:100%;margin:1rem 0}th,td{border-bottom:1px solid #e3e8ef;padding:.35rem .5rem;
+text-align:left}svg .grid{stroke:#e3e8ef}svg .axis{font-size:11px;fill:#667085}svg .line{fill:none;stroke:#2f6fde;
+stroke-width:2.5}svg circle{fill:#2f6fde}h4{margin-bottom:.2rem}
+"""

@@ -1,0 +1,227 @@
+"""Statistics from the history's aggregates: streaks, trends and mastery. Pure: no SQL, no printing."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from objcoach.catalog.model import Catalog
+from objcoach.errors import InputError
+
+_RELATIVE = re.compile(r"^\s*(\d+)\s*([dwmh])\s*$", re.IGNORECASE)
+_UNITS = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1), "m": timedelta(days=30)}
+
+
+def parse_since(value: str | None, now: datetime) -> str | None:
+    """--since 7d | 12h | 2w | 2026-11-01 → an ISO timestamp (UTC) to compare with stored times."""
+    if not value:
+        return None
+    match = _RELATIVE.match(value)
+    if match:
+        when = now - int(match.group(1)) * _UNITS[match.group(2).lower()]
+        return when.astimezone(timezone.utc).isoformat(timespec="seconds")
+    try:
+        day = date.fromisoformat(value.strip())
+    except ValueError:
+        raise InputError(f"--since {value!r}: use a number of days like 7d (or 12h, 2w) or a date like 2026-11-01"
+                         ) from None
+    return datetime(day.year, day.month, day.day, tzinfo=timezone.utc).isoformat(timespec="seconds")
+
+
+def streak(days: list[str], today: date) -> int:
+    """Days in a row with practice, ending today or yesterday."""
+    practised = {date.fromisoformat(day) for day in days}
+    current = today if today in practised else today - timedelta(days=1)
+    count = 0
+    while current in practised:
+        count += 1
+        current -= timedelta(days=1)
+    return count
+
+
+def stats_report(raw: dict[str, Any], operator: str | None, now: datetime) -> dict[str, Any]:
+    """The `stats` figures: totals, streak, daily trend, mastery per objection, missed steps, exams."""
+    days = raw["days"]
+    average = raw["average"]
+    return {
+        "operator": operator,
+        "attempts": raw["attempts"],
+        "sessions": raw["sessions"],
+        "average": round(average, 1) if average is not None else None,
+        "streak_days": streak([row["day"] for row in days], now.date()),
+        "trend": [{"day": row["day"], "average": _round(row["average"]), "attempts": row["attempts"]}
+                  for row in days],
+        "mastery": [
+            {"operator": row["operator"], "objection_id": row["objection_id"], "lang": row["lang"],
+             "best": row["best"], "last": row["last"], "attempts": row["attempts"], "next_due": row["due"]}
+            for row in raw["mastery"]
+        ],
+        "missed_steps": [{"step": row["step"], "times": row["times"]} for row in raw["missed_steps"]],
+        "exams": {"taken": raw["exams"]["taken"], "passed": raw["exams"]["passed"]},
+    }
+
+
+def _round(value: float | None) -> float | None:
+    return round(value, 1) if value is not None else None
+
+
+def sparkline(values: list[float | None], low: float = 0.0, high: float = 100.0) -> str:
+    """A one-line chart of values between `low` and `high` (gaps for missing values)."""
+    bars = "▁▂▃▄▅▆▇█"
+    out = []
+    for value in values:
+        if value is None:
+            out.append(" ")
+            continue
+        share = (min(max(value, low), high) - low) / ((high - low) or 1)
+        out.append(bars[min(len(bars) - 1, int(share * len(bars)))])
+    return "".join(out)
+
+
+# --- mentor reports: figures, then feedback by the seeds' algorithm ----------------------------
+# observation (the facts) → impact (what it does to the client) → correction (what to practise, with
+# example phrases) → agreement (goals for the next period); seed 001, case 9.
+
+PASS_SCORE = 70
+KEEP_AVERAGE = 85  # an average this high is kept, not raised
+MAX_CORRECTIONS = 3
+
+
+def operator_report(raw: dict[str, Any], previous: dict[str, Any] | None, operator: str,
+                    catalog: Catalog, ui: str, period: tuple[str | None, str],
+                    weakest: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """One operator's figures and feedback. `raw` and `previous` come from Store.stats, `weakest`
+    from Store.lowest_replies."""
+    from objcoach.i18n import t
+
+    figures = stats_report(raw, operator, datetime.fromisoformat(period[1]))
+    figures["weakest_replies"] = weakest or []
+    figures["previous_average"] = _round(previous["average"]) if previous else None
+    mastery = [row for row in figures["mastery"] if row["best"] is not None]
+    observation: list[str] = []
+    if not figures["attempts"]:
+        observation.append(t(ui, "report.obs.none"))
+    else:
+        observation.append(t(ui, "report.obs.volume", attempts=figures["attempts"], sessions=figures["sessions"],
+                             average=_fmt(figures["average"])))
+        if figures["previous_average"] is not None and figures["average"] is not None:
+            delta = round(figures["average"] - figures["previous_average"], 1)
+            key = "report.obs.trend_up" if delta > 0 else "report.obs.trend_down" if delta < 0 else \
+                "report.obs.trend_same"
+            observation.append(t(ui, key, delta=_fmt(abs(delta)), previous=_fmt(figures["previous_average"])))
+        if mastery:
+            best = max(mastery, key=lambda row: row["best"])
+            worst = min(mastery, key=lambda row: row["best"])
+            observation.append(t(ui, "report.obs.best", objection=best["objection_id"], best=best["best"]))
+            if worst is not best:
+                observation.append(t(ui, "report.obs.weak", objection=worst["objection_id"], best=worst["best"]))
+        steps = figures["missed_steps"][:3]
+        if steps:
+            observation.append(t(ui, "report.obs.steps", steps=", ".join(
+                f"{_title(catalog, row['step'], ui)} ({row['times']})" for row in steps)))
+        if figures["exams"]["taken"]:
+            observation.append(t(ui, "report.obs.exams", **figures["exams"]))
+    impact = []
+    for row in figures["missed_steps"][:2]:
+        technique = catalog.techniques.get(row["step"])
+        why = technique.why.get(ui, "") if technique else ""
+        impact.append(t(ui, "report.impact.step", title=_title(catalog, row["step"], ui), times=row["times"], why=why))
+    weak = sorted((row for row in mastery if row["best"] < PASS_SCORE), key=lambda row: row["best"])
+    correction = []
+    for row in weak[:MAX_CORRECTIONS]:
+        objection = catalog.get(row["objection_id"])
+        if objection is None:
+            continue
+        lang = row["lang"]
+        example = (objection.answers.get(lang) or ("",))[0]
+        correction.append(t(ui, "report.correction.objection", client=objection.client.get(lang, ""),
+                            objection=objection.id, best=row["best"], example=example))
+    for row in figures["missed_steps"][:2]:
+        technique = catalog.techniques.get(row["step"])
+        if technique is None:
+            continue
+        example = (technique.examples.get(ui) or ("",))[0]
+        correction.append(t(ui, "report.correction.step", title=_title(catalog, row["step"], ui), example=example))
+    agreement = []
+    if figures["average"] is not None:
+        target = min(KEEP_AVERAGE, int(figures["average"] // 5 * 5 + 10))
+        key = "report.agreement.keep" if figures["average"] >= KEEP_AVERAGE else "report.agreement.average"
+        agreement.append(t(ui, key, target=target))
+    if weak:
+        agreement.append(t(ui, "report.agreement.objections",
+                           objections=", ".join(row["objection_id"] for row in weak[:MAX_CORRECTIONS])))
+    if figures["missed_steps"]:
+        agreement.append(t(ui, "report.agreement.step", title=_title(catalog, figures["missed_steps"][0]["step"], ui)))
+    agreement.append(t(ui, "report.agreement.practice", sessions=3))
+    return {
+        "operator": operator,
+        "period": {"since": period[0], "until": period[1]},
+        "figures": figures,
+        "feedback": {"observation": observation, "impact": impact, "correction": correction,
+                     "agreement": agreement},
+    }
+
+
+def _title(catalog: Catalog, step: str, ui: str) -> str:
+    technique = catalog.techniques.get(step)
+    return str(technique.title.get(ui, step)) if technique else step
+
+
+def _fmt(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+
+
+def previous_period(since: str | None, until: datetime) -> tuple[str, str] | None:
+    """The period of the same length just before [since, until], for the trend."""
+    if not since:
+        return None
+    start = datetime.fromisoformat(since)
+    return (start - (until - start)).isoformat(timespec="seconds"), since
+
+
+def leaderboard(rows: list[dict[str, Any]], by: str) -> list[dict[str, Any]]:
+    """Operators ranked by practice (attempts, then active days) or by average score (then attempts)."""
+    if by == "score":
+        ordered = sorted(rows, key=lambda row: (-(row["average"] or 0), -row["attempts"], row["operator"]))
+    else:
+        ordered = sorted(rows, key=lambda row: (-row["attempts"], -row["days"], row["operator"]))
+    return [{"rank": rank, **row, "average": _round(row["average"])} for rank, row in enumerate(ordered, start=1)]
+
+
+def parse_due(value: str, now: datetime) -> str:
+    """--due 2026-12-01 or 7d (from today) → YYYY-MM-DD."""
+    match = _RELATIVE.match(value)
+    if match and match.group(2).lower() == "d":
+        return (now + timedelta(days=int(match.group(1)))).date().isoformat()
+    try:
+        return date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        raise InputError(f"--due {value!r}: use a date like 2026-12-01 or a number of days like 7d") from None
+
+
+def assignment_status(rows: list[dict[str, Any]], now: datetime, done_score: int,
+                      ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Each assignment as done, overdue or open; per operator: counts and the average best score on
+    the assigned set (unattempted objections count 0)."""
+    today = now.date().isoformat()
+    out = []
+    per: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        done = row["best"] is not None and row["best"] >= done_score
+        status = "done" if done else "overdue" if row["due"] < today else "open"
+        out.append({**row, "status": status})
+        summary = per.setdefault(row["operator"], {"operator": row["operator"], "assigned": 0, "done": 0,
+                                                   "overdue": 0, "scores": []})
+        summary["assigned"] += 1
+        summary["done"] += done
+        summary["overdue"] += status == "overdue"
+        summary["scores"].append(row["best"] or 0)
+    totals = []
+    for summary in per.values():
+        scores = summary.pop("scores")
+        summary["average"] = round(sum(scores) / len(scores), 1) if scores else None
+        totals.append(summary)
+    return out, totals

@@ -1,0 +1,1 @@
+"""Drill and exam sessions, and the spaced-repetition schedule."""

@@ -1,0 +1,58 @@
+"""Every weight, threshold and band of objcoach in one place.
+
+The scorer's weights and guard constants (a catalog may override the named ones under `scoring:`), the
+verdict bands, the FSRS rating bands and the pass and done scores that practice and reports use.
+"""
+
+from __future__ import annotations
+
+# Every weight and threshold has a name; a catalog may override any of them under `scoring:`.
+DEFAULT_SETTINGS: dict[str, float] = {
+    "weight_closeness": 20.0,  # points for being close to a model answer
+    "weight_techniques": 40.0,  # points for covering the checklist
+    "weight_key_points": 30.0,  # points for the substance of this objection
+    "weight_form": 10.0,  # points for a clean reply: no antipattern and no guard raised
+    "closeness_floor": 20.0,  # similarity (0–100) that earns nothing
+    "closeness_full": 65.0,  # similarity that earns every closeness point
+    "required_weight": 2.0,  # a required technique counts this many times in the checklist
+    "technique_saturation": 0.75,  # share of the checklist's weight that earns every technique point
+    "extra_technique_credit": 0.5,  # weight of a technique used that is not on this checklist
+    "key_point_saturation": 0.6,  # share of the key points that earns every key-point point
+    "excellent": 85.0,
+    "good": 70.0,
+    "partial": 50.0,
+    "weak": 30.0,
+    "cap_harmful": 5.0,  # the most a blocked or harmful reply can score: below any harmless one
+    "cap_too_short": 25.0,
+    "warn_penalty": 15.0,  # points off for each "warn" antipattern
+    "dont_know_penalty": 10.0,
+    "max_words": 120.0,  # longer than this cannot be said on a call
+    "too_long_penalty": 10.0,
+    "min_words": 4.0,  # fewer words than this is no answer to an objection
+    "copy_share": 0.75,  # share of the reply's content words taken from the client's words
+    "copy_similarity": 70.0,  # and how close the reply's word sequence is to the client's (0–100)
+    "offtopic_relevance": 0.15,  # share of the reply's content words that belong to the objection
+    "stuffing_function_share": 0.12,  # real sentences have more function words than this
+}
+MAX_REPLY_CHARS = 5000  # longer replies are cut before scoring (and flagged too_long)
+MARKER_SLACK = 2  # a marker of k words may spread over k + MARKER_SLACK words
+KEY_POINT_SHARE = 0.75  # share of an alternative's content words that must appear
+HARMLESS_FLAGS = frozenset({"too_short", "too_long"})  # thin or long, but not harmful
+STUFFING_COVERAGE = 0.6  # share of words that are markers or key points in a stuffed list
+OFFTOPIC_MIN_WORDS = 5  # topical words needed before a reply can be called off-topic
+SHORT_STEM = 5  # Russian stems this short fold unrelated words together: check the surface word too
+LOOSE_MIN = 6  # a marker stem this long may match a reply stem that extends it ...
+LOOSE_EXTRA = 2  # ... by at most this many letters ("бесплатн" ~ "бесплатно")
+
+VERDICTS = ("excellent", "good", "partial", "weak", "fail")  # best first; the bands are in DEFAULT_SETTINGS
+DONE_SCORE = 70  # an assignment is done once the operator scores this much on it
+PASS_MARK = 70  # the exam's default pass mark (average score)
+RATING_BANDS = ((85, 4), (70, 3), (50, 2))  # (lowest best score, FSRS rating); below: 1 (Again)
+
+
+def verdict_for(score: float, conf: dict[str, float] | None = None) -> str:
+    conf = conf or DEFAULT_SETTINGS
+    for verdict in ("excellent", "good", "partial", "weak"):
+        if score >= conf[verdict]:
+            return verdict
+    return "fail"

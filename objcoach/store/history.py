@@ -1,0 +1,442 @@
+"""History: sessions, attempts, review cards, reviews and assignments. The only module that speaks SQL.
+
+One schema and one set of migrations for both backends (SQLite on one machine, PostgreSQL for a team;
+see backends.py). The schema version is migrated forward on open, under a lock. Every attempt is
+committed as soon as it is scored, so a crash or Ctrl-C never loses a scored reply. Times are ISO 8601
+strings in UTC with microseconds, so they sort in the order things happened.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from objcoach.practice.schedule import CardState
+from objcoach.store.backends import BUSY_TIMEOUT_MS, PostgresConnection, SqliteConnection, StoreError, connect
+
+__all__ = ["BUSY_TIMEOUT_MS", "MIGRATIONS", "SCHEMA_VERSION", "Attempt", "Store", "StoreError", "now_iso"]
+
+
+# Each entry moves the schema from version i to i + 1. Never edit a released entry: add one.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE sessions (
+        id TEXT PRIMARY KEY,
+        operator TEXT NOT NULL,
+        mode TEXT NOT NULL,              -- drill | exam
+        lang TEXT NOT NULL,
+        started_at TEXT NOT NULL,        -- ISO 8601, UTC
+        ended_at TEXT,
+        planned INTEGER NOT NULL,
+        seed INTEGER,
+        pass_mark INTEGER,
+        average REAL,
+        passed INTEGER                   -- exams: 1 passed, 0 failed
+    );
+    CREATE TABLE attempts (
+        id TEXT PRIMARY KEY,             -- stable across machines: export/import keys on it
+        session_id TEXT REFERENCES sessions(id),
+        operator TEXT NOT NULL,
+        objection_id TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        mode TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        try_no INTEGER NOT NULL,
+        reply TEXT NOT NULL,
+        score INTEGER,                   -- NULL: skipped or answer shown
+        verdict TEXT,
+        breakdown TEXT NOT NULL,         -- JSON: components, techniques, key points, flags
+        missed TEXT NOT NULL DEFAULT '[]',  -- JSON list of checklist steps missed
+        duration REAL NOT NULL,
+        late INTEGER NOT NULL DEFAULT 0,
+        outcome TEXT NOT NULL DEFAULT 'scored',  -- scored | skipped | answer
+        disputed INTEGER NOT NULL DEFAULT 0,
+        dispute_note TEXT
+    );
+    CREATE INDEX attempts_operator_time ON attempts(operator, created_at);
+    CREATE INDEX attempts_session ON attempts(session_id);
+    CREATE INDEX attempts_objection ON attempts(operator, objection_id, lang);
+    CREATE TABLE cards (
+        operator TEXT NOT NULL,
+        objection_id TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        card TEXT NOT NULL,              -- FSRS card as JSON
+        due TEXT NOT NULL,
+        last_score INTEGER,
+        reviews INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (operator, objection_id, lang)
+    );
+    """,
+    """
+    CREATE TABLE reviews (
+        attempt_id TEXT PRIMARY KEY REFERENCES attempts(id),
+        decision TEXT NOT NULL,          -- accepted | dismissed | commented
+        comment TEXT,
+        mentor TEXT NOT NULL,
+        decided_at TEXT NOT NULL
+    );
+    CREATE INDEX attempts_disputed ON attempts(disputed) WHERE disputed = 1;
+    """,
+    """
+    CREATE TABLE assignments (
+        id TEXT PRIMARY KEY,
+        operator TEXT NOT NULL,
+        objection_id TEXT NOT NULL,
+        due TEXT NOT NULL,               -- the day it should be done by (YYYY-MM-DD)
+        assigned_by TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        UNIQUE (operator, objection_id)
+    );
+    CREATE INDEX assignments_operator ON assignments(operator, due);
+    CREATE TABLE team_members (
+        mentor TEXT NOT NULL,
+        operator TEXT NOT NULL,
+        PRIMARY KEY (mentor, operator)
+    );
+    """,
+    """
+    CREATE INDEX attempts_last ON attempts(operator, objection_id, lang, created_at, score);
+    DROP INDEX attempts_objection;
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def now_iso(when: datetime | None = None) -> str:
+    return (when or datetime.now(timezone.utc)).astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
+@dataclass
+class Attempt:
+    session_id: str
+    operator: str
+    objection_id: str
+    lang: str
+    mode: str
+    try_no: int
+    reply: str
+    score: int | None
+    verdict: str | None
+    breakdown: dict[str, Any]
+    missed: list[str]
+    duration: float
+    created_at: str
+    late: bool = False
+    outcome: str = "scored"
+    disputed: bool = False
+    dispute_note: str | None = None
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+
+class Store:
+    """The history, in a SQLite file (a path) or a PostgreSQL database (a postgresql:// URL)."""
+
+    def __init__(self, target: str | Path) -> None:
+        self.path = target
+        self.c: SqliteConnection | PostgresConnection = connect(target)
+        try:
+            self._migrate()
+        except BaseException:
+            self.c.close()
+            raise
+
+    @property
+    def kind(self) -> str:
+        return self.c.kind
+
+    def identity(self) -> str | None:
+        """On PostgreSQL the operator is the role connected; SQLite has no such notion (None)."""
+        return self.c.identity()
+
+    def close(self) -> None:
+        self.c.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    # --- schema ---------------------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        version = self.c.schema_version()
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"{self.c.label}: written by a newer objcoach (schema {version}, this one knows "
+                             f"{SCHEMA_VERSION}); upgrade objcoach to use it")
+        if version < SCHEMA_VERSION:
+            with self.c.transaction():
+                if isinstance(self.c, PostgresConnection):
+                    self.c.lock_for_migration()
+                version = self.c.schema_version()  # another process may have migrated meanwhile
+                for step in range(version, SCHEMA_VERSION):
+                    for statement in _statements(MIGRATIONS[step]):
+                        self.c.execute(statement)
+                self.c.set_schema_version(SCHEMA_VERSION)
+        self.c.after_migration()
+
+    # --- writing ------------------------------------------------------------------------------
+
+    def start_session(self, operator: str, mode: str, lang: str, planned: int, seed: int | None,
+                      started_at: str, pass_mark: int | None = None) -> str:
+        session_id = uuid.uuid4().hex
+        self._write("INSERT INTO sessions (id, operator, mode, lang, started_at, planned, seed, pass_mark) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (session_id, operator, mode, lang, started_at, planned, seed, pass_mark))
+        return session_id
+
+    def end_session(self, session_id: str, ended_at: str, average: float | None, passed: bool | None) -> None:
+        self._write("UPDATE sessions SET ended_at = ?, average = ?, passed = ? WHERE id = ?",
+                    (ended_at, average, None if passed is None else int(passed), session_id))
+
+    def add_attempt(self, attempt: Attempt) -> None:
+        self._write(
+            "INSERT INTO attempts (id, session_id, operator, objection_id, lang, mode, created_at, try_no, reply, "
+            "score, verdict, breakdown, missed, duration, late, outcome, disputed, dispute_note) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (attempt.id, attempt.session_id, attempt.operator, attempt.objection_id, attempt.lang, attempt.mode,
+             attempt.created_at, attempt.try_no, attempt.reply, attempt.score, attempt.verdict,
+             json.dumps(attempt.breakdown, ensure_ascii=False), json.dumps(attempt.missed),
+             attempt.duration, int(attempt.late), attempt.outcome, int(attempt.disputed), attempt.dispute_note),
+        )
+
+    def dispute(self, attempt_id: str, note: str) -> None:
+        self._write("UPDATE attempts SET disputed = 1, dispute_note = ? WHERE id = ?", (note or None, attempt_id))
+
+    def save_card(self, operator: str, objection_id: str, lang: str, card: str, due: datetime,
+                  last_score: int | None) -> None:
+        self._write(
+            "INSERT INTO cards (operator, objection_id, lang, card, due, last_score, reviews) "
+            "VALUES (?, ?, ?, ?, ?, ?, 1) ON CONFLICT (operator, objection_id, lang) DO UPDATE SET "
+            "card = excluded.card, due = excluded.due, last_score = excluded.last_score, "
+            "reviews = cards.reviews + 1",
+            (operator, objection_id, lang, card, now_iso(due), last_score),
+        )
+
+    def save_review(self, attempt_id: str, decision: str, comment: str | None, mentor: str, when: str) -> None:
+        self._write("INSERT INTO reviews (attempt_id, decision, comment, mentor, decided_at) VALUES (?, ?, ?, ?, ?) "
+                    "ON CONFLICT (attempt_id) DO UPDATE SET decision = excluded.decision, comment = excluded.comment, "
+                    "mentor = excluded.mentor, decided_at = excluded.decided_at",
+                    (attempt_id, decision, comment, mentor, when))
+
+    def assign(self, operator: str, objection_ids: Sequence[str], due: str, mentor: str, when: str) -> int:
+        """Assign objections to an operator (a repeated assignment moves its due day). Returns how many."""
+        with self.c.transaction():
+            for objection_id in objection_ids:
+                self.c.execute(
+                    "INSERT INTO assignments (id, operator, objection_id, due, assigned_by, created_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (operator, objection_id) DO UPDATE SET "
+                    "due = excluded.due, assigned_by = excluded.assigned_by, created_at = excluded.created_at",
+                    (uuid.uuid4().hex, operator, objection_id, due, mentor, when))
+        return len(objection_ids)
+
+    def _write(self, sql: str, params: Sequence[Any]) -> None:
+        with self.c.transaction():
+            self.c.execute(sql, params)
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def card(self, operator: str, objection_id: str, lang: str) -> str | None:
+        rows = self.c.query("SELECT card FROM cards WHERE operator = ? AND objection_id = ? AND lang = ?",
+                            (operator, objection_id, lang))
+        return str(rows[0]["card"]) if rows else None
+
+    def card_states(self, operator: str, lang: str) -> dict[str, CardState]:
+        rows = self.c.query("SELECT objection_id, due, last_score FROM cards WHERE operator = ? AND lang = ?",
+                            (operator, lang))
+        return {row["objection_id"]: CardState(datetime.fromisoformat(row["due"]), row["last_score"]) for row in rows}
+
+    def previous_average(self, operator: str, mode: str, lang: str, before: str, exclude: str) -> float | None:
+        rows = self.c.query(
+            "SELECT average FROM sessions WHERE operator = ? AND mode = ? AND lang = ? AND started_at <= ? "
+            "AND id != ? AND average IS NOT NULL ORDER BY started_at DESC, id DESC LIMIT 1",
+            (operator, mode, lang, before, exclude))
+        return float(rows[0]["average"]) if rows else None
+
+    def history(self, operator: str | None, limit: int) -> list[dict[str, Any]]:
+        where, params = _operator_filter(operator, "a.")
+        return self.c.query(
+            f"SELECT a.id, a.created_at, a.operator, a.objection_id, a.lang, a.mode, a.try_no, a.reply, a.score, "
+            f"a.verdict, a.duration, a.late, a.outcome, a.disputed, a.dispute_note, a.session_id, "
+            f"r.decision AS review, r.comment AS review_comment, r.mentor AS reviewer "
+            f"FROM attempts AS a LEFT JOIN reviews AS r ON r.attempt_id = a.id {where} "
+            f"ORDER BY a.created_at DESC, a.id DESC LIMIT ?", (*params, limit))
+
+    def attempt(self, attempt_id: str) -> dict[str, Any] | None:
+        rows = self.c.query("SELECT * FROM attempts WHERE id = ?", (attempt_id,))
+        if not rows and len(attempt_id) >= 6:  # a unique prefix is enough, as in git
+            rows = self.c.query("SELECT * FROM attempts WHERE id LIKE ? LIMIT 2", (attempt_id + "%",))
+            rows = rows if len(rows) == 1 else []
+        return rows[0] if rows else None
+
+    def review_candidates(self, operator: str | None, since: str | None, lowest: int) -> list[dict[str, Any]]:
+        """Unreviewed disputed attempts, then the `lowest` lowest-scoring unreviewed recent ones."""
+        conditions = ["r.attempt_id IS NULL", "a.outcome = 'scored'"]
+        params: list[Any] = []
+        if operator:
+            conditions.append("a.operator = ?")
+            params.append(operator)
+        if since:
+            conditions.append("a.created_at >= ?")
+            params.append(since)
+        base = "SELECT a.* FROM attempts AS a LEFT JOIN reviews AS r ON r.attempt_id = a.id WHERE " + \
+            " AND ".join(conditions)
+        disputed = self.c.query(f"{base} AND a.disputed = 1 ORDER BY a.created_at", params)
+        low = self.c.query(f"{base} AND a.disputed = 0 ORDER BY a.score, a.created_at DESC LIMIT ?",
+                           (*params, lowest))
+        return disputed + low
+
+    def stats(self, operator: str | None, since: str | None, until: str | None = None) -> dict[str, Any]:
+        """Aggregates for `stats` and reports, computed in SQL with the indexes above."""
+        where, params = _period(operator, since, until)
+        scored = f"{where} {'AND' if where else 'WHERE'} score IS NOT NULL"
+        # two queries, each served by one index, are several times faster than one doing both
+        totals = self.c.query(f"SELECT COUNT(*) AS attempts, AVG(score) AS average FROM attempts {where}", params)[0]
+        totals["sessions"] = self.c.query(
+            f"SELECT COUNT(*) AS n FROM (SELECT DISTINCT session_id FROM attempts {where}) AS s", params)[0]["n"]
+        days = self.c.query(
+            f"SELECT substr(created_at, 1, 10) AS day, AVG(score) AS average, COUNT(*) AS attempts "
+            f"FROM attempts {where} GROUP BY substr(created_at, 1, 10) ORDER BY day", params)
+        mastery = self.c.query(
+            f"SELECT operator, objection_id, lang, MAX(score) AS best, COUNT(*) AS attempts, "
+            f"(SELECT b.score FROM attempts AS b WHERE b.operator = a.operator AND b.objection_id = a.objection_id "
+            f" AND b.lang = a.lang ORDER BY b.created_at DESC LIMIT 1) AS last, "
+            f"(SELECT c.due FROM cards AS c WHERE c.operator = a.operator AND c.objection_id = a.objection_id "
+            f" AND c.lang = a.lang) AS due "
+            f"FROM attempts AS a {where} GROUP BY operator, objection_id, lang ORDER BY best, objection_id",
+            params)
+        missed = self.c.query(
+            f"SELECT step.value AS step, COUNT(*) AS times FROM attempts, {self.c.missed_steps} "
+            f"{scored} GROUP BY step.value ORDER BY times DESC, step.value", params)
+        exam_where = where.replace("created_at", "started_at")
+        exams = self.c.query(
+            f"SELECT COUNT(*) AS taken, COALESCE(SUM(passed), 0) AS passed FROM sessions "
+            f"{exam_where} {'AND' if exam_where else 'WHERE'} mode = 'exam' AND passed IS NOT NULL", params)[0]
+        return {
+            "attempts": int(totals["attempts"]),
+            "sessions": int(totals["sessions"]),
+            "average": _float(totals["average"]),
+            "days": [{**row, "average": _float(row["average"]), "attempts": int(row["attempts"])} for row in days],
+            "mastery": [{**row, "attempts": int(row["attempts"])} for row in mastery],
+            "missed_steps": [{"step": row["step"], "times": int(row["times"])} for row in missed],
+            "exams": {"taken": int(exams["taken"]), "passed": int(exams["passed"])},
+        }
+
+    def team(self, since: str | None) -> list[dict[str, Any]]:
+        """Per operator: attempts, active days, sessions and average score (for the team view)."""
+        where, params = _period(None, since, None)
+        rows = self.c.query(
+            f"SELECT operator, COUNT(*) AS attempts, COUNT(DISTINCT substr(created_at, 1, 10)) AS days, "
+            f"COUNT(DISTINCT session_id) AS sessions, AVG(score) AS average, MAX(created_at) AS last_seen "
+            f"FROM attempts {where} GROUP BY operator ORDER BY operator", params)
+        return [{**row, "attempts": int(row["attempts"]), "days": int(row["days"]),
+                 "sessions": int(row["sessions"]), "average": _float(row["average"])} for row in rows]
+
+    def assignments(self, operator: str | None) -> list[dict[str, Any]]:
+        """Each assignment with the operator's attempts on it since it was given: best score and count."""
+        where, params = _operator_filter(operator, "s.")
+        rows = self.c.query(
+            f"SELECT s.operator, s.objection_id, s.due, s.assigned_by, s.created_at, "
+            f"(SELECT MAX(a.score) FROM attempts AS a WHERE a.operator = s.operator "
+            f" AND a.objection_id = s.objection_id AND a.created_at >= s.created_at) AS best, "
+            f"(SELECT COUNT(*) FROM attempts AS a WHERE a.operator = s.operator "
+            f" AND a.objection_id = s.objection_id AND a.created_at >= s.created_at) AS attempts "
+            f"FROM assignments AS s {where} ORDER BY s.operator, s.due, s.objection_id", params)
+        return [{**row, "attempts": int(row["attempts"])} for row in rows]
+
+    def assigned_ids(self, operator: str, done_score: int) -> list[str]:
+        """The operator's assigned objections not yet done (no attempt at `done_score` or above since
+        the assignment), the soonest due first."""
+        rows = self.c.query(
+            "SELECT s.objection_id FROM assignments AS s WHERE s.operator = ? AND NOT EXISTS ("
+            "SELECT 1 FROM attempts AS a WHERE a.operator = s.operator AND a.objection_id = s.objection_id "
+            "AND a.created_at >= s.created_at AND a.score >= ?) ORDER BY s.due, s.objection_id",
+            (operator, done_score))
+        return [row["objection_id"] for row in rows]
+
+    def lowest_replies(self, operator: str, since: str | None, limit: int) -> list[dict[str, Any]]:
+        """The operator's lowest-scoring replies in the period: the facts a mentor quotes."""
+        condition, params = ("AND created_at >= ?", [since]) if since else ("", [])
+        return self.c.query(
+            f"SELECT objection_id, lang, score, verdict, reply, created_at FROM attempts "
+            f"WHERE operator = ? AND score IS NOT NULL {condition} ORDER BY score, created_at DESC LIMIT ?",
+            (operator, *params, limit))
+
+    def operators(self) -> list[str]:
+        return [row["operator"] for row in self.c.query("SELECT DISTINCT operator FROM attempts ORDER BY operator")]
+
+    def integrity(self) -> str:
+        return self.c.integrity()
+
+    # --- moving history between machines -------------------------------------------------
+
+    def export_rows(self, operator: str | None, since: str | None) -> Iterator[dict[str, Any]]:
+        """Attempts with their session's facts, oldest first, streamed."""
+        where, params = _period(operator, since, None, prefix="a.")
+        yield from self.c.iterate(
+            f"SELECT a.*, s.mode AS session_mode, s.lang AS session_lang, s.started_at AS session_started_at, "
+            f"s.ended_at AS session_ended_at, s.planned AS session_planned, s.average AS session_average, "
+            f"s.passed AS session_passed, s.pass_mark AS session_pass_mark "
+            f"FROM attempts AS a LEFT JOIN sessions AS s ON s.id = a.session_id {where} "
+            f"ORDER BY a.created_at, a.id", params)
+
+    def import_row(self, row: dict[str, Any]) -> bool:
+        """Store one exported attempt (and its session when new); False when it was already here."""
+        with self.c.transaction():
+            session = row.get("session_id")
+            if session:
+                self.c.execute(
+                    "INSERT INTO sessions (id, operator, mode, lang, started_at, ended_at, planned, "
+                    "average, passed, pass_mark) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    (session, row["operator"], row.get("session_mode") or row["mode"],
+                     row.get("session_lang") or row["lang"], row.get("session_started_at") or row["created_at"],
+                     row.get("session_ended_at"), row.get("session_planned") or 0, row.get("session_average"),
+                     row.get("session_passed"), row.get("session_pass_mark")))
+            added = self.c.execute(
+                "INSERT INTO attempts (id, session_id, operator, objection_id, lang, mode, created_at, "
+                "try_no, reply, score, verdict, breakdown, missed, duration, late, outcome, disputed, "
+                "dispute_note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                (row["id"], session, row["operator"], row["objection_id"], row["lang"], row["mode"],
+                 row["created_at"], row["try_no"], row["reply"], row.get("score"), row.get("verdict"),
+                 _json_text(row.get("breakdown"), "{}"), _json_text(row.get("missed"), "[]"),
+                 row.get("duration") or 0.0, int(bool(row.get("late"))), row.get("outcome") or "scored",
+                 int(bool(row.get("disputed"))), row.get("dispute_note")))
+        return added == 1
+
+
+def _operator_filter(operator: str | None, prefix: str = "") -> tuple[str, tuple[Any, ...]]:
+    return (f"WHERE {prefix}operator = ?", (operator,)) if operator else ("", ())
+
+
+def _period(operator: str | None, since: str | None, until: str | None, prefix: str = "",
+            ) -> tuple[str, list[Any]]:
+    """A WHERE clause for attempts of one operator (or all) in [since, until)."""
+    conditions, params = [], []
+    for value, condition in ((operator, "operator = ?"), (since, "created_at >= ?"), (until, "created_at < ?")):
+        if value:
+            conditions.append(prefix + condition)
+            params.append(value)
+    return ("WHERE " + " AND ".join(conditions)) if conditions else "", params
+
+
+def _float(value: Any) -> float | None:
+    """PostgreSQL's AVG gives a Decimal; everything above works with floats."""
+    return float(value) if value is not None else None
+
+
+def _json_text(value: Any, empty: str) -> str:
+    """Exported JSON fields arrive parsed or as text; store them as text."""
+    if value is None:
+        return empty
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements (no semicolons inside our literals)."""
+    lines = [line.split("--", 1)[0] for line in script.splitlines()]
+    return [statement.strip() for statement in "\n".join(lines).split(";") if statement.strip()]
