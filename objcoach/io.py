@@ -1,23 +1,31 @@
-"""Files in and out: one atomic write, one spreadsheet-safe CSV cell.
+"""Files in and out: rows of JSONL or CSV read and written, one atomic write, one spreadsheet-safe CSV cell.
 
 Every file objcoach writes whole (a report, graded rows, an export, a catalog edit, a cache) goes through
 `atomic_write`: a temporary file in the same folder, flushed and fsynced, then renamed over the target, so
-a crash or Ctrl-C leaves the old file exactly as it was. Every CSV cell goes through `safe_cell`.
+a crash or Ctrl-C leaves the old file exactly as it was. Rows are read and written as streams, so memory
+stays flat on any number of them; every CSV cell written, the header's too, goes through `safe_cell`.
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from objcoach.errors import InputError
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+WRITE_EVERY = 100  # rows joined into one write: stdout may be unbuffered (python -u, PYTHONUNBUFFERED)
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # a reply may be longer than csv's default 128 KiB cell
+
+Columns = Sequence[str] | Callable[[Mapping[str, Any]], Sequence[str]]
 
 
 def safe_cell(value: Any) -> Any:
@@ -58,3 +66,143 @@ def atomic_write(path: Path | None, *, binary: bool = False) -> Iterator[IO[Any]
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
+
+
+# --- reading rows --------------------------------------------------------------------------------
+
+
+class Row(NamedTuple):  # a tuple: a batch makes one a row
+    number: int  # line number in the file (JSONL) or record number after the header (CSV)
+    fields: dict[str, Any]
+    error: str = ""
+
+
+def open_input(path: str) -> tuple[IO[str], str]:
+    """A text stream for `path` ("-" is stdin), decoded as UTF-8 (a BOM allowed), and its name."""
+    if path == "-":
+        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="replace"), "<stdin>"
+    try:
+        return open(path, encoding="utf-8-sig", errors="replace", newline=""), path
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder, not a file") from None
+    except OSError as error:
+        raise InputError(f"{path}: cannot be read ({error.strerror})") from None
+
+
+def detect_format(name: str, first_line: str) -> str:
+    """"jsonl" or "csv": by the file's extension, else by whether the first line is a JSON object."""
+    lowered = name.lower()
+    if lowered.endswith(".csv"):
+        return "csv"
+    if lowered.endswith((".jsonl", ".json", ".ndjson")):
+        return "jsonl"
+    return "jsonl" if first_line.lstrip().startswith("{") else "csv"
+
+
+def read_rows(stream: IO[str], name: str) -> Iterator[Row]:
+    """Rows of a JSONL or CSV stream; a malformed row becomes a Row with an error, the rest go on."""
+    first = stream.readline()
+    while first and not first.strip():
+        first = stream.readline()
+    if not first:
+        return
+    rest = _chain(first, stream)
+    if detect_format(name, first) == "jsonl":
+        yield from jsonl_rows(rest)
+    else:
+        yield from csv_rows(rest, name)
+
+
+def _chain(first: str, stream: IO[str]) -> Iterator[str]:
+    yield first
+    yield from stream
+
+
+def jsonl_rows(lines: Iterable[str]) -> Iterator[Row]:
+    """JSON objects, one a line, numbered from 1; a malformed line becomes a Row with an error."""
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as error:
+            yield Row(number, {}, f"line {number}: not valid JSON ({error.msg})")
+            continue
+        if not isinstance(value, dict):
+            yield Row(number, {}, f"line {number}: should be a JSON object")
+            continue
+        yield Row(number, value)
+
+
+def csv_rows(lines: Iterable[str], name: str) -> Iterator[Row]:
+    """Records under a header row, numbered as a spreadsheet does (the first record is row 2)."""
+    reader = csv.DictReader(lines)
+    if not reader.fieldnames:
+        raise InputError(f"{name}: the CSV file has no header row")
+    for number, record in enumerate(reader, start=2):
+        if None in record:
+            yield Row(number, {}, f"row {number}: more cells than the header has")
+            continue
+        yield Row(number, {key: value for key, value in record.items() if key is not None})
+
+
+# --- writing rows --------------------------------------------------------------------------------
+
+
+def write_jsonl(rows: Iterable[dict[str, Any]], out: IO[str]) -> Iterator[dict[str, Any]]:
+    """Each row as one JSON line; the rows pass through, so the caller can count them or show progress."""
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder: json.dumps builds one a call
+    pending = io.StringIO()
+
+    def line(row: dict[str, Any]) -> None:
+        pending.write(encode(row))
+        pending.write("\n")
+
+    return _in_batches(rows, out, line, pending)
+
+
+def write_csv(rows: Iterable[dict[str, Any]], out: IO[str], columns: Columns) -> Iterator[dict[str, Any]]:
+    """Rows as CSV with a header; the rows pass through. `columns` is a fixed list (its header is written
+    even for no rows) or a function that chooses them from the first row. A list or dict in a cell is
+    written as JSON; every cell goes through `safe_cell`."""
+    pending = io.StringIO()
+    writer = csv.writer(pending)
+    chosen: list[str] = [] if callable(columns) else list(columns)
+    if not callable(columns):
+        writer.writerow([safe_cell(name) for name in chosen])
+
+    def record(row: dict[str, Any]) -> None:
+        if callable(columns) and not chosen:
+            chosen.extend(columns(row))
+            writer.writerow([safe_cell(name) for name in chosen])
+        writer.writerow([safe_cell(_plain(row.get(name, ""))) for name in chosen])
+
+    return _in_batches(rows, out, record, pending)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def _in_batches(rows: Iterable[dict[str, Any]], out: IO[str], write: Callable[[dict[str, Any]], None],
+                pending: io.StringIO) -> Iterator[dict[str, Any]]:
+    """`write` each row into `pending`, and `pending` to `out` every WRITE_EVERY rows; what is pending is written
+    when the rows stop for any reason (an error, Ctrl-C, the consumer closing the generator), so every
+    row already produced is kept."""
+    count = 0
+    try:
+        for row in rows:
+            write(row)
+            count += 1
+            if count % WRITE_EVERY == 0:
+                out.write(pending.getvalue())
+                pending.seek(0)
+                pending.truncate()
+            yield row
+    finally:
+        if pending.tell():
+            out.write(pending.getvalue())

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from objcoach.catalog.edit import add_answer, append_objection, suggest_id, write_atomically
 from objcoach.catalog.load import bundled_catalog_path, load_files
-from objcoach.mentor.formats import safe_cell
+from objcoach.io import safe_cell
 
 runner = CliRunner()
 GOOD_RU = ("Понимаю вас, логотип — дело вкуса. Подскажите, что для вас важнее в карте: кэшбэк или бесплатное "
@@ -102,7 +102,7 @@ def test_failed_write_leaves_the_file_as_it_was(tmp_path: Path, monkeypatch: pyt
     def broken_replace(*_: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("objcoach.catalog.edit.os.replace", broken_replace)
+    monkeypatch.setattr("objcoach.io.os.replace", broken_replace)
     with pytest.raises(OSError):
         write_atomically(path, append_objection(path, ENTRY))
     assert path.read_text(encoding="utf-8") == TEAM

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import random
@@ -11,10 +13,11 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import mutate
+from conftest import mutate, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -175,29 +178,86 @@ def test_grade_output_is_all_or_nothing(tmp_path: Path, monkeypatch: pytest.Monk
 
 
 
-def test_grade_to_stdout_keeps_every_row_graded_before_an_interruption() -> None:
-    """Rows are written in groups; a Ctrl-C (or any error) mid-file still writes every row already graded,
-    in order, and the grouped output is the same as one write a row."""
-    import io
+class CountedWrites(io.StringIO):
+    def __init__(self) -> None:
+        super().__init__()
+        self.writes = 0
 
-    from objcoach.scoring.batch import WRITE_EVERY, write_jsonl
+    def write(self, text: str) -> int:
+        self.writes += 1
+        return super().write(text)
 
-    def rows(stop: int | None) -> object:
-        for n in range(WRITE_EVERY * 2 + 7):
-            if n == stop:
-                raise KeyboardInterrupt
-            yield {"n": n, "reply": f"Понимаю {n}"}
 
-    out = io.StringIO()
+def numbered_rows(total: int, stop: int | None = None) -> Iterator[dict[str, object]]:
+    for n in range(total):
+        if n == stop:
+            raise KeyboardInterrupt
+        yield {"n": n, "reply": f"Понимаю {n}"}
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_rows_written_in_groups_survive_an_interruption(fmt: str) -> None:
+    """Rows are written WRITE_EVERY at a time; a Ctrl-C (or any error) mid-file still writes every row
+    already produced, in order."""
+    from objcoach.io import WRITE_EVERY, write_csv, write_jsonl
+
+    def writer(rows: Iterator[dict[str, object]], out: io.StringIO) -> Iterator[dict[str, object]]:
+        return write_jsonl(rows, out) if fmt == "jsonl" else write_csv(rows, out, ("n", "reply"))
+
+    def parsed(text: str) -> list[object]:
+        if fmt == "jsonl":
+            return [json.loads(line)["n"] for line in text.splitlines()]
+        return [int(row["n"]) for row in csv.DictReader(io.StringIO(text))]
+
+    out = CountedWrites()
     with pytest.raises(KeyboardInterrupt):
-        for _ in write_jsonl(rows(WRITE_EVERY + 3), out):  # type: ignore[arg-type]
+        for _ in writer(numbered_rows(WRITE_EVERY * 3, stop=WRITE_EVERY + 3), out):
             pass
-    lines = out.getvalue().splitlines()
-    assert [json.loads(line)["n"] for line in lines] == list(range(WRITE_EVERY + 3))
-    whole = io.StringIO()
-    assert len(list(write_jsonl(rows(None), whole))) == WRITE_EVERY * 2 + 7  # type: ignore[arg-type]
-    assert whole.getvalue() == "".join(json.dumps(row, ensure_ascii=False) + "\n"
-                                       for row in rows(None))  # type: ignore[attr-defined]
+    assert parsed(out.getvalue()) == list(range(WRITE_EVERY + 3))
+    assert out.writes == 2  # one full group, then what was pending at the interruption
+    whole = CountedWrites()
+    assert len(list(writer(numbered_rows(WRITE_EVERY * 2 + 7), whole))) == WRITE_EVERY * 2 + 7
+    assert parsed(whole.getvalue()) == list(range(WRITE_EVERY * 2 + 7))
+    assert whole.writes == 3
+
+
+def test_graded_jsonl_is_one_json_object_a_line_with_text_as_written() -> None:
+    code, out, err = run_cli("grade", "-", stdin=json.dumps({"objection": "too-expensive", "reply": "Понимаю «вас»"}))
+    assert code == 0, err
+    assert out.count("\n") == 1 and "Понимаю «вас»" in out  # not \u-escaped
+    assert json.loads(out)["reply"] == "Понимаю «вас»"
+
+
+def test_grade_csv_output_cannot_start_a_formula_in_any_cell(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text('objection,reply,=cmd|calc,@note\ntoo-expensive,"=HYPERLINK(""http://x"")",+1,-2\n',
+                      encoding="utf-8")
+    code, out, err = run_cli("grade", str(source), "--format", "csv")
+    assert code == 0, err
+    header, *rows = list(csv.reader(io.StringIO(out)))
+    assert header[:4] == ["objection", "reply", "'=cmd|calc", "'@note"]
+    assert rows[0][:4] == ["too-expensive", "'=HYPERLINK(\"http://x\")", "'+1", "'-2"]
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in (header, *rows) for cell in row)
+    assert rows[0][header.index("verdict")] in ("fail", "weak", "partial", "good", "excellent")
+
+
+@pytest.mark.parametrize("interruption", [RuntimeError("disk full"), KeyboardInterrupt()])
+def test_an_interrupted_atomic_write_leaves_the_old_file(tmp_path: Path, interruption: BaseException) -> None:
+    from objcoach.io import atomic_write
+
+    target = tmp_path / "report.md"
+    target.write_text("old report\n", encoding="utf-8")
+    target.chmod(0o640)
+    with pytest.raises(type(interruption)), atomic_write(target) as handle:
+        handle.write("half of a new rep")
+        raise interruption
+    assert target.read_text(encoding="utf-8") == "old report\n"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "home") == ["report.md"]
+    with atomic_write(target) as handle:
+        handle.write("new report\n")
+    assert target.read_text(encoding="utf-8") == "new report\n"
+    assert target.stat().st_mode & 0o777 == 0o640  # replaced, with the old file's mode
+
 
 # --- concurrency -------------------------------------------------------------------------------
 

@@ -51,20 +51,14 @@ def read(kind: str, fingerprint: str) -> Any:
 
 def write(kind: str, fingerprint: str, value: object) -> None:
     """Keep `value` for `kind` under this fingerprint (replacing what the same files had before)."""
-    import tempfile
+    from objcoach.io import atomic_write  # only when a cache is rebuilt: startup stays lean
 
     target = _file(kind, fingerprint)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, name = tempfile.mkstemp(dir=target.parent, prefix=f".{kind}.", suffix=".tmp")
-        try:
-            with open(descriptor, "wb") as stream:
-                pickle.dump(fingerprint, stream, protocol=pickle.HIGHEST_PROTOCOL)
-                pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(name, target)
-        except BaseException:
-            Path(name).unlink(missing_ok=True)
-            raise
+        with atomic_write(target, binary=True) as stream:
+            pickle.dump(fingerprint, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
     except (OSError, pickle.PicklingError):
         pass  # a read-only home or a full disk: the next run builds it again, nothing is lost
 

@@ -1,12 +1,10 @@
 """Write into a mentor's catalog without disturbing it: every byte already there stays as it was
 (comments and order included), the change is the new text only, and the file is replaced atomically
-(a temporary file in the same folder, fsync, rename), so a crash leaves the original intact."""
+(objcoach.io.atomic_write), so a crash leaves the original intact."""
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
@@ -15,6 +13,8 @@ from typing import Any
 import yaml
 
 from objcoach.errors import InputError
+from objcoach.io import atomic_write
+from objcoach.io import default_mode as default_mode  # cli/app.py imports it from here until it uses io
 
 _TRANSLIT = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
                      ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r",
@@ -44,26 +44,8 @@ def render_entry(entry: Mapping[str, Any], indent: int) -> str:
 
 def write_atomically(path: Path, text: str) -> None:
     """Replace `path` with `text`: on any failure the original file is left exactly as it was."""
-    folder = path.resolve().parent
-    descriptor, name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    temp = Path(name)
-    try:
-        with open(descriptor, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, path.stat().st_mode & 0o777 if path.exists() else default_mode())
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-
-
-def default_mode() -> int:
-    """The mode a new file gets from the user's umask (a temporary file is private at first)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
+    with atomic_write(path) as handle:
+        handle.write(text)
 
 
 def _read(path: Path) -> tuple[str, bytes]:

@@ -26,6 +26,8 @@ def check_change(target: Path, new_text: str, extra: Sequence[Path] | None, obje
     folder = target.resolve().parent
     if not folder.is_dir():
         raise InputError(f"{target}: folder {folder} does not exist")
+    # a scratch copy to validate, never renamed over the target (that is io.atomic_write's job, later):
+    # beside the target so that problems read as the target's own once its name is put back
     descriptor, name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.check.", suffix=".yaml")
     temp = Path(name)
     try:

@@ -12,9 +12,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from objcoach import io
 from objcoach.catalog.model import Catalog
-from objcoach.mentor.formats import write_csv_rows
-from objcoach.scoring.batch import jsonl_rows
+from objcoach.io import jsonl_rows
 from objcoach.store.history import Store, StoreError
 
 FORMAT_VERSION = 1
@@ -33,15 +33,13 @@ def export_rows(store: Store, operator: str | None, since: str | None) -> Iterat
 
 
 def write_jsonl(rows: Iterable[dict[str, Any]], out: IO[str]) -> int:
-    count = 0
-    for row in rows:
-        out.write(json.dumps(row, ensure_ascii=False) + "\n")
-        count += 1
-    return count
+    """Exported attempts, one JSON line each (the form `import` reads). Returns how many."""
+    return sum(1 for _ in io.write_jsonl(rows, out))
 
 
 def write_csv(rows: Iterable[dict[str, Any]], out: IO[str]) -> int:
-    return write_csv_rows(rows, CSV_COLUMNS, out)
+    """Exported attempts as a spreadsheet: the columns a person reads, a header even for none."""
+    return sum(1 for _ in io.write_csv(rows, out, CSV_COLUMNS))
 
 
 @dataclass

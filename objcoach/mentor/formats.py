@@ -3,42 +3,13 @@ text out. Every piece of user text is escaped for its format."""
 
 from __future__ import annotations
 
-import csv
 import html
 import io
 import json
-from collections.abc import Iterable, Sequence
 from typing import Any
 
 from objcoach.i18n import t
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: Any) -> Any:
-    """A spreadsheet shows a cell that starts with = + - @ or a tab as a formula: make it text."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def write_csv_rows(rows: Iterable[dict[str, Any]], columns: Sequence[str], out: io.TextIOBase | Any) -> int:
-    writer = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore")
-    writer.writeheader()
-    count = 0
-    for row in rows:
-        writer.writerow({key: safe_cell(_plain(value)) for key, value in row.items()})
-        count += 1
-    return count
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False)
-    return value
-
-
-# --- formats ------------------------------------------------------------------------------------
+from objcoach.io import write_csv
 
 
 def to_json(reports: list[dict[str, Any]]) -> str:
@@ -57,7 +28,8 @@ def to_csv(reports: list[dict[str, Any]]) -> str:
         for row in figures["mastery"]:
             rows.append({**row, "operator": report["operator"], "operator_attempts": figures["attempts"],
                          "operator_average": figures["average"], "operator_streak_days": figures["streak_days"]})
-    write_csv_rows(rows, CSV_COLUMNS, out)
+    for _ in write_csv(rows, out, CSV_COLUMNS):
+        pass
     return out.getvalue()
 
 

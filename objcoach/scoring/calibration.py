@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from objcoach.catalog.model import Catalog
-from objcoach.scoring.batch import OBJECTION_FIELDS, REPLY_FIELDS, Row, grade_rows, pick
+from objcoach.io import Row
+from objcoach.scoring.batch import OBJECTION_FIELDS, REPLY_FIELDS, grade_rows, pick
 from objcoach.scoring.settings import VERDICTS
 
 GRADE_FIELDS = ("grade", "human_grade", "mentor_grade", "label", "rating", "human_score", "score")
