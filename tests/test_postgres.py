@@ -144,3 +144,34 @@ def test_fifty_operators_drilling_at_once(pg_url: str, capsys: pytest.CaptureFix
     with capsys.disabled():
         print(f"\n50 operators × 20 attempts on PostgreSQL: {count} stored in {elapsed:.1f} s, "
               f"{count / elapsed:.0f} attempts/s")
+
+
+def test_role_names_are_quoted_by_the_database_driver_not_by_hand(pg_url: str) -> None:
+    """A role name with capitals, a space or a quote is granted as written; one that tries to end the
+    statement is only a role that does not exist."""
+    import psycopg
+    from psycopg import sql
+
+    names = ['Anna Smith', 'o"neil']
+    with psycopg.connect(pg_url, autocommit=True) as db:
+        for name in names:
+            db.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(name)))
+            db.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(name)))
+    try:
+        assert run("db", "setup", "--db", pg_url)[0] == 0
+        for name in names:
+            code, _, err = run("db", "grant", name, "--role", "operator", "--db", pg_url)
+            assert code == 0, err
+        code, _, err = run("db", "grant", 'x"; DROP TABLE attempts; --', "--db", pg_url)
+        assert code == 2 and "does not exist" in err and "Traceback" not in err
+        with psycopg.connect(pg_url, autocommit=True) as db:
+            members = {row[0] for row in db.execute(
+                "SELECT m.rolname FROM pg_auth_members AS a JOIN pg_roles AS g ON g.oid = a.roleid "
+                "JOIN pg_roles AS m ON m.oid = a.member WHERE g.rolname = 'objcoach_operator'")}
+            assert set(names) <= members
+            assert db.execute("SELECT to_regclass('attempts') IS NOT NULL").fetchone()[0]
+        assert run("db", "setup", "--db", pg_url)[0] == 0  # a second run changes nothing and still succeeds
+    finally:
+        with psycopg.connect(pg_url, autocommit=True) as db:
+            for name in names:
+                db.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(name)))

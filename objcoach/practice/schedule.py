@@ -1,30 +1,28 @@
 """Spaced repetition with FSRS: a rating from each score, and which objections to practise next.
 
-One card per (operator, objection id, language). Cards are stored as FSRS JSON by store.py; this
+One card per (operator, objection id, language). Cards are stored as FSRS JSON by the store; this
 module never touches SQL. Fuzzing is off, so the same history and clock always give the same plan.
 
-Rating from a score (the verdict thresholds):
-    excellent (85+) → Easy, good (70+) → Good, partial (50+) → Hard, below 50 → Again.
-A skipped objection, or one whose model answer was shown with /answer, is rated Again.
+A best score is rated by scoring.settings.RATING_BANDS (Easy, Good, Hard, else Again); a skipped
+objection, or one whose model answer was shown with /answer, is rated Again.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from objcoach.catalog.model import Objection
-
-RATING_THRESHOLDS = ((85, 4), (70, 3), (50, 2))  # (lowest score, FSRS rating); below: 1 (Again)
+from objcoach.scoring.settings import RATING_BANDS
+from objcoach.store.base import CardState
 
 
 def rating_for(score: int | None) -> int:
     """FSRS rating 1–4 for a best score; None (skipped, answer shown) is 1 (Again)."""
     if score is None:
         return 1
-    for lowest, rating in RATING_THRESHOLDS:
+    for lowest, rating in RATING_BANDS:
         if score >= lowest:
             return rating
     return 1
@@ -38,12 +36,6 @@ def review(card_json: str | None, rating: int, when: datetime) -> tuple[str, dat
     card = Card.from_json(card_json) if card_json else Card(card_id=1, due=when)
     card, _ = scheduler.review_card(card, Rating(rating), when)
     return card.to_json(), card.due
-
-
-@dataclass(frozen=True)
-class CardState:
-    due: datetime
-    last_score: int | None = None
 
 
 def plan(objections: Sequence[Objection], cards: Mapping[str, CardState], count: int, now: datetime,

@@ -12,9 +12,12 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from objcoach.errors import ObjcoachError
+
+if TYPE_CHECKING:
+    from psycopg.sql import Composed
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -123,11 +126,15 @@ class PostgresConnection:
     def iterate(self, sql: str, params: Sequence[Any] = ()) -> Iterator[dict[str, Any]]:
         yield from self._run(sql, params)
 
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+    def execute(self, sql: str | Composed, params: Sequence[Any] = ()) -> int:
+        """Run one statement: our SQL text with `?` placeholders, or one composed with psycopg.sql (names
+        quoted by psycopg, taken as it is)."""
         return int(self._run(sql, params).rowcount)
 
-    def _run(self, sql: str, params: Sequence[Any]) -> Any:
+    def _run(self, sql: str | Composed, params: Sequence[Any]) -> Any:
         try:
+            if not isinstance(sql, str):
+                return self.db.execute(sql, tuple(params) or None)
             return self.db.execute(_placeholders(sql), tuple(params))
         except self._psycopg.errors.InsufficientPrivilege as error:
             raise StoreError(f"{self.label}: not allowed ({_first_line(error)})") from None

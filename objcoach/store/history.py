@@ -1,9 +1,9 @@
-"""History: sessions, attempts, review cards, reviews and assignments. The only module that speaks SQL.
+"""History: sessions, attempts, review cards, reviews and assignments, read and written in SQL.
 
-One schema and one set of migrations for both backends (SQLite on one machine, PostgreSQL for a team;
-see backends.py). The schema version is migrated forward on open, under a lock. Every attempt is
-committed as soon as it is scored, so a crash or Ctrl-C never loses a scored reply. Times are ISO 8601
-strings in UTC with microseconds, so they sort in the order things happened.
+One schema (migrations.py) for both backends (SQLite on one machine, PostgreSQL for a team; see
+backends.py), migrated forward on open. Every attempt is committed as soon as it is scored, so a crash
+or Ctrl-C never loses a scored reply. Times are ISO 8601 strings in UTC with microseconds (base.now_iso),
+so they sort in the order things happened. `Store` is one implementation of base.History.
 """
 
 from __future__ import annotations
@@ -11,126 +11,15 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from objcoach.practice.schedule import CardState
 from objcoach.store.backends import BUSY_TIMEOUT_MS, PostgresConnection, SqliteConnection, StoreError, connect
+from objcoach.store.base import Attempt, CardState, now_iso
+from objcoach.store.migrations import SCHEMA_VERSION, migrate
 
-__all__ = ["BUSY_TIMEOUT_MS", "MIGRATIONS", "SCHEMA_VERSION", "Attempt", "Store", "StoreError", "now_iso"]
-
-
-# Each entry moves the schema from version i to i + 1. Never edit a released entry: add one.
-MIGRATIONS: tuple[str, ...] = (
-    """
-    CREATE TABLE sessions (
-        id TEXT PRIMARY KEY,
-        operator TEXT NOT NULL,
-        mode TEXT NOT NULL,              -- drill | exam
-        lang TEXT NOT NULL,
-        started_at TEXT NOT NULL,        -- ISO 8601, UTC
-        ended_at TEXT,
-        planned INTEGER NOT NULL,
-        seed INTEGER,
-        pass_mark INTEGER,
-        average REAL,
-        passed INTEGER                   -- exams: 1 passed, 0 failed
-    );
-    CREATE TABLE attempts (
-        id TEXT PRIMARY KEY,             -- stable across machines: export/import keys on it
-        session_id TEXT REFERENCES sessions(id),
-        operator TEXT NOT NULL,
-        objection_id TEXT NOT NULL,
-        lang TEXT NOT NULL,
-        mode TEXT NOT NULL,
-        created_at TEXT NOT NULL,
-        try_no INTEGER NOT NULL,
-        reply TEXT NOT NULL,
-        score INTEGER,                   -- NULL: skipped or answer shown
-        verdict TEXT,
-        breakdown TEXT NOT NULL,         -- JSON: components, techniques, key points, flags
-        missed TEXT NOT NULL DEFAULT '[]',  -- JSON list of checklist steps missed
-        duration REAL NOT NULL,
-        late INTEGER NOT NULL DEFAULT 0,
-        outcome TEXT NOT NULL DEFAULT 'scored',  -- scored | skipped | answer
-        disputed INTEGER NOT NULL DEFAULT 0,
-        dispute_note TEXT
-    );
-    CREATE INDEX attempts_operator_time ON attempts(operator, created_at);
-    CREATE INDEX attempts_session ON attempts(session_id);
-    CREATE INDEX attempts_objection ON attempts(operator, objection_id, lang);
-    CREATE TABLE cards (
-        operator TEXT NOT NULL,
-        objection_id TEXT NOT NULL,
-        lang TEXT NOT NULL,
-        card TEXT NOT NULL,              -- FSRS card as JSON
-        due TEXT NOT NULL,
-        last_score INTEGER,
-        reviews INTEGER NOT NULL DEFAULT 0,
-        PRIMARY KEY (operator, objection_id, lang)
-    );
-    """,
-    """
-    CREATE TABLE reviews (
-        attempt_id TEXT PRIMARY KEY REFERENCES attempts(id),
-        decision TEXT NOT NULL,          -- accepted | dismissed | commented
-        comment TEXT,
-        mentor TEXT NOT NULL,
-        decided_at TEXT NOT NULL
-    );
-    CREATE INDEX attempts_disputed ON attempts(disputed) WHERE disputed = 1;
-    """,
-    """
-    CREATE TABLE assignments (
-        id TEXT PRIMARY KEY,
-        operator TEXT NOT NULL,
-        objection_id TEXT NOT NULL,
-        due TEXT NOT NULL,               -- the day it should be done by (YYYY-MM-DD)
-        assigned_by TEXT NOT NULL,
-        created_at TEXT NOT NULL,
-        UNIQUE (operator, objection_id)
-    );
-    CREATE INDEX assignments_operator ON assignments(operator, due);
-    CREATE TABLE team_members (
-        mentor TEXT NOT NULL,
-        operator TEXT NOT NULL,
-        PRIMARY KEY (mentor, operator)
-    );
-    """,
-    """
-    CREATE INDEX attempts_last ON attempts(operator, objection_id, lang, created_at, score);
-    DROP INDEX attempts_objection;
-    """,
-)
-SCHEMA_VERSION = len(MIGRATIONS)
-
-
-def now_iso(when: datetime | None = None) -> str:
-    return (when or datetime.now(timezone.utc)).astimezone(timezone.utc).isoformat(timespec="microseconds")
-
-
-@dataclass
-class Attempt:
-    session_id: str
-    operator: str
-    objection_id: str
-    lang: str
-    mode: str
-    try_no: int
-    reply: str
-    score: int | None
-    verdict: str | None
-    breakdown: dict[str, Any]
-    missed: list[str]
-    duration: float
-    created_at: str
-    late: bool = False
-    outcome: str = "scored"
-    disputed: bool = False
-    dispute_note: str | None = None
-    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+__all__ = ["BUSY_TIMEOUT_MS", "SCHEMA_VERSION", "Attempt", "Store", "StoreError", "now_iso"]
 
 
 class Store:
@@ -140,7 +29,7 @@ class Store:
         self.path = target
         self.c: SqliteConnection | PostgresConnection = connect(target)
         try:
-            self._migrate()
+            migrate(self.c)
         except BaseException:
             self.c.close()
             raise
@@ -161,24 +50,6 @@ class Store:
 
     def __exit__(self, *_: object) -> None:
         self.close()
-
-    # --- schema ---------------------------------------------------------------------------
-
-    def _migrate(self) -> None:
-        version = self.c.schema_version()
-        if version > SCHEMA_VERSION:
-            raise StoreError(f"{self.c.label}: written by a newer objcoach (schema {version}, this one knows "
-                             f"{SCHEMA_VERSION}); upgrade objcoach to use it")
-        if version < SCHEMA_VERSION:
-            with self.c.transaction():
-                if isinstance(self.c, PostgresConnection):
-                    self.c.lock_for_migration()
-                version = self.c.schema_version()  # another process may have migrated meanwhile
-                for step in range(version, SCHEMA_VERSION):
-                    for statement in _statements(MIGRATIONS[step]):
-                        self.c.execute(statement)
-                self.c.set_schema_version(SCHEMA_VERSION)
-        self.c.after_migration()
 
     # --- writing ------------------------------------------------------------------------------
 
@@ -434,9 +305,3 @@ def _json_text(value: Any, empty: str) -> str:
     if value is None:
         return empty
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-
-
-def _statements(script: str) -> list[str]:
-    """Split a migration into statements (no semicolons inside our literals)."""
-    lines = [line.split("--", 1)[0] for line in script.splitlines()]
-    return [statement.strip() for statement in "\n".join(lines).split(";") if statement.strip()]

@@ -9,84 +9,110 @@ the database itself, not objcoach, decides what each sees:
   (`team_members`), writes reviews and assignments for them, and changes nobody's history;
 - nobody can change another person's attempts: there is no UPDATE or DELETE policy for anyone but
   the owner, and the owner may only set their own dispute flag and note.
+
+Role names reach SQL only as psycopg.sql.Identifier, which quotes them; psycopg is imported when a
+statement is built, so this module loads without it.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from objcoach.store.backends import PostgresConnection, StoreError
 from objcoach.store.history import Store
+
+if TYPE_CHECKING:
+    from psycopg.sql import Composed
 
 OPERATOR = "objcoach_operator"
 MENTOR = "objcoach_mentor"
 TEAM = "(SELECT tm.operator FROM team_members AS tm WHERE tm.mentor = current_user)"
 
-STATEMENTS = [
-    # the two group roles (NOLOGIN: people log in as themselves and are granted one of these)
-    f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{OPERATOR}') THEN "
-    f"CREATE ROLE {OPERATOR} NOLOGIN; END IF; END $$",
-    f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{MENTOR}') THEN "
-    f"CREATE ROLE {MENTOR} NOLOGIN; END IF; END $$",
-    f"GRANT USAGE ON SCHEMA public TO {OPERATOR}, {MENTOR}",
-    f"GRANT SELECT ON objcoach_meta TO {OPERATOR}, {MENTOR}",
+# {operator} and {mentor} stand for the two group roles
+GRANTS = (
+    "GRANT USAGE ON SCHEMA public TO {operator}, {mentor}",
+    "GRANT SELECT ON objcoach_meta TO {operator}, {mentor}",
     # operators: their own practice
-    f"GRANT SELECT, INSERT ON sessions, attempts, cards TO {OPERATOR}",
-    f"GRANT UPDATE (ended_at, average, passed) ON sessions TO {OPERATOR}",
-    f"GRANT UPDATE (disputed, dispute_note) ON attempts TO {OPERATOR}",
-    f"GRANT UPDATE (card, due, last_score, reviews) ON cards TO {OPERATOR}",
-    f"GRANT SELECT ON reviews, assignments, team_members TO {OPERATOR}",
+    "GRANT SELECT, INSERT ON sessions, attempts, cards TO {operator}",
+    "GRANT UPDATE (ended_at, average, passed) ON sessions TO {operator}",
+    "GRANT UPDATE (disputed, dispute_note) ON attempts TO {operator}",
+    "GRANT UPDATE (card, due, last_score, reviews) ON cards TO {operator}",
+    "GRANT SELECT ON reviews, assignments, team_members TO {operator}",
     # mentors: read their team, decide reviews, give assignments
-    f"GRANT SELECT ON sessions, attempts, cards, team_members TO {MENTOR}",
-    f"GRANT SELECT, INSERT, UPDATE ON reviews, assignments TO {MENTOR}",
-]
+    "GRANT SELECT ON sessions, attempts, cards, team_members TO {mentor}",
+    "GRANT SELECT, INSERT, UPDATE ON reviews, assignments TO {mentor}",
+)
 TABLES_BY_OPERATOR = ("sessions", "attempts", "cards", "assignments")
-POLICIES = [
-    *[f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY" for table in
-      (*TABLES_BY_OPERATOR, "reviews", "team_members")],
-    *[statement for table in ("sessions", "attempts", "cards") for statement in (
-        f"CREATE POLICY {table}_own ON {table} TO {OPERATOR} USING (operator = current_user) "
-        f"WITH CHECK (operator = current_user)",
-        f"CREATE POLICY {table}_team ON {table} FOR SELECT TO {MENTOR} USING (operator IN {TEAM})",
-    )],
-    f"CREATE POLICY assignments_own ON assignments FOR SELECT TO {OPERATOR} USING (operator = current_user)",
-    f"CREATE POLICY assignments_team ON assignments TO {MENTOR} USING (operator IN {TEAM}) "
-    f"WITH CHECK (operator IN {TEAM} AND assigned_by = current_user)",
-    f"CREATE POLICY reviews_own ON reviews FOR SELECT TO {OPERATOR} USING "
-    f"(attempt_id IN (SELECT a.id FROM attempts AS a WHERE a.operator = current_user))",
-    f"CREATE POLICY reviews_team ON reviews TO {MENTOR} USING "
-    f"(attempt_id IN (SELECT a.id FROM attempts AS a WHERE a.operator IN {TEAM})) "
-    f"WITH CHECK (mentor = current_user AND attempt_id IN (SELECT a.id FROM attempts AS a WHERE a.operator IN {TEAM}))",
-    f"CREATE POLICY team_members_visible ON team_members FOR SELECT TO {OPERATOR}, {MENTOR} "
-    f"USING (operator = current_user OR mentor = current_user)",
-]
+SECURED_TABLES = (*TABLES_BY_OPERATOR, "reviews", "team_members")
+POLICIES = {  # name → statement
+    **{f"{table}_{kind}": statement for table in ("sessions", "attempts", "cards") for kind, statement in (
+        ("own", f"CREATE POLICY {table}_own ON {table} TO {{operator}} USING (operator = current_user) "
+                f"WITH CHECK (operator = current_user)"),
+        ("team", f"CREATE POLICY {table}_team ON {table} FOR SELECT TO {{mentor}} USING (operator IN {TEAM})"),
+    )},
+    "assignments_own": "CREATE POLICY assignments_own ON assignments FOR SELECT TO {operator} "
+                       "USING (operator = current_user)",
+    "assignments_team": f"CREATE POLICY assignments_team ON assignments TO {{mentor}} USING (operator IN {TEAM}) "
+                        f"WITH CHECK (operator IN {TEAM} AND assigned_by = current_user)",
+    "reviews_own": "CREATE POLICY reviews_own ON reviews FOR SELECT TO {operator} USING "
+                   "(attempt_id IN (SELECT a.id FROM attempts AS a WHERE a.operator = current_user))",
+    "reviews_team": f"CREATE POLICY reviews_team ON reviews TO {{mentor}} USING "
+                    f"(attempt_id IN (SELECT a.id FROM attempts AS a WHERE a.operator IN {TEAM})) "
+                    f"WITH CHECK (mentor = current_user AND attempt_id IN "
+                    f"(SELECT a.id FROM attempts AS a WHERE a.operator IN {TEAM}))",
+    "team_members_visible": "CREATE POLICY team_members_visible ON team_members FOR SELECT TO {operator}, {mentor} "
+                            "USING (operator = current_user OR mentor = current_user)",
+}
 
 
 def setup(store: Store) -> list[str]:
     """Create or bring up to date the roles, grants and policies. Idempotent. Returns what was done."""
+    db = _postgres(store)
+    from psycopg import sql
+
     done = []
-    with store.c.transaction():
-        for statement in STATEMENTS:
-            store.c.execute(statement)
-        existing = {row["policyname"] for row in store.c.query("SELECT policyname FROM pg_policies")}
-        for statement in POLICIES:
-            name = statement.split()[2] if statement.startswith("CREATE POLICY") else ""
-            if name and name in existing:
-                continue
-            store.c.execute(statement)
-            done.append(statement.split(" ON ")[0] if name else statement)
+    with db.transaction():
+        roles = {row["rolname"] for row in db.query("SELECT rolname FROM pg_roles WHERE rolname IN (?, ?)",
+                                                    (OPERATOR, MENTOR))}
+        for role in (OPERATOR, MENTOR):  # NOLOGIN: people log in as themselves and are granted one of these
+            if role not in roles:
+                db.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(role)))
+        for statement in GRANTS:
+            db.execute(_with_roles(statement))
+        for table in SECURED_TABLES:
+            db.execute(sql.SQL("ALTER TABLE {} ENABLE ROW LEVEL SECURITY").format(sql.Identifier(table)))
+            done.append(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+        existing = {row["policyname"] for row in db.query("SELECT policyname FROM pg_policies")}
+        for name, statement in POLICIES.items():
+            if name not in existing:
+                db.execute(_with_roles(statement))
+                done.append(f"CREATE POLICY {name}")
     return done
 
 
 def add_person(store: Store, name: str, role: str, mentor: str | None = None) -> None:
     """Grant a login role one of the two groups (and put an operator in a mentor's team)."""
-    group = OPERATOR if role == "operator" else MENTOR
-    with store.c.transaction():
-        store.c.execute(f'GRANT {group} TO "{_ident(name)}"')
-        if mentor:
-            store.c.execute("INSERT INTO team_members (mentor, operator) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                            (mentor, name))
-
-
-def _ident(name: str) -> str:
-    """A role name as a quoted identifier; refuse anything that could break out of the quotes."""
-    if not name or '"' in name or "\x00" in name:
+    if not name or "\x00" in name:
         raise ValueError(f"not a usable role name: {name!r}")
-    return name
+    group = OPERATOR if role == "operator" else MENTOR
+    db = _postgres(store)
+    from psycopg import sql
+
+    with db.transaction():
+        db.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(group), sql.Identifier(name)))
+        if mentor:
+            db.execute("INSERT INTO team_members (mentor, operator) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                       (mentor, name))
+
+
+def _with_roles(statement: str) -> Composed:
+    """`statement` with {operator} and {mentor} filled in as quoted role names."""
+    from psycopg import sql
+
+    return sql.SQL(statement).format(operator=sql.Identifier(OPERATOR), mentor=sql.Identifier(MENTOR))
+
+
+def _postgres(store: Store) -> PostgresConnection:
+    if not isinstance(store.c, PostgresConnection):
+        raise StoreError(f"{store.c.label}: roles and row-level security are PostgreSQL's (give a postgresql:// URL)")
+    return store.c
