@@ -8,6 +8,7 @@ from typing import Any
 
 from objcoach.catalog.model import Catalog
 from objcoach.errors import InputError
+from objcoach.scoring.settings import DEFAULT_SETTINGS
 
 _RELATIVE = re.compile(r"^\s*(\d+)\s*([dwmh])\s*$", re.IGNORECASE)
 _UNITS = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1), "m": timedelta(days=30)}
@@ -83,8 +84,6 @@ def sparkline(values: list[float | None], low: float = 0.0, high: float = 100.0)
 # observation (the facts) → impact (what it does to the client) → correction (what to practise, with
 # example phrases) → agreement (goals for the next period); seed 001, case 9.
 
-PASS_SCORE = 70
-KEEP_AVERAGE = 85  # an average this high is kept, not raised
 MAX_CORRECTIONS = 3
 
 
@@ -95,6 +94,8 @@ def operator_report(raw: dict[str, Any], previous: dict[str, Any] | None, operat
     from Store.lowest_replies."""
     from objcoach.i18n import t
 
+    bands = {**DEFAULT_SETTINGS, **catalog.settings}  # the catalog's verdict bands
+    good, excellent = bands["good"], bands["excellent"]  # an excellent average is kept, not raised
     figures = stats_report(raw, operator, datetime.fromisoformat(period[1]))
     figures["weakest_replies"] = weakest or []
     figures["previous_average"] = _round(previous["average"]) if previous else None
@@ -127,7 +128,7 @@ def operator_report(raw: dict[str, Any], previous: dict[str, Any] | None, operat
         technique = catalog.techniques.get(row["step"])
         why = technique.why.get(ui, "") if technique else ""
         impact.append(t(ui, "report.impact.step", title=_title(catalog, row["step"], ui), times=row["times"], why=why))
-    weak = sorted((row for row in mastery if row["best"] < PASS_SCORE), key=lambda row: row["best"])
+    weak = sorted((row for row in mastery if row["best"] < good), key=lambda row: row["best"])
     correction = []
     for row in weak[:MAX_CORRECTIONS]:
         objection = catalog.get(row["objection_id"])
@@ -145,8 +146,8 @@ def operator_report(raw: dict[str, Any], previous: dict[str, Any] | None, operat
         correction.append(t(ui, "report.correction.step", title=_title(catalog, row["step"], ui), example=example))
     agreement = []
     if figures["average"] is not None:
-        target = min(KEEP_AVERAGE, int(figures["average"] // 5 * 5 + 10))
-        key = "report.agreement.keep" if figures["average"] >= KEEP_AVERAGE else "report.agreement.average"
+        target = min(int(excellent), int(figures["average"] // 5 * 5 + 10))
+        key = "report.agreement.keep" if figures["average"] >= excellent else "report.agreement.average"
         agreement.append(t(ui, key, target=target))
     if weak:
         agreement.append(t(ui, "report.agreement.objections",

@@ -20,7 +20,8 @@ from objcoach.practice.schedule import plan, rating_for, review, utcnow
 from objcoach.scoring.coach import Feedback, feedback, hint
 from objcoach.scoring.result import Score
 from objcoach.scoring.score import score_reply
-from objcoach.store.history import Attempt, Store, now_iso
+from objcoach.scoring.settings import DEFAULT_SETTINGS, PASS_MARK, verdict_for
+from objcoach.store.base import Attempt, History, now_iso
 
 COMMANDS = ("/hint", "/skip", "/answer", "/dispute", "/quit", "/help")
 EXAM_COMMANDS = ("/skip", "/quit", "/help")
@@ -121,7 +122,7 @@ class Options:
     domain: str | None = None
     tag: str | None = None
     difficulty: int | None = None
-    pass_mark: int = 70
+    pass_mark: int = PASS_MARK
     time_limit: float | None = None
     first: tuple[str, ...] = ()  # assigned objections: practised before anything else
 
@@ -141,7 +142,7 @@ class _Progress:
     missed: tuple[str, ...] = ()
 
 
-def choose(catalog: Catalog, store: Store, options: Options, now: datetime) -> tuple[list[Objection], int]:
+def choose(catalog: Catalog, store: History, options: Options, now: datetime) -> tuple[list[Objection], int]:
     """The objections of this session and how many were left out for lack of the language."""
     if options.ids:
         chosen = []
@@ -162,7 +163,7 @@ def choose(catalog: Catalog, store: Store, options: Options, now: datetime) -> t
             len(everything) - len(usable))
 
 
-def run(catalog: Catalog, store: Store, options: Options, ask: Callable[[str], str | None],
+def run(catalog: Catalog, store: History, options: Options, ask: Callable[[str], str | None],
         show: Callable[[Event], None], clock: Callable[[], float] = time.monotonic,
         now: Callable[[], datetime] = utcnow) -> Summary:
     """Run a drill or an exam to the end, to /quit, to the end of input or to Ctrl-C (re-raised after
@@ -188,14 +189,15 @@ def run(catalog: Catalog, store: Store, options: Options, ask: Callable[[str], s
     except KeyboardInterrupt:
         interrupted = True
     titles = {tid: technique.title.get(options.lang, tid) for tid, technique in catalog.techniques.items()}
-    summary = _finish(store, options, session_id, started, progress, interrupted, now, titles)
+    summary = _finish(store, options, session_id, started, progress, interrupted, now, titles,
+                      _bands(catalog)["good"])
     show(summary)
     if interrupted:
         raise KeyboardInterrupt
     return summary
 
 
-def _one_objection(catalog: Catalog, store: Store, options: Options, session_id: str, item: _Progress,
+def _one_objection(catalog: Catalog, store: History, options: Options, session_id: str, item: _Progress,
                    ask: Callable[[str], str | None], show: Callable[[Event], None], clock: Callable[[], float],
                    now: Callable[[], datetime], last_attempt: list[str]) -> None:
     exam = options.mode == "exam"
@@ -251,7 +253,7 @@ def _one_objection(catalog: Catalog, store: Store, options: Options, session_id:
         penalty = late_penalty(seconds, options.time_limit) if exam else 0
         points = max(0, result.score - penalty)
         attempt_id = _record(store, options, session_id, objection, item.tries, text, result, seconds, now,
-                             points=points, late=penalty > 0)
+                             points=points, verdict=_verdict(points, result, catalog), late=penalty > 0)
         last_attempt.append(attempt_id)
         item.seconds += seconds
         item.best = points if item.best is None else max(item.best, points)
@@ -270,7 +272,7 @@ def _one_objection(catalog: Catalog, store: Store, options: Options, session_id:
         started = clock()
 
 
-def _closing(store: Store, ask: Callable[[str], str | None], show: Callable[[Event], None], attempt: str) -> None:
+def _closing(store: History, ask: Callable[[str], str | None], show: Callable[[Event], None], attempt: str) -> None:
     """After the last feedback: a last chance to /dispute it before the summary."""
     show(Message("closing.help"))
     while True:
@@ -286,16 +288,16 @@ def _closing(store: Store, ask: Callable[[str], str | None], show: Callable[[Eve
         show(Message("closing.help"))
 
 
-def _record(store: Store, options: Options, session_id: str, objection: Objection, try_no: int, reply: str,
+def _record(store: History, options: Options, session_id: str, objection: Objection, try_no: int, reply: str,
             result: Score | None, seconds: float, now: Callable[[], datetime], *, points: int | None = None,
-            late: bool = False, outcome: str = "scored") -> str:
+            verdict: str | None = None, late: bool = False, outcome: str = "scored") -> str:
     breakdown = result.to_dict() if result else {}
     if result and points is not None and points != result.score:
         breakdown["late_penalty"] = result.score - points
     attempt = Attempt(
         session_id=session_id, operator=options.operator, objection_id=objection.id, lang=options.lang,
         mode=options.mode, try_no=try_no, reply=reply, score=points if result else None,
-        verdict=_verdict(points, result), breakdown=breakdown,
+        verdict=verdict, breakdown=breakdown,
         missed=list(result.techniques_missed) if result else [], duration=round(seconds, 2),
         created_at=now_iso(now()), late=late, outcome=outcome,
     )
@@ -303,25 +305,28 @@ def _record(store: Store, options: Options, session_id: str, objection: Objectio
     return attempt.id
 
 
-def _verdict(points: int | None, result: Score | None) -> str | None:
-    if result is None:
-        return None
-    if points is None or points == result.score:
+def _verdict(points: int, result: Score, catalog: Catalog) -> str:
+    """The verdict of the points kept after a late penalty, in the catalog's own bands."""
+    if points == result.score:
         return result.verdict
-    from objcoach.scoring.settings import verdict_for
-
-    return verdict_for(points)
+    return verdict_for(points, _bands(catalog))
 
 
-def _reschedule(store: Store, options: Options, item: _Progress, best: int | None,
+def _bands(catalog: Catalog) -> dict[str, float]:
+    """The verdict bands (and every scoring setting) as this catalog sets them under `scoring:`."""
+    return {**DEFAULT_SETTINGS, **catalog.settings}
+
+
+def _reschedule(store: History, options: Options, item: _Progress, best: int | None,
                 now: Callable[[], datetime]) -> None:
     card, due = review(store.card(options.operator, item.objection.id, options.lang), rating_for(best), now())
     store.save_card(options.operator, item.objection.id, options.lang, card, due, best)
     item.due = due
 
 
-def _finish(store: Store, options: Options, session_id: str, started: str, progress: Sequence[_Progress],
-            interrupted: bool, now: Callable[[], datetime], titles: dict[str, str]) -> Summary:
+def _finish(store: History, options: Options, session_id: str, started: str, progress: Sequence[_Progress],
+            interrupted: bool, now: Callable[[], datetime], titles: dict[str, str], good: float) -> Summary:
+    """Close the session; a drill's objections still below `good` (the catalog's band) are to practise."""
     answered = [item for item in progress if item.outcome != "unanswered"]
     scores = [item.best or 0 for item in answered]
     average = round(sum(scores) / len(scores), 1) if scores else None
@@ -336,7 +341,7 @@ def _finish(store: Store, options: Options, session_id: str, started: str, progr
     store.end_session(session_id, now_iso(now()), average, passed)
     previous = store.previous_average(options.operator, options.mode, options.lang, started, session_id)
     practise = tuple(item.objection for item in progress
-                     if item.outcome != "unanswered" and (item.best or 0) < (options.pass_mark if exam else 70))
+                     if item.outcome != "unanswered" and (item.best or 0) < (options.pass_mark if exam else good))
     missed: dict[str, int] = {}
     for item in answered:
         for step in item.missed:
