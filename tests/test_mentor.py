@@ -230,3 +230,31 @@ def test_export_csv_and_import_twice(tmp_path: Path) -> None:
     result = json.loads(out)
     assert code == 1 and result["added"] == 1 and result["errors"][0].startswith("line 1:")
     assert result["unknown_objections"] == {"not-in-catalog": 1}
+
+
+def test_report_feedback_follows_the_catalogs_bands(tmp_path: Path) -> None:
+    """An objection at 80 is not one to correct under the default bands (good from 70); in a catalog whose
+    good band starts at 90 it is, and an average of 86 is no longer one to keep."""
+    import dataclasses
+
+    from objcoach.catalog.load import load_catalog
+    from objcoach.mentor.reports import operator_report
+
+    def mastered(objection_id: str, best: int) -> dict[str, object]:
+        return {"operator": "anna", "objection_id": objection_id, "lang": "en", "best": best, "last": best,
+                "attempts": 1, "due": None}
+
+    raw = {"attempts": 2, "sessions": 1, "average": 86.0,
+           "days": [{"day": "2026-11-25", "average": 86.0, "attempts": 2}],
+           "mastery": [mastered("too-expensive", 80), mastered("need-to-think", 92)],
+           "missed_steps": [], "exams": {"taken": 0, "passed": 0}}
+    bundled = load_catalog()
+    strict = dataclasses.replace(bundled, settings={"good": 90.0, "excellent": 95.0})
+    period = (None, "2026-11-25T12:00:00+00:00")
+    default = operator_report(raw, None, "anna", bundled, "en", period)["feedback"]
+    raised = operator_report(raw, None, "anna", strict, "en", period)["feedback"]
+    assert not any("too-expensive" in line for line in default["correction"])
+    assert any("too-expensive" in line for line in raised["correction"])
+    assert not any("need-to-think" in line for line in raised["correction"])
+    assert default["agreement"][0].startswith("Keep the average at 85")
+    assert raised["agreement"][0].startswith("Raise the average to 95")
