@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,15 +16,15 @@ CONFIG_KEYS = ("operator", "lang")
 
 
 def home() -> Path:
+    """OBJCOACH_HOME, else the platform's user data folder (~/.local/share/objcoach or $XDG_DATA_HOME on
+    Linux, ~/Library/Application Support/objcoach on macOS, %APPDATA%\\objcoach on Windows)."""
     explicit = os.environ.get(HOME_ENV)
     if explicit:
         return Path(explicit).expanduser()
-    if sys.platform == "win32":
-        return Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming") / "objcoach"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Application Support" / "objcoach"
-    data = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(data) / "objcoach"
+    import platformdirs  # only without OBJCOACH_HOME
+
+    # roaming: the folder objcoach has always used on Windows (%APPDATA%, not %LOCALAPPDATA%)
+    return Path(platformdirs.user_data_dir("objcoach", appauthor=False, roaming=True))
 
 
 def db_path(explicit: str | None = None) -> str | Path:
