@@ -9,7 +9,7 @@ from typing import Any
 from objcoach.errors import InputError
 
 HOME_ENV = "OBJCOACH_HOME"
-DB_ENV = "OBJCOACH_DB"
+DB_ENV = "OBJCOACH_DB"  # the default of every --db option
 DB_NAME = "history.sqlite3"
 CONFIG_NAME = "config.yaml"
 CONFIG_KEYS = ("operator", "lang")
@@ -28,9 +28,9 @@ def home() -> Path:
 
 
 def db_path(explicit: str | None = None) -> str | Path:
-    """--db, then OBJCOACH_DB, then history.sqlite3 in the objcoach home folder. A postgresql:// URL
-    is returned as it is; anything else is a SQLite file."""
-    target = explicit or os.environ.get(DB_ENV)
+    """--db (which Typer fills from OBJCOACH_DB when not given), else history.sqlite3 in the objcoach home
+    folder. A postgresql:// URL is returned as it is; anything else is a SQLite file."""
+    target = explicit
     if target and target.startswith(("postgresql://", "postgres://")):
         return target
     return Path(target or home() / DB_NAME).expanduser()

@@ -15,6 +15,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from objcoach.errors import ObjcoachError
+from objcoach.paths import DB_ENV
 
 
 class Lang(str, Enum):
@@ -43,7 +44,7 @@ UiLangOpt = Annotated[Lang | None, typer.Option("--lang", "-l", envvar="OBJCOACH
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table or panel.")]
 SinceOpt = Annotated[str | None, typer.Option(help="Only since: 7d, 12h, 2w or a date like 2026-11-01.",
                                               show_default=False)]
-DbOpt = Annotated[str | None, typer.Option("--db", envvar="OBJCOACH_DB", show_default=False,
+DbOpt = Annotated[str | None, typer.Option("--db", envvar=DB_ENV, show_default=False,
                                            help="History database: a SQLite file or postgresql://... "
                                            "(default: history.sqlite3 in OBJCOACH_HOME).")]
 OperatorOpt = Annotated[str | None, typer.Option("--operator", "-o", help="Whose practice this is (default: the "

@@ -12,7 +12,6 @@ from objcoach.cli.common import (
     CatalogOpt,
     DbOpt,
     JsonOpt,
-    Lang,
     OperatorOpt,
     OutputOpt,
     SinceOpt,
@@ -25,12 +24,6 @@ from objcoach.cli.common import (
 from objcoach.errors import InputError
 
 commands = typer.Typer()
-
-
-def _ui(language: Lang | None = None) -> str:
-    from objcoach.i18n import ui_language
-
-    return ui_language(chosen(language))
 
 
 class ReportFormat(str, Enum):
@@ -62,9 +55,9 @@ def new_catalog_command(
     techniques = list(load_catalog().techniques)
     with atomic_write(path) as out:
         out.write(starter_catalog(path.name, techniques))
-    from objcoach.i18n import t
+    from objcoach.i18n import t, ui_language
 
-    typer.echo(t(_ui(), "new_catalog.written", path=path))
+    typer.echo(t(ui_language(None), "new_catalog.written", path=path))
 
 
 @commands.command("add")
@@ -114,10 +107,11 @@ def add_command(
       objcoach add --to team.yaml --from entry.yaml --yes
     """
     from objcoach.catalog.load import CATALOG_ENV, load_catalog
+    from objcoach.i18n import ui_language
     from objcoach.mentor.authoring import add_objection
     from objcoach.mentor.wizard import entry_from_file, run_wizard
 
-    ui = _ui(language)
+    ui = ui_language(chosen(language))
     target = to or _default_target()
     if target is None:
         raise InputError(f"give the catalog file to add to with --to PATH (or set {CATALOG_ENV})")
@@ -235,13 +229,14 @@ def review_command(
 
       objcoach review --accept 3f9c2a --comment 77d1e0="Хорошо, добавьте вопрос в конце"
     """
+    from objcoach.i18n import ui_language
     from objcoach.mentor.reports import parse_since
     from objcoach.mentor.review import Reviewer
     from objcoach.paths import db_path
     from objcoach.practice.schedule import utcnow
     from objcoach.store.history import Store
 
-    ui = _ui(language)
+    ui = ui_language(chosen(language))
     who = operator.strip() if operator else None
 
     with Store(db_path(db)) as store:
@@ -293,13 +288,14 @@ def report_command(
       objcoach report --operator anna --format md
     """
     from objcoach.catalog.load import load_catalog
+    from objcoach.i18n import ui_language
     from objcoach.mentor.formats import to_csv, to_html, to_json, to_markdown
     from objcoach.mentor.reports import operator_report, parse_since, previous_period
     from objcoach.paths import db_path
     from objcoach.practice.schedule import utcnow
     from objcoach.store.history import Store
 
-    ui = _ui(language)
+    ui = ui_language(chosen(language))
     loaded = load_catalog(catalog)
     now = utcnow()
     start = parse_since(since, now)

@@ -10,7 +10,6 @@ from objcoach.cli.common import (
     CatalogOpt,
     DbOpt,
     JsonOpt,
-    Lang,
     OperatorOpt,
     OutputOpt,
     SinceOpt,
@@ -22,14 +21,9 @@ from objcoach.cli.common import (
     reading_as,
 )
 from objcoach.errors import InputError
+from objcoach.paths import DB_ENV
 
 commands = typer.Typer()
-
-
-def _ui(language: Lang | None = None) -> str:
-    from objcoach.i18n import ui_language
-
-    return ui_language(chosen(language))
 db_commands = typer.Typer(help="Set up and manage a team's PostgreSQL database.", no_args_is_help=True)
 
 
@@ -73,9 +67,9 @@ def export_command(
         # whose attempts: the same rule as history and stats (on PostgreSQL, by default the role connected)
         rows = export_rows(store, reading_as(store, operator, everyone), parse_since(since, utcnow()))
         count = write_csv(rows, out) if fmt is ExportFormat.csv else write_jsonl(rows, out)
-    from objcoach.i18n import t
+    from objcoach.i18n import t, ui_language
 
-    sys.stderr.write(f"objcoach: {t(_ui(), 'export.done', n=count)}\n")
+    sys.stderr.write(f"objcoach: {t(ui_language(None), 'export.done', n=count)}\n")
 
 
 @commands.command("import")
@@ -96,13 +90,13 @@ def import_command(
       objcoach import trainee.jsonl
     """
     from objcoach.catalog.load import load_catalog
-    from objcoach.i18n import t
+    from objcoach.i18n import t, ui_language
     from objcoach.mentor.exchange import import_lines
     from objcoach.paths import db_path
     from objcoach.scoring.batch import open_input
     from objcoach.store.history import Store
 
-    ui = _ui(language)
+    ui = ui_language(chosen(language))
     loaded = load_catalog(catalog)
     stream, _ = open_input(file)
     with stream, Store(db_path(db)) as store:
@@ -145,7 +139,7 @@ def assign_command(
     """
     from objcoach.catalog.load import load_catalog
     from objcoach.catalog.search import filter_objections
-    from objcoach.i18n import t
+    from objcoach.i18n import t, ui_language
     from objcoach.mentor.reports import parse_due
     from objcoach.paths import db_path
     from objcoach.practice.schedule import utcnow
@@ -154,18 +148,18 @@ def assign_command(
     if not ids and not tag and not domain:
         raise InputError("say what to assign: --id ID (repeatable), --tag T or --domain D")
     loaded = load_catalog(catalog)
-    chosen = list(ids or [])
-    for key in chosen:
+    objection_ids = list(ids or [])
+    for key in objection_ids:
         if loaded.get(key) is None:
             raise InputError(f"--id {key}: no such objection")
     if tag or domain:
-        chosen += [o.id for o in filter_objections(loaded, tag=tag, domain=domain) if o.id not in chosen]
-    if not chosen:
+        objection_ids += [o.id for o in filter_objections(loaded, tag=tag, domain=domain) if o.id not in objection_ids]
+    if not objection_ids:
         raise InputError("no objections match --tag/--domain")
     day = parse_due(due, utcnow())
     with Store(db_path(db)) as store:
-        count = store.assign(operator, chosen, day, practising_as(store, mentor), now_iso())
-    typer.echo(t(_ui(language), "assign.saved", n=count, operator=operator, due=day))
+        count = store.assign(operator, objection_ids, day, practising_as(store, mentor), now_iso())
+    typer.echo(t(ui_language(chosen(language)), "assign.saved", n=count, operator=operator, due=day))
 
 
 @commands.command("assignments")
@@ -182,6 +176,7 @@ def assignments_command(
 
       objcoach assignments --json
     """
+    from objcoach.i18n import ui_language
     from objcoach.mentor.reports import assignment_status
     from objcoach.paths import db_path
     from objcoach.practice.schedule import utcnow
@@ -195,7 +190,7 @@ def assignments_command(
         return
     from objcoach.cli.render import assignments_table, console
 
-    console().print(assignments_table(rows, _ui(language)))
+    console().print(assignments_table(rows, ui_language(chosen(language))))
     for row in summary:
         typer.echo(f"{row['operator']}: {row['done']}/{row['assigned']} done, {row['overdue']} overdue, "
                    f"average on the assigned set {row['average'] if row['average'] is not None else '—'}")
@@ -204,7 +199,7 @@ def assignments_command(
 @db_commands.command("setup")
 @guarded
 def db_setup_command(
-    db: Annotated[str | None, typer.Option("--db", envvar="OBJCOACH_DB", help="postgresql://admin@host/db.",
+    db: Annotated[str | None, typer.Option("--db", envvar=DB_ENV, help="postgresql://admin@host/db.",
                                            show_default=False)] = None,
 ) -> None:
     """Create the schema, the objcoach_operator and objcoach_mentor roles, and row-level security.
@@ -235,7 +230,7 @@ def db_grant_command(
     role: Annotated[Role, typer.Option(help="The role to grant.")] = Role.operator,
     mentor: Annotated[str | None, typer.Option(help="Put this operator in that mentor's team.",
                                                show_default=False)] = None,
-    db: Annotated[str | None, typer.Option("--db", envvar="OBJCOACH_DB", help="postgresql://admin@host/db.",
+    db: Annotated[str | None, typer.Option("--db", envvar=DB_ENV, help="postgresql://admin@host/db.",
                                            show_default=False)] = None,
 ) -> None:
     """Grant a person the operator or mentor role (and a place in a mentor's team).
