@@ -3,35 +3,34 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
 from objcoach.errors import InputError
 
 HOME_ENV = "OBJCOACH_HOME"
-DB_ENV = "OBJCOACH_DB"
+DB_ENV = "OBJCOACH_DB"  # the default of every --db option
 DB_NAME = "history.sqlite3"
 CONFIG_NAME = "config.yaml"
 CONFIG_KEYS = ("operator", "lang")
 
 
 def home() -> Path:
+    """OBJCOACH_HOME, else the platform's user data folder (~/.local/share/objcoach or $XDG_DATA_HOME on
+    Linux, ~/Library/Application Support/objcoach on macOS, %APPDATA%\\objcoach on Windows)."""
     explicit = os.environ.get(HOME_ENV)
     if explicit:
         return Path(explicit).expanduser()
-    if sys.platform == "win32":
-        return Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming") / "objcoach"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Application Support" / "objcoach"
-    data = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(data) / "objcoach"
+    import platformdirs  # only without OBJCOACH_HOME
+
+    # roaming: the folder objcoach has always used on Windows (%APPDATA%, not %LOCALAPPDATA%)
+    return Path(platformdirs.user_data_dir("objcoach", appauthor=False, roaming=True))
 
 
 def db_path(explicit: str | None = None) -> str | Path:
-    """--db, then OBJCOACH_DB, then history.sqlite3 in the objcoach home folder. A postgresql:// URL
-    is returned as it is; anything else is a SQLite file."""
-    target = explicit or os.environ.get(DB_ENV)
+    """--db (which Typer fills from OBJCOACH_DB when not given), else history.sqlite3 in the objcoach home
+    folder. A postgresql:// URL is returned as it is; anything else is a SQLite file."""
+    target = explicit
     if target and target.startswith(("postgresql://", "postgres://")):
         return target
     return Path(target or home() / DB_NAME).expanduser()

@@ -246,3 +246,46 @@ def test_both_languages_have_the_same_messages() -> None:
         fields = {name for _, name, _, _ in string.Formatter().parse(text) if name}
         other = {name for _, name, _, _ in string.Formatter().parse(MESSAGES["en"][key]) if name}
         assert fields == other, key
+
+
+def test_every_command_takes_the_language_from_the_config_file(isolated_home: Path) -> None:
+    isolated_home.mkdir(parents=True, exist_ok=True)
+    (isolated_home / "config.yaml").write_text("lang: ru\n", encoding="utf-8")
+    english_locale = {"LC_ALL": "en_US.UTF-8"}  # the config file comes before the locale
+    expected = {("list",): "Сложность", ("show", "too-expensive"): "Ситуация", ("techniques",): "Зачем",
+                ("history",): "История пуста.", ("stats",): "Пока нет попыток"}
+    for args, russian in expected.items():
+        code, out, err = run_cli(*args, env=english_locale)
+        assert code == 0, err
+        assert russian in out, args
+    code, out, _ = run_cli("list", "--lang", "en", env=english_locale)  # --lang comes before the config file
+    assert "Difficulty" in out
+
+
+def test_export_takes_the_operator_as_history_does(isolated_home: Path, tmp_path: Path) -> None:
+    isolated_home.mkdir(parents=True, exist_ok=True)
+    (isolated_home / "config.yaml").write_text("operator: maria\n", encoding="utf-8")
+    assert run_cli("drill", "--count", "1", "--lang", "ru", stdin="Понимаю вас.\n")[0] == 0
+    assert run_cli("drill", "--count", "1", "--lang", "ru", "--operator", "bob", stdin="Понимаю вас.\n")[0] == 0
+
+    def exported(*args: str) -> list[str]:
+        code, out, err = run_cli("export", *args)
+        assert code == 0, err
+        return sorted(json.loads(line)["operator"] for line in out.splitlines())
+
+    assert exported() == ["maria"]
+    assert exported("--operator", "bob") == ["bob"]
+    assert exported("--all") == ["bob", "maria"]
+
+
+def test_export_on_postgresql_is_of_the_role_connected(pg_url: str, isolated_home: Path) -> None:
+    isolated_home.mkdir(parents=True, exist_ok=True)
+    (isolated_home / "config.yaml").write_text("operator: maria\n", encoding="utf-8")  # not who the database says
+    code, _, err = run_cli("drill", "--count", "1", "--lang", "ru", "--db", pg_url, stdin="Понимаю вас.\n")
+    assert code == 0, err
+    code, out, err = run_cli("export", "--db", pg_url)
+    assert code == 0, err
+    rows = [json.loads(line) for line in out.splitlines()]
+    from urllib.parse import urlsplit
+
+    assert [row["operator"] for row in rows] == [urlsplit(pg_url).username]

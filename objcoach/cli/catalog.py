@@ -1,28 +1,29 @@
 """Scoring and looking things up: score, grade, suggest, calibrate, list, show, techniques, validate."""
 
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from objcoach.cli.app import (
-    AtomicOutput,
-    CatalogOpt,
-    JsonOpt,
-    LangOpt,
-    _check_lang,
-    _print_json,
-    command,
-)
+from objcoach.cli.common import CatalogOpt, JsonOpt, LangOpt, UiLangOpt, chosen, guarded, print_json
 from objcoach.errors import InputError
 
+commands = typer.Typer()
 
-@command("score")
+
+class GradeFormat(str, Enum):
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+@commands.command("score")
+@guarded
 def score_command(
     objection: Annotated[str, typer.Argument(help="An objection id or the client's words, in either language.")],
     reply: Annotated[str | None, typer.Argument(help="The reply to score; '-' or nothing reads stdin.")] = None,
-    lang: LangOpt = None,
+    language: LangOpt = None,
     as_json: JsonOpt = False,
     catalog: CatalogOpt = None,
 ) -> None:
@@ -40,7 +41,7 @@ def score_command(
     from objcoach.scoring.coach import feedback
     from objcoach.scoring.score import score_reply
 
-    lang = _check_lang(lang)
+    lang = chosen(language)
     text = _read_reply(reply)
     loaded = load_catalog(catalog)
     found, matched = resolve_objection(loaded, objection)
@@ -48,7 +49,7 @@ def score_command(
     ui = ui_language(lang, result.lang)
     advice = feedback(result, found, loaded, ui)
     if as_json:
-        _print_json({**result.to_dict(), "feedback": advice.to_dict()})
+        print_json({**result.to_dict(), "feedback": advice.to_dict()})
         return
     from objcoach.cli.render import console, score_panel
 
@@ -63,12 +64,13 @@ def _read_reply(reply: str | None) -> str:
     return sys.stdin.buffer.read().decode("utf-8", errors="replace").strip()
 
 
-@command("grade")
+@commands.command("grade")
+@guarded
 def grade_command(
     file: Annotated[str, typer.Argument(help="JSONL or CSV rows with 'objection' and 'reply'; '-' for stdin.")],
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="Output format: jsonl or csv.")] = "jsonl",
-    lang: LangOpt = None,
+    fmt: Annotated[GradeFormat, typer.Option("--format", "-f", help="Output format.")] = GradeFormat.jsonl,
+    language: LangOpt = None,
     catalog: CatalogOpt = None,
 ) -> None:
     """Score every row of a file of replies; one output row per input row, in order.
@@ -82,16 +84,15 @@ def grade_command(
       objcoach grade replies.csv --format csv --output scored.csv
     """
     from objcoach.catalog.load import load_catalog
+    from objcoach.io import atomic_write
     from objcoach.scoring.batch import grade_rows, open_input, read_rows, write_csv, write_jsonl
 
-    lang = _check_lang(lang)
-    if fmt not in ("jsonl", "csv"):
-        raise InputError(f"--format should be jsonl or csv, not {fmt!r}")
+    lang = chosen(language)
     loaded = load_catalog(catalog)
     stream, name = open_input(file)
-    writer = write_csv if fmt == "csv" else write_jsonl
+    writer = write_csv if fmt is GradeFormat.csv else write_jsonl
     errors = total = 0
-    with stream, AtomicOutput(output) as out:
+    with stream, atomic_write(output) as out:
         rows = writer(grade_rows(read_rows(stream, name), loaded, lang), out)
         # a progress bar only where a person watches stderr and it won't mix with the rows
         show_bar = sys.stderr.isatty() and (output is not None or not sys.stdout.isatty())
@@ -119,11 +120,12 @@ def _progress(rows: Any, enabled: bool) -> Any:
             yield row
 
 
-@command("suggest")
+@commands.command("suggest")
+@guarded
 def suggest_command(
     words: Annotated[list[str], typer.Argument(help="What the client said (a few words are enough).")],
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=50, help="How many objections to show.")] = 3,
-    lang: LangOpt = None,
+    language: LangOpt = None,
     as_json: JsonOpt = False,
     catalog: CatalogOpt = None,
 ) -> None:
@@ -143,11 +145,11 @@ def suggest_command(
     query = " ".join(words).strip()
     if not query:
         raise InputError("give the client's words to look up")
-    lang = _check_lang(lang)
+    lang = chosen(language)
     content = lang or detect_language(query)
     found = rank_objections(load_catalog(catalog), query, limit=limit, lang=content)
     if as_json:
-        _print_json([{"objection_id": item.objection_id, "lang": item.lang, "similarity": round(item.similarity, 1),
+        print_json([{"objection_id": item.objection_id, "lang": item.lang, "similarity": round(item.similarity, 1),
                       "client": item.client, "answer": item.answer} for item in found])
         return
     from objcoach.cli.render import console, suggestions_table
@@ -155,11 +157,12 @@ def suggest_command(
     console().print(suggestions_table(found, ui_language(lang, content)))
 
 
-@command("calibrate")
+@commands.command("calibrate")
+@guarded
 def calibrate_command(
     file: Annotated[str, typer.Argument(help="JSONL or CSV rows with 'objection', 'reply' and a human 'grade' "
                                         "(0–3 or 0–100); '-' for stdin.")],
-    lang: LangOpt = None,
+    language: LangOpt = None,
     as_json: JsonOpt = False,
     catalog: CatalogOpt = None,
 ) -> None:
@@ -174,7 +177,7 @@ def calibrate_command(
     from objcoach.scoring.batch import open_input, read_rows
     from objcoach.scoring.calibration import calibrate
 
-    lang = _check_lang(lang)
+    lang = chosen(language)
     loaded = load_catalog(catalog)
     stream, name = open_input(file)
     with stream:
@@ -182,19 +185,20 @@ def calibrate_command(
     if not result.rows:
         raise InputError(f"{name}: no graded rows" + (f" ({result.errors[0]})" if result.errors else ""))
     if as_json:
-        _print_json(result.to_dict())
+        print_json(result.to_dict())
         return
     from objcoach.cli.render import calibration_report, console
 
     console().print(calibration_report(result, ui_language(lang)))
 
 
-@command("list")
+@commands.command("list")
+@guarded
 def list_command(
     domain: Annotated[str | None, typer.Option(help="Only this domain (bank, telecom, ...).")] = None,
     tag: Annotated[str | None, typer.Option(help="Only objections with this tag.")] = None,
     difficulty: Annotated[int | None, typer.Option(min=1, max=3, help="Only this difficulty (1–3).")] = None,
-    lang: LangOpt = None,
+    language: LangOpt = None,
     as_json: JsonOpt = False,
     catalog: CatalogOpt = None,
 ) -> None:
@@ -208,12 +212,12 @@ def list_command(
     from objcoach.catalog.search import filter_objections
     from objcoach.i18n import t, ui_language
 
-    lang = _check_lang(lang)
+    lang = chosen(language)
     loaded = load_catalog(catalog)
     found = filter_objections(loaded, domain=domain, tag=tag, difficulty=difficulty, lang=lang)
     ui = ui_language(lang)
     if as_json:
-        _print_json([{"id": o.id, "domain": o.domain, "tags": list(o.tags), "difficulty": o.difficulty,
+        print_json([{"id": o.id, "domain": o.domain, "tags": list(o.tags), "difficulty": o.difficulty,
                       "client": o.client, "source": o.source} for o in found])
         return
     from objcoach.cli.render import console, objection_table
@@ -226,10 +230,11 @@ def list_command(
     out.print(t(ui, "count", n=len(found)))
 
 
-@command("show")
+@commands.command("show")
+@guarded
 def show_command(
     objection: Annotated[str, typer.Argument(help="An objection id or the client's words.")],
-    lang: LangOpt = None,
+    language: LangOpt = None,
     as_json: JsonOpt = False,
     catalog: CatalogOpt = None,
 ) -> None:
@@ -243,11 +248,11 @@ def show_command(
     from objcoach.catalog.search import resolve_objection
     from objcoach.i18n import ui_language
 
-    lang = _check_lang(lang)
+    lang = chosen(language)
     loaded = load_catalog(catalog)
     found, matched = resolve_objection(loaded, objection)
     if as_json:
-        _print_json(_objection_dict(found))
+        print_json(_objection_dict(found))
         return
     from objcoach.cli.render import console, objection_detail
 
@@ -266,16 +271,17 @@ def _objection_dict(found: Any) -> dict[str, Any]:
     }
 
 
-@command("techniques")
-def techniques_command(lang: LangOpt = None, as_json: JsonOpt = False, catalog: CatalogOpt = None) -> None:
+@commands.command("techniques")
+@guarded
+def techniques_command(language: UiLangOpt = None, as_json: JsonOpt = False, catalog: CatalogOpt = None) -> None:
     """List the techniques the checklists use, with why they work and example phrases."""
     from objcoach.catalog.load import load_catalog
     from objcoach.i18n import ui_language
 
-    lang = _check_lang(lang)
+    lang = chosen(language)
     loaded = load_catalog(catalog)
     if as_json:
-        _print_json([{"id": tid, "title": tech.title, "why": tech.why,
+        print_json([{"id": tid, "title": tech.title, "why": tech.why,
                       "examples": {k: list(v) for k, v in tech.examples.items()}}
                      for tid, tech in loaded.techniques.items()])
         return
@@ -284,13 +290,14 @@ def techniques_command(lang: LangOpt = None, as_json: JsonOpt = False, catalog: 
     console().print(techniques_table(loaded, ui_language(lang)))
 
 
-@command("validate")
+@commands.command("validate")
+@guarded
 def validate_command(
     paths: Annotated[list[Path] | None, typer.Argument(help="Catalog files to check (default: the bundled "
                                                        "one and OBJCOACH_CATALOG).", show_default=False)] = None,
     self_test: Annotated[bool, typer.Option("--self-test/--no-self-test",
                                             help="Score each model answer with itself left out.")] = True,
-    lang: LangOpt = None,
+    language: UiLangOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Check catalogs: YAML, fields, languages, technique ids, duplicate ids, and a self-test.
@@ -306,13 +313,13 @@ def validate_command(
     from objcoach.catalog.load import catalog_paths, validate_files
     from objcoach.i18n import t, ui_language
 
-    ui = ui_language(_check_lang(lang))
+    ui = ui_language(chosen(language))
     files = catalog_paths(paths)
     loaded, problems = validate_files(files)
     if loaded is not None and self_test:
         problems += _self_test_problems(loaded, ui, only=paths)
     if as_json:
-        _print_json({"ok": not problems, "files": [str(p) for p in files], "problems": problems})
+        print_json({"ok": not problems, "files": [str(p) for p in files], "problems": problems})
     elif problems:
         for line in problems:
             sys.stdout.write(line + "\n")

@@ -1,40 +1,40 @@
-"""Mentor commands: new-catalog, add, review, report, export, import, assign, assignments, db."""
+"""Mentor commands for the catalog and feedback: new-catalog, add, review, report."""
 
 import os
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from objcoach.cli.app import (
-    AtomicOutput,
+from objcoach.cli.common import (
     CatalogOpt,
     DbOpt,
     JsonOpt,
-    LangOpt,
     OperatorOpt,
+    OutputOpt,
     SinceOpt,
-    _check_lang,
-    _print_json,
-    command,
-    group,
+    UiLangOpt,
+    chosen,
+    guarded,
+    practising_as,
+    print_json,
 )
 from objcoach.errors import InputError
 
-db_app = typer.Typer(help="Set up and manage a team's PostgreSQL database.", no_args_is_help=True,
-                     rich_markup_mode=None)
-group("db", db_app)
+commands = typer.Typer()
 
 
-def _ui(lang: str | None) -> str:
-    from objcoach.i18n import ui_language
-    from objcoach.paths import read_config
+class ReportFormat(str, Enum):
+    md = "md"
+    html = "html"
+    csv = "csv"
+    json = "json"
 
-    return ui_language(_check_lang(lang), read_config().get("lang"))
 
-
-@command("new-catalog")
+@commands.command("new-catalog")
+@guarded
 def new_catalog_command(
     path: Annotated[Path, typer.Argument(help="Where to write the starter catalog (must not exist).")],
 ) -> None:
@@ -44,21 +44,24 @@ def new_catalog_command(
 
       objcoach new-catalog team.yaml && objcoach validate team.yaml
     """
-    from objcoach.catalog.edit import starter_catalog, write_atomically
+    from objcoach.catalog.edit import starter_catalog
     from objcoach.catalog.load import load_catalog
+    from objcoach.io import atomic_write
 
     if path.exists():
         raise InputError(f"{path}: already exists; choose another name")
     if not path.resolve().parent.is_dir():
         raise InputError(f"{path}: folder {path.resolve().parent} does not exist")
     techniques = list(load_catalog().techniques)
-    write_atomically(path, starter_catalog(path.name, techniques))
-    from objcoach.i18n import t
+    with atomic_write(path) as out:
+        out.write(starter_catalog(path.name, techniques))
+    from objcoach.i18n import t, ui_language
 
-    typer.echo(t(_ui(None), "new_catalog.written", path=path))
+    typer.echo(t(ui_language(None), "new_catalog.written", path=path))
 
 
-@command("add")
+@commands.command("add")
+@guarded
 def add_command(
     to: Annotated[Path | None, typer.Option("--to", help="The catalog file to add to (created when missing; "
                                             "default: the first OBJCOACH_CATALOG file).", show_default=False)] = None,
@@ -89,7 +92,7 @@ def add_command(
     source: Annotated[str | None, typer.Option(show_default=False)] = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Write without asking for confirmation.")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and preview only.")] = False,
-    lang: LangOpt = None,
+    language: UiLangOpt = None,
     catalog: CatalogOpt = None,
 ) -> None:
     """Add a new objection to a catalog: a wizard asks for whatever the options don't give.
@@ -104,10 +107,11 @@ def add_command(
       objcoach add --to team.yaml --from entry.yaml --yes
     """
     from objcoach.catalog.load import CATALOG_ENV, load_catalog
+    from objcoach.i18n import ui_language
     from objcoach.mentor.authoring import add_objection
     from objcoach.mentor.wizard import entry_from_file, run_wizard
 
-    ui = _ui(lang)
+    ui = ui_language(chosen(language))
     target = to or _default_target()
     if target is None:
         raise InputError(f"give the catalog file to add to with --to PATH (or set {CATALOG_ENV})")
@@ -192,7 +196,8 @@ def _merge_flags(entry: dict[str, Any], **flags: Any) -> dict[str, Any]:
     return out
 
 
-@command("review")
+@commands.command("review")
+@guarded
 def review_command(
     operator: OperatorOpt = None,
     since: SinceOpt = None,
@@ -205,7 +210,7 @@ def review_command(
                                                       show_default=False)] = None,
     mentor: Annotated[str | None, typer.Option(help="Who decides (default: the config's operator, then the "
                                                "OS user).", show_default=False)] = None,
-    lang: LangOpt = None,
+    language: UiLangOpt = None,
     as_json: JsonOpt = False,
     catalog: CatalogOpt = None,
     db: DbOpt = None,
@@ -224,15 +229,15 @@ def review_command(
 
       objcoach review --accept 3f9c2a --comment 77d1e0="Хорошо, добавьте вопрос в конце"
     """
+    from objcoach.i18n import ui_language
     from objcoach.mentor.reports import parse_since
     from objcoach.mentor.review import Reviewer
     from objcoach.paths import db_path
     from objcoach.practice.schedule import utcnow
     from objcoach.store.history import Store
 
-    ui = _ui(lang)
+    ui = ui_language(chosen(language))
     who = operator.strip() if operator else None
-    from objcoach.cli.practice import practising_as
 
     with Store(db_path(db)) as store:
         reviewer = Reviewer(store, catalog, practising_as(store, mentor), ui)
@@ -252,7 +257,7 @@ def review_command(
             return
         candidates = store.review_candidates(who, parse_since(since, utcnow()), lowest)
         if as_json:
-            _print_json(candidates)
+            print_json(candidates)
             return
         from objcoach.cli.terminal import Terminal
 
@@ -260,15 +265,15 @@ def review_command(
         reviewer.walk(candidates, terminal.ask_text, terminal.say)
 
 
-@command("report")
+@commands.command("report")
+@guarded
 def report_command(
     operator: Annotated[list[str] | None, typer.Option("--operator", "-o", help="Only this operator "
                                                        "(repeatable; default: everyone).", show_default=False)] = None,
     since: SinceOpt = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="md, html, csv or json.")] = "md",
-    output: Annotated[Path | None, typer.Option("--output", help="Write here instead of stdout.",
-                                                show_default=False)] = None,
-    lang: LangOpt = None,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = ReportFormat.md,
+    output: OutputOpt = None,
+    language: UiLangOpt = None,
     catalog: CatalogOpt = None,
     db: DbOpt = None,
 ) -> None:
@@ -283,15 +288,14 @@ def report_command(
       objcoach report --operator anna --format md
     """
     from objcoach.catalog.load import load_catalog
+    from objcoach.i18n import ui_language
     from objcoach.mentor.formats import to_csv, to_html, to_json, to_markdown
     from objcoach.mentor.reports import operator_report, parse_since, previous_period
     from objcoach.paths import db_path
     from objcoach.practice.schedule import utcnow
     from objcoach.store.history import Store
 
-    if fmt not in ("md", "html", "csv", "json"):
-        raise InputError(f"--format should be md, html, csv or json, not {fmt!r}")
-    ui = _ui(lang)
+    ui = ui_language(chosen(language))
     loaded = load_catalog(catalog)
     now = utcnow()
     start = parse_since(since, now)
@@ -303,218 +307,8 @@ def report_command(
                                    name, loaded, ui, (start, until), store.lowest_replies(name, start, 3))
                    for name in names]
     text = {"md": lambda: to_markdown(reports, ui), "html": lambda: to_html(reports, ui),
-            "csv": lambda: to_csv(reports), "json": lambda: to_json(reports)}[fmt]()
-    with AtomicOutput(output) as out:
+            "csv": lambda: to_csv(reports), "json": lambda: to_json(reports)}[fmt.value]()
+    from objcoach.io import atomic_write
+
+    with atomic_write(output) as out:
         out.write(text)
-
-
-@command("export")
-def export_command(
-    operator: OperatorOpt = None,
-    everyone: Annotated[bool, typer.Option("--all", help="Every operator in this history.")] = False,
-    since: SinceOpt = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl (for import) or csv.")] = "jsonl",
-    output: Annotated[Path | None, typer.Option("--output", help="Write here instead of stdout.",
-                                                show_default=False)] = None,
-    db: DbOpt = None,
-) -> None:
-    """Export attempts, each with a stable id, to send to a mentor (JSONL) or open in a spreadsheet (CSV).
-
-    Examples:
-
-      objcoach export --output my-practice.jsonl
-
-      objcoach export --all --format csv --output team.csv
-    """
-    from objcoach.mentor.exchange import export_rows, write_csv, write_jsonl
-    from objcoach.mentor.reports import parse_since
-    from objcoach.paths import db_path, operator_name
-    from objcoach.practice.schedule import utcnow
-    from objcoach.store.history import Store
-
-    if fmt not in ("jsonl", "csv"):
-        raise InputError(f"--format should be jsonl or csv, not {fmt!r}")
-    who = None if everyone else operator_name(operator)
-    with Store(db_path(db)) as store, AtomicOutput(output) as out:
-        rows = export_rows(store, who, parse_since(since, utcnow()))
-        count = write_csv(rows, out) if fmt == "csv" else write_jsonl(rows, out)
-    from objcoach.i18n import t
-
-    sys.stderr.write(f"objcoach: {t(_ui(None), 'export.done', n=count)}\n")
-
-
-@command("import")
-def import_command(
-    file: Annotated[str, typer.Argument(help="A JSONL export; '-' for stdin.")],
-    lang: LangOpt = None,
-    as_json: JsonOpt = False,
-    catalog: CatalogOpt = None,
-    db: DbOpt = None,
-) -> None:
-    """Import attempts exported on another machine. Importing the same file twice adds nothing.
-
-    A malformed line is reported with its number and the rest is imported (exit 1 then).
-
-    Example:
-
-      objcoach import trainee.jsonl
-    """
-    from objcoach.catalog.load import load_catalog
-    from objcoach.i18n import t
-    from objcoach.mentor.exchange import import_lines
-    from objcoach.paths import db_path
-    from objcoach.scoring.batch import open_input
-    from objcoach.store.history import Store
-
-    ui = _ui(lang)
-    loaded = load_catalog(catalog)
-    stream, _ = open_input(file)
-    with stream, Store(db_path(db)) as store:
-        result = import_lines(store, stream, loaded)
-    if as_json:
-        _print_json(result.to_dict())
-    else:
-        for line in result.errors:
-            sys.stderr.write(f"objcoach: {line}\n")
-        typer.echo(t(ui, "import.done", added=result.added, skipped=result.skipped, errors=len(result.errors)))
-        if result.unknown:
-            typer.echo(t(ui, "import.unknown", ids=", ".join(f"{k} ({v})" for k, v in result.unknown.items())))
-    if result.errors:
-        raise typer.Exit(1)
-
-
-@command("assign")
-def assign_command(
-    operator: Annotated[str, typer.Option("--operator", "-o", help="Who gets the assignment.")],
-    due: Annotated[str, typer.Option(help="The day it should be done by: 2026-12-01, or 7d from today.")],
-    ids: Annotated[list[str] | None, typer.Option("--id", help="An objection id (repeatable).",
-                                                  show_default=False)] = None,
-    tag: Annotated[str | None, typer.Option(help="Every objection with this tag.", show_default=False)] = None,
-    domain: Annotated[str | None, typer.Option(help="Every objection of this domain.", show_default=False)] = None,
-    mentor: Annotated[str | None, typer.Option(help="Who assigns (default: the connected role on PostgreSQL, "
-                                               "else the config's operator or the OS user).",
-                                               show_default=False)] = None,
-    lang: LangOpt = None,
-    catalog: CatalogOpt = None,
-    db: DbOpt = None,
-) -> None:
-    """Assign objections to an operator; their drills take assigned objections first.
-
-    Examples:
-
-      objcoach assign --operator anna --tag price --due 2026-12-01
-
-      objcoach assign --operator anna --id too-expensive --id need-to-think --due 7d
-    """
-    from objcoach.catalog.load import load_catalog
-    from objcoach.catalog.search import filter_objections
-    from objcoach.cli.practice import practising_as
-    from objcoach.i18n import t
-    from objcoach.mentor.reports import parse_due
-    from objcoach.paths import db_path
-    from objcoach.practice.schedule import utcnow
-    from objcoach.store.history import Store, now_iso
-
-    if not ids and not tag and not domain:
-        raise InputError("say what to assign: --id ID (repeatable), --tag T or --domain D")
-    loaded = load_catalog(catalog)
-    chosen = list(ids or [])
-    for key in chosen:
-        if loaded.get(key) is None:
-            raise InputError(f"--id {key}: no such objection")
-    if tag or domain:
-        chosen += [o.id for o in filter_objections(loaded, tag=tag, domain=domain) if o.id not in chosen]
-    if not chosen:
-        raise InputError("no objections match --tag/--domain")
-    day = parse_due(due, utcnow())
-    with Store(db_path(db)) as store:
-        count = store.assign(operator, chosen, day, practising_as(store, mentor), now_iso())
-    typer.echo(t(_ui(lang), "assign.saved", n=count, operator=operator, due=day))
-
-
-@command("assignments")
-def assignments_command(
-    operator: OperatorOpt = None,
-    lang: LangOpt = None,
-    as_json: JsonOpt = False,
-    db: DbOpt = None,
-) -> None:
-    """Who has done what of their assignments, what is overdue, and each operator's average on them.
-
-    Example:
-
-      objcoach assignments --json
-    """
-    from objcoach.mentor.reports import assignment_status
-    from objcoach.paths import db_path
-    from objcoach.practice.schedule import utcnow
-    from objcoach.scoring.settings import DONE_SCORE
-    from objcoach.store.history import Store
-
-    with Store(db_path(db)) as store:
-        rows, summary = assignment_status(store.assignments(operator), utcnow(), DONE_SCORE)
-    if as_json:
-        _print_json({"assignments": rows, "operators": summary})
-        return
-    from objcoach.cli.render import assignments_table, console
-
-    console().print(assignments_table(rows, _ui(lang)))
-    for row in summary:
-        typer.echo(f"{row['operator']}: {row['done']}/{row['assigned']} done, {row['overdue']} overdue, "
-                   f"average on the assigned set {row['average'] if row['average'] is not None else '—'}")
-
-
-@command("setup", on=db_app)
-def db_setup_command(
-    db: Annotated[str | None, typer.Option("--db", help="postgresql://admin@host/db (default: OBJCOACH_DB).",
-                                           show_default=False)] = None,
-) -> None:
-    """Create the schema, the objcoach_operator and objcoach_mentor roles, and row-level security.
-
-    Run once by an administrator, who then grants people a role with `objcoach db grant`.
-    Passwords stay with PostgreSQL: PGPASSWORD, ~/.pgpass or a service file.
-
-    Example:
-
-      objcoach db setup --db postgresql://admin@db.example/objcoach
-    """
-    from objcoach.paths import db_path
-    from objcoach.store.history import Store
-    from objcoach.store.roles import setup
-
-    target = db_path(db)
-    with Store(target) as store:
-        if store.kind != "postgresql":
-            raise InputError("db setup is for PostgreSQL: give --db postgresql://... or set OBJCOACH_DB")
-        done = setup(store)
-    typer.echo(f"objcoach: database ready ({len(done)} change(s)); grant people a role with objcoach db grant")
-
-
-@command("grant", on=db_app)
-def db_grant_command(
-    name: Annotated[str, typer.Argument(help="A PostgreSQL login role (a person).")],
-    role: Annotated[str, typer.Option(help="operator or mentor.")] = "operator",
-    mentor: Annotated[str | None, typer.Option(help="Put this operator in that mentor's team.",
-                                               show_default=False)] = None,
-    db: Annotated[str | None, typer.Option("--db", show_default=False)] = None,
-) -> None:
-    """Grant a person the operator or mentor role (and a place in a mentor's team).
-
-    Example:
-
-      objcoach db grant anna --role operator --mentor boris
-    """
-    from objcoach.paths import db_path
-    from objcoach.store.history import Store
-    from objcoach.store.roles import add_person
-
-    if role not in ("operator", "mentor"):
-        raise InputError(f"--role should be operator or mentor, not {role!r}")
-    with Store(db_path(db)) as store:
-        if store.kind != "postgresql":
-            raise InputError("db grant is for PostgreSQL")
-        try:
-            add_person(store, name, role, mentor)
-        except ValueError as error:
-            raise InputError(str(error)) from None
-    typer.echo(f"objcoach: {name} is now an objcoach {role}" + (f" in {mentor}'s team" if mentor else ""))

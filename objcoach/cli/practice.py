@@ -1,22 +1,32 @@
 """Practice commands: drill, exam, stats, history, leaderboard."""
 
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from objcoach.cli.app import (
+from objcoach.cli.common import (
     CatalogOpt,
     DbOpt,
     JsonOpt,
-    LangOpt,
     OperatorOpt,
     SinceOpt,
-    _check_lang,
-    _print_json,
-    command,
+    UiLangOpt,
+    chosen,
+    guarded,
+    practising_as,
+    print_json,
+    reading_as,
 )
+
+commands = typer.Typer()
+
+
+class Ranking(str, Enum):
+    practice = "practice"
+    score = "score"
 
 DomainOpt = Annotated[str | None, typer.Option(help="Only this domain (bank, telecom, ecommerce, travel, service, "
                                                "proactive).", show_default=False)]
@@ -35,12 +45,12 @@ def _session(mode: str, *, count: int, lang: str | None, operator: str | None, s
     from objcoach.catalog.load import load_catalog
     from objcoach.cli.terminal import Terminal
     from objcoach.i18n import ui_language
-    from objcoach.paths import db_path, read_config
+    from objcoach.paths import db_path
     from objcoach.practice.session import Options, run
     from objcoach.scoring.settings import DONE_SCORE
     from objcoach.store.history import Store
 
-    ui = ui_language(_check_lang(lang), read_config().get("lang"))
+    ui = ui_language(lang)
     loaded = load_catalog(catalog)
     terminal = Terminal(ui)
     with Store(db_path(db)) as store:
@@ -52,41 +62,15 @@ def _session(mode: str, *, count: int, lang: str | None, operator: str | None, s
         return run(loaded, store, options, terminal.ask, terminal.show)
 
 
-def practising_as(store: Any, operator: str | None) -> str:
-    """Who practises: on PostgreSQL the role connected (the database enforces it); on SQLite --operator,
-    then the config file, then the OS user."""
-    from objcoach.errors import InputError
-    from objcoach.paths import operator_name
-
-    identity = store.identity()
-    if identity is None:
-        return operator_name(operator)
-    if operator and operator != identity:
-        raise InputError(f"on PostgreSQL you practise as the role you connect as ({identity}); "
-                         f"connect as {operator} to practise as them")
-    return str(identity)
-
-
-def reading_as(store: Any, operator: str | None, everyone: bool) -> str | None:
-    """Whose figures to show: everyone, --operator, or oneself (the connected role on PostgreSQL)."""
-    from objcoach.paths import operator_name
-
-    if everyone:
-        return None
-    if operator:
-        return operator.strip()
-    identity = store.identity()
-    return str(identity) if identity is not None else operator_name(None)
-
-
-@command("drill")
+@commands.command("drill")
+@guarded
 def drill_command(
     count: Annotated[int, typer.Option("--count", "-n", min=1, help="How many objections.")] = 5,
     domain: DomainOpt = None,
     tag: TagOpt = None,
     difficulty: DifficultyOpt = None,
     ids: IdOpt = None,
-    lang: LangOpt = None,
+    language: UiLangOpt = None,
     retries: Annotated[int | None, typer.Option(min=0, help="Extra tries after a partial or weak reply "
                                                 "(default 1 at a terminal, 0 when replies come from a pipe).",
                                                 show_default=False)] = None,
@@ -110,11 +94,12 @@ def drill_command(
     """
     if retries is None:
         retries = 1 if sys.stdin.isatty() else 0
-    _session("drill", count=count, lang=lang, operator=operator, seed=seed, ids=ids, domain=domain, tag=tag,
-             difficulty=difficulty, retries=retries, catalog=catalog, db=db)
+    _session("drill", count=count, lang=chosen(language), operator=operator, seed=seed, ids=ids, domain=domain,
+             tag=tag, difficulty=difficulty, retries=retries, catalog=catalog, db=db)
 
 
-@command("exam")
+@commands.command("exam")
+@guarded
 def exam_command(
     count: Annotated[int, typer.Option("--count", "-n", min=1, help="How many questions.")] = 10,
     pass_mark: Annotated[int, typer.Option(min=0, max=100, help="Average score needed to pass.")] = 70,
@@ -125,7 +110,7 @@ def exam_command(
     tag: TagOpt = None,
     difficulty: DifficultyOpt = None,
     ids: IdOpt = None,
-    lang: LangOpt = None,
+    language: UiLangOpt = None,
     operator: OperatorOpt = None,
     seed: SeedOpt = None,
     catalog: CatalogOpt = None,
@@ -142,21 +127,22 @@ def exam_command(
 
       objcoach exam --count 5 --pass-mark 75 --time-limit 60
     """
-    summary = _session("exam", count=count, lang=lang, operator=operator, seed=seed, ids=ids, domain=domain,
+    summary = _session("exam", count=count, lang=chosen(language), operator=operator, seed=seed, ids=ids, domain=domain,
                        tag=tag, difficulty=difficulty, retries=0, catalog=catalog, db=db, pass_mark=pass_mark,
                        time_limit=time_limit)
     if not summary.passed:
         raise typer.Exit(1)
 
 
-@command("stats")
+@commands.command("stats")
+@guarded
 def stats_command(
     operator: OperatorOpt = None,
     everyone: Annotated[bool, typer.Option("--all", help="Every operator in this history.")] = False,
     team: Annotated[bool, typer.Option("--team", help="One line per operator: practice and average.")] = False,
     since: Annotated[str | None, typer.Option(help="Only since: 7d, 12h, 2w or a date like 2026-11-01.",
                                               show_default=False)] = None,
-    lang: LangOpt = None,
+    language: UiLangOpt = None,
     as_json: JsonOpt = False,
     db: DbOpt = None,
 ) -> None:
@@ -172,17 +158,17 @@ def stats_command(
     """
     from objcoach.i18n import ui_language
     from objcoach.mentor.reports import parse_since, stats_report
-    from objcoach.paths import db_path, read_config
+    from objcoach.paths import db_path
     from objcoach.practice.schedule import utcnow
     from objcoach.store.history import Store
 
-    ui = ui_language(_check_lang(lang), read_config().get("lang"))
+    ui = ui_language(chosen(language))
     now = utcnow()
     with Store(db_path(db)) as store:
         if team:
             rows = store.team(parse_since(since, now))
             if as_json:
-                _print_json(rows)
+                print_json(rows)
                 return
             from objcoach.cli.render import console, team_table
 
@@ -191,7 +177,7 @@ def stats_command(
         who = reading_as(store, operator, everyone)
         report = stats_report(store.stats(who, parse_since(since, now)), who, now)
     if as_json:
-        _print_json(report)
+        print_json(report)
         return
     from objcoach.cli.render import console
     from objcoach.cli.render import stats as render_stats
@@ -199,12 +185,13 @@ def stats_command(
     console().print(render_stats(report, ui))
 
 
-@command("history")
+@commands.command("history")
+@guarded
 def history_command(
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many attempts.")] = 20,
     operator: OperatorOpt = None,
     everyone: Annotated[bool, typer.Option("--all", help="Every operator in this history.")] = False,
-    lang: LangOpt = None,
+    language: UiLangOpt = None,
     as_json: JsonOpt = False,
     db: DbOpt = None,
 ) -> None:
@@ -217,14 +204,14 @@ def history_command(
       objcoach history --json
     """
     from objcoach.i18n import ui_language
-    from objcoach.paths import db_path, read_config
+    from objcoach.paths import db_path
     from objcoach.store.history import Store
 
-    ui = ui_language(_check_lang(lang), read_config().get("lang"))
+    ui = ui_language(chosen(language))
     with Store(db_path(db)) as store:
         rows = store.history(reading_as(store, operator, everyone), limit)
     if as_json:
-        _print_json(rows)
+        print_json(rows)
         return
     from objcoach.cli.render import console
     from objcoach.cli.render import history as render_history
@@ -232,12 +219,13 @@ def history_command(
     console().print(render_history(rows, ui))
 
 
-@command("leaderboard")
+@commands.command("leaderboard")
+@guarded
 def leaderboard_command(
     since: SinceOpt = "7d",
-    by: Annotated[str, typer.Option(help="Rank by practice (attempts and active days) or by average score.")]
-    = "practice",
-    lang: LangOpt = None,
+    by: Annotated[Ranking, typer.Option(help="Rank by practice (attempts and active days) or by average score.")]
+    = Ranking.practice,
+    language: UiLangOpt = None,
     as_json: JsonOpt = False,
     db: DbOpt = None,
 ) -> None:
@@ -249,20 +237,17 @@ def leaderboard_command(
 
       objcoach leaderboard --by score --since 2026-11-01 --json
     """
-    from objcoach.errors import InputError
     from objcoach.i18n import ui_language
     from objcoach.mentor.reports import leaderboard, parse_since
-    from objcoach.paths import db_path, read_config
+    from objcoach.paths import db_path
     from objcoach.practice.schedule import utcnow
     from objcoach.store.history import Store
 
-    if by not in ("practice", "score"):
-        raise InputError(f"--by should be practice or score, not {by!r}")
-    ui = ui_language(_check_lang(lang), read_config().get("lang"))
+    ui = ui_language(chosen(language))
     with Store(db_path(db)) as store:
-        rows = leaderboard(store.team(parse_since(since, utcnow())), by)
+        rows = leaderboard(store.team(parse_since(since, utcnow())), by.value)
     if as_json:
-        _print_json(rows)
+        print_json(rows)
         return
     from objcoach.cli.render import console, team_table
 

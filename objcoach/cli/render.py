@@ -1,4 +1,5 @@
-"""Rich renderables for objections, scores, feedback and tables. Decides nothing.
+"""Rich renderables for objections, scores, feedback and tables (a drill's events: render_session.py).
+Decides nothing.
 
 All text from catalogs and replies goes through `safe_text(...)`, never through markup parsing, so a reply
 holding "[bold]" or "[link=...]" is shown as written.
@@ -27,13 +28,13 @@ if TYPE_CHECKING:  # only for annotations: a score panel should not pay for tabl
     from objcoach.scoring.result import Score
 
 
-def _table(**options: Any) -> Table:
+def new_table(**options: Any) -> Table:
     from rich.table import Table
 
     return Table(**options)
 
 
-def _grid(**options: Any) -> Table:
+def new_grid(**options: Any) -> Table:
     from rich.table import Table
 
     return Table.grid(**options)
@@ -76,11 +77,11 @@ def score_panel(score: Score, feedback: Feedback, objection: Objection, lang: st
     head.append(t(lang, f"verdict.{score.verdict}"), style=VERDICT_STYLES.get(score.verdict, ""))
     parts.append(head)
     if feedback.praise:
-        parts.append(_bullets(t(lang, "good_part"), feedback.praise, "green"))
+        parts.append(bullets(t(lang, "good_part"), feedback.praise, "green"))
     elif score.verdict in ("weak", "fail"):
         parts.append(text(t(lang, "nothing_good"), "dim"))
     if feedback.issues:
-        parts.append(_bullets(t(lang, "issues"), feedback.issues, "red"))
+        parts.append(bullets(t(lang, "issues"), feedback.issues, "red"))
     if feedback.improvements:
         lines = []
         for item in feedback.improvements:
@@ -98,7 +99,7 @@ def score_panel(score: Score, feedback: Feedback, objection: Objection, lang: st
     parts.append(breakdown_line(score, lang))
     if show_answer and score.closest_answer:
         parts.append(Group(text(t(lang, "closest_answer"), "bold"), text(score.closest_answer, "italic")))
-    return Panel(Group(*_spaced(parts)), title=safe_text(objection.id), title_align="left",
+    return Panel(Group(*spaced(parts)), title=safe_text(objection.id), title_align="left",
                  border_style=VERDICT_STYLES.get(score.verdict, ""))
 
 
@@ -112,11 +113,11 @@ def breakdown_line(score: Score, lang: str) -> Text:
     return line
 
 
-def _bullets(title: str, items: Sequence[str], style: str) -> Group:
+def bullets(title: str, items: Sequence[str], style: str) -> Group:
     return Group(text(title, f"bold {style}"), *(text(f"• {item}") for item in items))
 
 
-def _spaced(parts: list[RenderableType]) -> list[RenderableType]:
+def spaced(parts: list[RenderableType]) -> list[RenderableType]:
     spaced: list[RenderableType] = []
     for part in parts:
         if spaced:
@@ -126,7 +127,7 @@ def _spaced(parts: list[RenderableType]) -> list[RenderableType]:
 
 
 def objection_table(objections: Sequence[Objection], lang: str) -> Table:
-    table = _table(show_lines=False, expand=False)
+    table = new_table(show_lines=False, expand=False)
     for column in ("id", "domain", "difficulty", "client"):
         table.add_column(t(lang, column), overflow="fold")
     for objection in objections:
@@ -140,7 +141,7 @@ def objection_detail(objection: Objection, catalog: Catalog, lang: str) -> Panel
     rows: list[RenderableType] = []
     words = objection.client.get(lang) or next(iter(objection.client.values()), "")
     rows.append(safe_text(f"«{words}»", style="bold"))
-    meta = _grid(padding=(0, 2))
+    meta = new_grid(padding=(0, 2))
     meta.add_column(style="dim")
     meta.add_column()
     meta.add_row(t(lang, "context"), safe_text(objection.context.get(lang, "")))
@@ -153,13 +154,13 @@ def objection_detail(objection: Objection, catalog: Catalog, lang: str) -> Panel
     meta.add_row(t(lang, "source"), safe_text(objection.source))
     rows.append(meta)
     if objection.key_points.get(lang):
-        rows.append(_bullets(t(lang, "key_points"), [p.replace(" | ", " / ") for p in objection.key_points[lang]],
+        rows.append(bullets(t(lang, "key_points"), [p.replace(" | ", " / ") for p in objection.key_points[lang]],
                              "cyan"))
     if objection.answers.get(lang):
-        rows.append(_bullets(t(lang, "answers"), objection.answers[lang], "green"))
+        rows.append(bullets(t(lang, "answers"), objection.answers[lang], "green"))
     if objection.tips.get(lang):
         rows.append(Group(text(t(lang, "tips"), "bold"), safe_text(objection.tips[lang])))
-    return Panel(Group(*_spaced(rows)), title=safe_text(objection.id), title_align="left")
+    return Panel(Group(*spaced(rows)), title=safe_text(objection.id), title_align="left")
 
 
 def technique_title(technique: Technique | None, tid: str, lang: str) -> str:
@@ -167,7 +168,7 @@ def technique_title(technique: Technique | None, tid: str, lang: str) -> str:
 
 
 def techniques_table(catalog: Catalog, lang: str) -> Table:
-    table = _table(show_lines=True)
+    table = new_table(show_lines=True)
     table.add_column(t(lang, "id"))
     table.add_column(t(lang, "technique"))
     table.add_column(t(lang, "why"), overflow="fold")
@@ -179,7 +180,7 @@ def techniques_table(catalog: Catalog, lang: str) -> Table:
 
 
 def suggestions_table(found: Sequence[Any], lang: str) -> Table:
-    table = _table(show_lines=True)
+    table = new_table(show_lines=True)
     table.add_column(t(lang, "similarity"), justify="right")
     table.add_column(t(lang, "objection"), overflow="fold")
     table.add_column(t(lang, "best_answer"), overflow="fold")
@@ -191,7 +192,7 @@ def suggestions_table(found: Sequence[Any], lang: str) -> Table:
 
 def calibration_report(result: Calibration, lang: str) -> Group:
     ordered, ties, total = result.pairs()
-    summary = _grid(padding=(0, 2))
+    summary = new_grid(padding=(0, 2))
     summary.add_column(style="bold")
     summary.add_column()
     summary.add_row(t(lang, "rows"), str(len(result.rows)))
@@ -200,13 +201,13 @@ def calibration_report(result: Calibration, lang: str) -> Group:
     summary.add_row(t(lang, "pairs"), f"{share} ({ordered}/{total}, ties {ties})")
     summary.add_row(t(lang, "harmful_ok"), str(len(result.harmful_problems())))
     labels = result.grade_labels()
-    confusion = _table(title=t(lang, "confusion"))
+    confusion = new_table(title=t(lang, "confusion"))
     confusion.add_column("verdict \\ grade")
     for label in labels:
         confusion.add_column(label, justify="right")
     for verdict, counts in result.confusion().items():
         confusion.add_row(verdict, *(str(counts.get(label, 0)) for label in labels))
-    worst = _table(title=t(lang, "worst"), show_lines=True)
+    worst = new_table(title=t(lang, "worst"), show_lines=True)
     for column in ("objection", "grade", "score", "reply"):
         worst.add_column(t(lang, column), overflow="fold")
     for _, row in result.worst():
@@ -214,129 +215,12 @@ def calibration_report(result: Calibration, lang: str) -> Group:
                       safe_text(row.reply[:200]))
     parts: list[RenderableType] = [summary, confusion, worst]
     if result.errors:
-        parts.append(_bullets("errors", result.errors[:20], "red"))
+        parts.append(bullets("errors", result.errors[:20], "red"))
     return Group(*parts)
 
 
-# --- drill and exam ---------------------------------------------------------------------------
-
-
-def event(item: object, ui: str) -> RenderableType | None:
-    """The renderable for one session event (see session.py)."""
-    from objcoach.practice import session as s
-
-    if isinstance(item, s.Started):
-        return _started(item, ui)
-    if isinstance(item, s.Shown):
-        return _shown(item, ui)
-    if isinstance(item, s.Scored):
-        return _scored(item, ui)
-    if isinstance(item, s.Message):
-        return text(t(ui, item.key, **item.values), "cyan")
-    if isinstance(item, s.AnswerShown):
-        return Panel(safe_text(item.answer, style="italic"), title=safe_text(t(ui, "model_answer")), title_align="left",
-                     border_style="green")
-    if isinstance(item, s.Summary):
-        return summary(item, ui)
-    return None
-
-
-def _started(item: Any, ui: str) -> RenderableType:
-    exam = item.mode == "exam"
-    key = "exam.started" if exam else "drill.started"
-    lines = [text(t(ui, key, total=item.total, operator=item.operator, lang=item.lang, pass_mark=item.pass_mark),
-                  "bold")]
-    if item.skipped_other_lang:
-        lines.append(text(t(ui, "lang_skipped", lang=item.lang, n=item.skipped_other_lang), "yellow"))
-    if exam and item.time_limit:
-        lines.append(text(t(ui, "exam.time_limit", seconds=_num(item.time_limit))))
-    lines.append(text(t(ui, "exam.help_line" if exam else "drill.help_line"), "dim"))
-    return Group(*lines)
-
-
-def _shown(item: Any, ui: str) -> RenderableType:
-    objection = item.objection
-    header = t(ui, "shown.header", index=item.index, total=item.total, domain=objection.domain,
-               difficulty=objection.difficulty)
-    if item.time_limit:
-        header += " · " + t(ui, "shown.limit", seconds=_num(item.time_limit))
-    from rich.rule import Rule
-
-    parts: list[RenderableType] = [Rule(safe_text(header), style="dim")]
-    if objection.context.get(item.lang):
-        parts.append(safe_text(f"{t(ui, 'context')}: {objection.context[item.lang]}", style="dim"))
-    parts.append(Panel(safe_text(objection.client[item.lang], style="bold"), title=safe_text(t(ui, "client")),
-                       title_align="left", border_style="cyan"))
-    return Group(*parts)
-
-
-def _scored(item: Any, ui: str) -> RenderableType:
-    if not item.show_answer:  # exam: the score and time only, the coaching comes at the end
-        line = safe_text(f"{t(ui, 'score')}: {item.score.score - item.late_points}/100 · "
-                    f"{t(ui, 'seconds', seconds=_num(item.seconds))}")
-        if item.late_points:
-            line.append(" · " + t(ui, "late", points=item.late_points), style="red")
-        return line
-    return score_panel(item.score, item.feedback, item.objection, ui, show_answer=item.final)
-
-
-def summary(item: Any, ui: str) -> RenderableType:
-    table = _table(title=t(ui, "summary.title"), show_lines=False)
-    table.add_column(t(ui, "objection"), overflow="fold")
-    table.add_column(t(ui, "summary.best"), justify="right")
-    table.add_column(t(ui, "summary.tries"), justify="right")
-    table.add_column(t(ui, "summary.time"), justify="right")
-    if item.mode == "drill":
-        table.add_column(t(ui, "summary.due"))
-    for row in item.rows:
-        best = "—" if row.best is None else str(row.best)
-        if row.outcome in ("skipped", "answer", "unanswered"):
-            best = t(ui, "outcome." + row.outcome)
-        cells: list[RenderableType] = [safe_text(row.objection.id), safe_text(best), str(row.tries),
-                                       t(ui, "seconds", seconds=_num(row.seconds))]
-        if item.mode == "drill":
-            cells.append(_due(row.due, ui))
-        table.add_row(*cells)
-    parts: list[RenderableType] = [table]
-    if item.average is not None:
-        line = safe_text(t(ui, "summary.average", average=_num(item.average)), style="bold")
-        if item.previous is not None:
-            line.append("; " + t(ui, "summary.previous", previous=_num(item.previous),
-                                 delta=item.average - item.previous))
-        else:
-            line.append("; " + t(ui, "summary.first"))
-        parts.append(line)
-    if item.mode == "exam" and item.passed is not None:
-        key = "exam.pass" if item.passed else "exam.fail"
-        parts.append(text(t(ui, key, average=_num(item.average or 0), pass_mark=item.pass_mark),
-                          "bold green" if item.passed else "bold red"))
-        if item.practise:
-            lines = [text(t(ui, "exam.practise"), "bold")]
-            for objection in item.practise:
-                lines.append(safe_text(f"• {objection.id}: «{objection.client.get(item.lang, '')}»"))
-                answers = objection.answers.get(item.lang, ())
-                if answers:
-                    lines.append(safe_text(f"  {t(ui, 'model_answer')}: {answers[0]}", style="italic"))
-            parts.append(Group(*lines))
-    if item.missed_steps:
-        parts.append(text(t(ui, "exam.steps", steps=", ".join(item.missed_steps)), "yellow"))
-    if item.interrupted:
-        parts.append(text(t(ui, "summary.interrupted"), "yellow"))
-    return Group(*_spaced(parts))
-
-
-def _due(when: Any, ui: str) -> str:
-    if when is None:
-        return "—"
-    from datetime import datetime, timezone
-
-    now = datetime.now(timezone.utc)
-    if when <= now:
-        return t(ui, "due.now")
-    return str(when.astimezone().strftime("%Y-%m-%d %H:%M"))
-
-
-def _num(value: float) -> str:
+def number(value: float) -> str:
+    """A figure with one decimal only when it has one: 70, 72.5."""
     return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
 
 
@@ -349,19 +233,19 @@ def stats(report: dict[str, Any], ui: str) -> RenderableType:
     who = report["operator"] or t(ui, "stats.everyone")
     if not report["attempts"]:
         return text(t(ui, "stats.none"))
-    grid = _grid(padding=(0, 2))
+    grid = new_grid(padding=(0, 2))
     grid.add_column(style="bold")
     grid.add_column()
     grid.add_row(t(ui, "stats.attempts"), str(report["attempts"]))
     grid.add_row(t(ui, "stats.sessions"), str(report["sessions"]))
     grid.add_row(t(ui, "stats.streak"), str(report["streak_days"]))
-    grid.add_row(t(ui, "stats.average"), "—" if report["average"] is None else _num(report["average"]))
+    grid.add_row(t(ui, "stats.average"), "—" if report["average"] is None else number(report["average"]))
     grid.add_row(t(ui, "stats.exams"), f"{report['exams']['passed']} / {report['exams']['taken']}")
     trend = [row["average"] for row in report["trend"]]
     if trend:
         first, last = report["trend"][0]["day"], report["trend"][-1]["day"]
         grid.add_row(t(ui, "stats.trend"), f"{sparkline(trend)}  {first} … {last}")
-    mastery = _table(title=t(ui, "stats.mastery"))
+    mastery = new_table(title=t(ui, "stats.mastery"))
     for column in ("objection", "summary.best", "stats.last", "summary.tries", "summary.due"):
         mastery.add_column(t(ui, column), overflow="fold")
     for row in report["mastery"]:
@@ -382,7 +266,7 @@ def _cell(value: Any) -> str:
 def history(rows: list[dict[str, Any]], ui: str) -> RenderableType:
     if not rows:
         return text(t(ui, "history.none"))
-    table = _table(show_lines=True)
+    table = new_table(show_lines=True)
     for column in ("history.when", "objection", "score", "reply"):
         table.add_column(t(ui, column), overflow="fold")
     for row in rows:
@@ -411,7 +295,7 @@ def entry_preview(entry: dict[str, Any], ui: str) -> RenderableType:
 def team_table(rows: list[dict[str, Any]], ui: str, ranked: bool = False) -> RenderableType:
     if not rows:
         return text(t(ui, "stats.none"))
-    table = _table()
+    table = new_table()
     if ranked:
         table.add_column("#", justify="right")
     for key in ("team.operator", "stats.attempts", "team.days", "stats.sessions", "stats.average", "team.last"):
@@ -428,7 +312,7 @@ def team_table(rows: list[dict[str, Any]], ui: str, ranked: bool = False) -> Ren
 def assignments_table(rows: list[dict[str, Any]], ui: str) -> RenderableType:
     if not rows:
         return text(t(ui, "assign.none"))
-    table = _table()
+    table = new_table()
     for key in ("team.operator", "objection", "assign.due", "summary.best", "summary.tries", "assign.status"):
         table.add_column(t(ui, key))
     for row in rows:

@@ -8,7 +8,7 @@ import io
 import sys
 from typing import IO
 
-from objcoach.cli import render
+from objcoach.cli import render, render_session
 from objcoach.i18n import t
 
 
@@ -58,7 +58,7 @@ class Terminal:
         self.console.print(render.safe_text(text))
 
     def show(self, event: object) -> None:
-        renderable = render.event(event, self.ui)
+        renderable = render_session.event(event, self.ui)
         if renderable is not None:
             self.console.print(renderable)
             self.console.print()

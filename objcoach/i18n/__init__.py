@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import locale
 import os
+from collections.abc import Callable
 
 from objcoach.catalog.model import LANGS
 from objcoach.i18n import en, ru
@@ -42,11 +43,18 @@ REPHRASE_GOALS = {
 }
 
 
-def ui_language(explicit: str | None = None, fallback: str | None = None) -> str:
-    """--lang, then OBJCOACH_LANG, then the language of the content at hand, then the locale, then en."""
-    for candidate in (explicit, os.environ.get(LANG_ENV), fallback, _locale_language()):
-        if candidate:
-            short = candidate.strip().lower()[:2]
+def ui_language(explicit: str | None = None, content: str | None = None) -> str:
+    """The one rule for the UI language of every command: --lang, then OBJCOACH_LANG, then config.yaml's
+    lang, then the language of the content at hand, then the locale, then en."""
+    from objcoach.paths import read_config
+
+    candidates: tuple[Callable[[], str | None], ...] = (
+        lambda: explicit, lambda: os.environ.get(LANG_ENV), lambda: read_config().get("lang"), lambda: content,
+        _locale_language)
+    for candidate in candidates:  # each looked at only when those before it say nothing usable
+        value = candidate()
+        if value:
+            short = value.strip().lower()[:2]
             if short in LANGS:
                 return short
     return "en"

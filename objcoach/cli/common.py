@@ -1,0 +1,115 @@
+"""What the command modules share: the options several commands take, the choices of an option, the
+error boundary every command runs inside, and JSON output.
+
+The boundary is the one place where an ObjcoachError becomes a message and an exit code:
+0 ok, 1 a check failed, 2 bad input or usage, 130 interrupted.
+"""
+
+import functools
+import sys
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from objcoach.errors import ObjcoachError
+from objcoach.paths import DB_ENV
+
+
+class Lang(str, Enum):
+    ru = "ru"
+    en = "en"
+
+
+def chosen(value: Enum | None) -> str | None:
+    """The plain string of a choice (None when the option was not given)."""
+    return None if value is None else str(value.value)
+
+
+CatalogOpt = Annotated[
+    list[Path] | None,
+    # not envvar=: OBJCOACH_CATALOG adds to --catalog instead of being replaced by it (see catalog/load.py)
+    typer.Option("--catalog", "-c", help="Another catalog YAML to load with the bundled one (repeatable; "
+                 "also OBJCOACH_CATALOG).", show_default=False),
+]
+# --lang of a command where it also chooses the content (which objections, which language a reply is
+# scored in): OBJCOACH_LANG only sets the UI language there, so it is not this option's default.
+LangOpt = Annotated[Lang | None, typer.Option("--lang", "-l", case_sensitive=False, show_default=False,
+                                              help="Language of the objections and replies: ru or en.")]
+# --lang of a command where it is only the language of what is printed.
+UiLangOpt = Annotated[Lang | None, typer.Option("--lang", "-l", envvar="OBJCOACH_LANG", case_sensitive=False,
+                                                show_default=False, help="Language: ru or en.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table or panel.")]
+SinceOpt = Annotated[str | None, typer.Option(help="Only since: 7d, 12h, 2w or a date like 2026-11-01.",
+                                              show_default=False)]
+DbOpt = Annotated[str | None, typer.Option("--db", envvar=DB_ENV, show_default=False,
+                                           help="History database: a SQLite file or postgresql://... "
+                                           "(default: history.sqlite3 in OBJCOACH_HOME).")]
+OperatorOpt = Annotated[str | None, typer.Option("--operator", "-o", help="Whose practice this is (default: the "
+                                                 "config file, then the OS user).", show_default=False)]
+OutputOpt = Annotated[Path | None, typer.Option("--output", help="Write here instead of stdout (the file is "
+                                                "replaced only when everything was written).", show_default=False)]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def guarded(function: F) -> F:
+    """Run a command inside the error boundary: an ObjcoachError becomes `objcoach: message` on stderr
+    and its exit code, Ctrl-C exits 130, a closed pipe (`objcoach grade ... | head`) ends quietly."""
+
+    @functools.wraps(function)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except ObjcoachError as error:
+            print_error(str(error))
+            raise typer.Exit(error.exit_code) from None
+        except KeyboardInterrupt:
+            print_error("interrupted")
+            raise typer.Exit(130) from None
+        except BrokenPipeError:
+            sys.stderr.close()
+            raise typer.Exit(0) from None
+
+    return run  # type: ignore[return-value]
+
+
+def practising_as(store: Any, operator: str | None) -> str:
+    """Who practises: on PostgreSQL the role connected (the database enforces it); on SQLite --operator,
+    then the config file, then the OS user."""
+    from objcoach.errors import InputError
+    from objcoach.paths import operator_name
+
+    identity = store.identity()
+    if identity is None:
+        return operator_name(operator)
+    if operator and operator != identity:
+        raise InputError(f"on PostgreSQL you practise as the role you connect as ({identity}); "
+                         f"connect as {operator} to practise as them")
+    return str(identity)
+
+
+def reading_as(store: Any, operator: str | None, everyone: bool) -> str | None:
+    """Whose figures to show: everyone, --operator, or oneself (the connected role on PostgreSQL)."""
+    from objcoach.paths import operator_name
+
+    if everyone:
+        return None
+    if operator:
+        return operator.strip()
+    identity = store.identity()
+    return str(identity) if identity is not None else operator_name(None)
+
+
+def print_error(message: str) -> None:
+    for line in message.splitlines() or [message]:
+        sys.stderr.write(f"objcoach: {line}\n")
+    sys.stderr.flush()
+
+
+def print_json(value: Any) -> None:
+    import json
+
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")

@@ -1,0 +1,253 @@
+"""Team commands: export, import, assign, assignments, and the `db` group (PostgreSQL set-up)."""
+
+import sys
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+from objcoach.cli.common import (
+    CatalogOpt,
+    DbOpt,
+    JsonOpt,
+    OperatorOpt,
+    OutputOpt,
+    SinceOpt,
+    UiLangOpt,
+    chosen,
+    guarded,
+    practising_as,
+    print_json,
+    reading_as,
+)
+from objcoach.errors import InputError
+from objcoach.paths import DB_ENV
+
+commands = typer.Typer()
+db_commands = typer.Typer(help="Set up and manage a team's PostgreSQL database.", no_args_is_help=True)
+
+
+class ExportFormat(str, Enum):
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+class Role(str, Enum):
+    operator = "operator"
+    mentor = "mentor"
+
+
+@commands.command("export")
+@guarded
+def export_command(
+    operator: OperatorOpt = None,
+    everyone: Annotated[bool, typer.Option("--all", help="Every operator in this history.")] = False,
+    since: SinceOpt = None,
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="jsonl (for import) or csv.")]
+    = ExportFormat.jsonl,
+    output: OutputOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Export attempts, each with a stable id, to send to a mentor (JSONL) or open in a spreadsheet (CSV).
+
+    Examples:
+
+      objcoach export --output my-practice.jsonl
+
+      objcoach export --all --format csv --output team.csv
+    """
+    from objcoach.io import atomic_write
+    from objcoach.mentor.exchange import export_rows, write_csv, write_jsonl
+    from objcoach.mentor.reports import parse_since
+    from objcoach.paths import db_path
+    from objcoach.practice.schedule import utcnow
+    from objcoach.store.history import Store
+
+    with Store(db_path(db)) as store, atomic_write(output) as out:
+        # whose attempts: the same rule as history and stats (on PostgreSQL, by default the role connected)
+        rows = export_rows(store, reading_as(store, operator, everyone), parse_since(since, utcnow()))
+        count = write_csv(rows, out) if fmt is ExportFormat.csv else write_jsonl(rows, out)
+    from objcoach.i18n import t, ui_language
+
+    sys.stderr.write(f"objcoach: {t(ui_language(None), 'export.done', n=count)}\n")
+
+
+@commands.command("import")
+@guarded
+def import_command(
+    file: Annotated[str, typer.Argument(help="A JSONL export; '-' for stdin.")],
+    language: UiLangOpt = None,
+    as_json: JsonOpt = False,
+    catalog: CatalogOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Import attempts exported on another machine. Importing the same file twice adds nothing.
+
+    A malformed line is reported with its number and the rest is imported (exit 1 then).
+
+    Example:
+
+      objcoach import trainee.jsonl
+    """
+    from objcoach.catalog.load import load_catalog
+    from objcoach.i18n import t, ui_language
+    from objcoach.mentor.exchange import import_lines
+    from objcoach.paths import db_path
+    from objcoach.scoring.batch import open_input
+    from objcoach.store.history import Store
+
+    ui = ui_language(chosen(language))
+    loaded = load_catalog(catalog)
+    stream, _ = open_input(file)
+    with stream, Store(db_path(db)) as store:
+        result = import_lines(store, stream, loaded)
+    if as_json:
+        print_json(result.to_dict())
+    else:
+        for line in result.errors:
+            sys.stderr.write(f"objcoach: {line}\n")
+        typer.echo(t(ui, "import.done", added=result.added, skipped=result.skipped, errors=len(result.errors)))
+        if result.unknown:
+            typer.echo(t(ui, "import.unknown", ids=", ".join(f"{k} ({v})" for k, v in result.unknown.items())))
+    if result.errors:
+        raise typer.Exit(1)
+
+
+@commands.command("assign")
+@guarded
+def assign_command(
+    operator: Annotated[str, typer.Option("--operator", "-o", help="Who gets the assignment.")],
+    due: Annotated[str, typer.Option(help="The day it should be done by: 2026-12-01, or 7d from today.")],
+    ids: Annotated[list[str] | None, typer.Option("--id", help="An objection id (repeatable).",
+                                                  show_default=False)] = None,
+    tag: Annotated[str | None, typer.Option(help="Every objection with this tag.", show_default=False)] = None,
+    domain: Annotated[str | None, typer.Option(help="Every objection of this domain.", show_default=False)] = None,
+    mentor: Annotated[str | None, typer.Option(help="Who assigns (default: the connected role on PostgreSQL, "
+                                               "else the config's operator or the OS user).",
+                                               show_default=False)] = None,
+    language: UiLangOpt = None,
+    catalog: CatalogOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Assign objections to an operator; their drills take assigned objections first.
+
+    Examples:
+
+      objcoach assign --operator anna --tag price --due 2026-12-01
+
+      objcoach assign --operator anna --id too-expensive --id need-to-think --due 7d
+    """
+    from objcoach.catalog.load import load_catalog
+    from objcoach.catalog.search import filter_objections
+    from objcoach.i18n import t, ui_language
+    from objcoach.mentor.reports import parse_due
+    from objcoach.paths import db_path
+    from objcoach.practice.schedule import utcnow
+    from objcoach.store.history import Store, now_iso
+
+    if not ids and not tag and not domain:
+        raise InputError("say what to assign: --id ID (repeatable), --tag T or --domain D")
+    loaded = load_catalog(catalog)
+    objection_ids = list(ids or [])
+    for key in objection_ids:
+        if loaded.get(key) is None:
+            raise InputError(f"--id {key}: no such objection")
+    if tag or domain:
+        objection_ids += [o.id for o in filter_objections(loaded, tag=tag, domain=domain) if o.id not in objection_ids]
+    if not objection_ids:
+        raise InputError("no objections match --tag/--domain")
+    day = parse_due(due, utcnow())
+    with Store(db_path(db)) as store:
+        count = store.assign(operator, objection_ids, day, practising_as(store, mentor), now_iso())
+    typer.echo(t(ui_language(chosen(language)), "assign.saved", n=count, operator=operator, due=day))
+
+
+@commands.command("assignments")
+@guarded
+def assignments_command(
+    operator: OperatorOpt = None,
+    language: UiLangOpt = None,
+    as_json: JsonOpt = False,
+    db: DbOpt = None,
+) -> None:
+    """Who has done what of their assignments, what is overdue, and each operator's average on them.
+
+    Example:
+
+      objcoach assignments --json
+    """
+    from objcoach.i18n import ui_language
+    from objcoach.mentor.reports import assignment_status
+    from objcoach.paths import db_path
+    from objcoach.practice.schedule import utcnow
+    from objcoach.scoring.settings import DONE_SCORE
+    from objcoach.store.history import Store
+
+    with Store(db_path(db)) as store:
+        rows, summary = assignment_status(store.assignments(operator), utcnow(), DONE_SCORE)
+    if as_json:
+        print_json({"assignments": rows, "operators": summary})
+        return
+    from objcoach.cli.render import assignments_table, console
+
+    console().print(assignments_table(rows, ui_language(chosen(language))))
+    for row in summary:
+        typer.echo(f"{row['operator']}: {row['done']}/{row['assigned']} done, {row['overdue']} overdue, "
+                   f"average on the assigned set {row['average'] if row['average'] is not None else '—'}")
+
+
+@db_commands.command("setup")
+@guarded
+def db_setup_command(
+    db: Annotated[str | None, typer.Option("--db", envvar=DB_ENV, help="postgresql://admin@host/db.",
+                                           show_default=False)] = None,
+) -> None:
+    """Create the schema, the objcoach_operator and objcoach_mentor roles, and row-level security.
+
+    Run once by an administrator, who then grants people a role with `objcoach db grant`.
+    Passwords stay with PostgreSQL: PGPASSWORD, ~/.pgpass or a service file.
+
+    Example:
+
+      objcoach db setup --db postgresql://admin@db.example/objcoach
+    """
+    from objcoach.paths import db_path
+    from objcoach.store.history import Store
+    from objcoach.store.roles import setup
+
+    target = db_path(db)
+    with Store(target) as store:
+        if store.kind != "postgresql":
+            raise InputError("db setup is for PostgreSQL: give --db postgresql://... or set OBJCOACH_DB")
+        done = setup(store)
+    typer.echo(f"objcoach: database ready ({len(done)} change(s)); grant people a role with objcoach db grant")
+
+
+@db_commands.command("grant")
+@guarded
+def db_grant_command(
+    name: Annotated[str, typer.Argument(help="A PostgreSQL login role (a person).")],
+    role: Annotated[Role, typer.Option(help="The role to grant.")] = Role.operator,
+    mentor: Annotated[str | None, typer.Option(help="Put this operator in that mentor's team.",
+                                               show_default=False)] = None,
+    db: Annotated[str | None, typer.Option("--db", envvar=DB_ENV, help="postgresql://admin@host/db.",
+                                           show_default=False)] = None,
+) -> None:
+    """Grant a person the operator or mentor role (and a place in a mentor's team).
+
+    Example:
+
+      objcoach db grant anna --role operator --mentor boris
+    """
+    from objcoach.paths import db_path
+    from objcoach.store.history import Store
+    from objcoach.store.roles import add_person
+
+    with Store(db_path(db)) as store:
+        if store.kind != "postgresql":
+            raise InputError("db grant is for PostgreSQL")
+        try:
+            add_person(store, name, role.value, mentor)
+        except ValueError as error:
+            raise InputError(str(error)) from None
+    typer.echo(f"objcoach: {name} is now an objcoach {role.value}" + (f" in {mentor}'s team" if mentor else ""))
