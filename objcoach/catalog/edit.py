@@ -14,7 +14,6 @@ import yaml
 
 from objcoach.errors import InputError
 from objcoach.io import atomic_write
-from objcoach.io import default_mode as default_mode  # cli/app.py imports it from here until it uses io
 
 _TRANSLIT = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
                      ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r",
