@@ -3,12 +3,15 @@
 The score panel (Russian and English, plain text at a fixed width) and the mentor's report (Markdown in
 both languages, HTML in Russian) over a small history written here with fixed ids and dates and brought
 in through `objcoach import`. Everything runs through the command line, so these hold across any change
-inside the package; a difference means a person would see something different.
+inside the package; a difference means a person would see something different. The README's "Use from
+Python" example is run as a user would run it, and what it prints is compared with the output shown
+under it in the README.
 
 The one thing that depends on the day the tests run is the end of the report's period (today): the
 normaliser below replaces today's date, and any full timestamp, with a placeholder.
 
-When a change is meant to alter what is shown, rewrite the stored files and review them with `git diff`:
+When a change is meant to alter what is shown, rewrite the stored files (and the README's shown output)
+and review them with `git diff`:
 
     OBJCOACH_UPDATE_SNAPSHOTS=1 .venv/bin/python -m pytest tests/test_snapshots.py
 """
@@ -18,6 +21,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
+import sys
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -25,6 +30,7 @@ import pytest
 from conftest import run_cli
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
+README = Path(__file__).parent.parent / "README.md"
 UPDATE = os.environ.get("OBJCOACH_UPDATE_SNAPSHOTS") == "1"
 WIDTH = {"COLUMNS": "100", "NO_COLOR": "1"}
 
@@ -119,3 +125,24 @@ def history(tmp_path: Path) -> None:
 def test_report(history: None, fmt: str, lang: str) -> None:
     out = cli("report", "--format", fmt, "--lang", lang)
     check(f"report_{lang}.{fmt}", normalise(out))
+
+
+def readme_example() -> tuple[str, str, str]:
+    """The README's "Use from Python" section, its Python example and the output shown under it."""
+    text = README.read_text(encoding="utf-8")
+    found = re.search(r"## Use from Python\n.*?```python\n(.*?)```\n.*?```text\n(.*?)```", text, re.DOTALL)
+    assert found, "the README has no Python example followed by its output under \"## Use from Python\""
+    return text, found.group(1), found.group(2)
+
+
+def test_readme_python_example(tmp_path: Path) -> None:
+    text, example, shown = readme_example()
+    cli("drill", "--count", "2", "--seed", "1", "--operator", "anna", "--lang", "ru",
+        stdin="Понимаю вас. Подскажите, что для вас важно?\nне знаю\n")
+    done = subprocess.run([sys.executable, "-c", example], cwd=tmp_path, capture_output=True, text=True,
+                          encoding="utf-8", env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    assert done.returncode == 0, done.stderr
+    if UPDATE:
+        README.write_text(text.replace(f"```text\n{shown}```", f"```text\n{done.stdout}```", 1), encoding="utf-8")
+        return
+    assert done.stdout == shown
