@@ -1,17 +1,61 @@
-"""The `objcoach` Typer app: the top-level options, then the commands of each module, in the order
-`objcoach --help` lists them.
+"""The `objcoach` Typer app: the top-level options, and where each command lives.
 
-Each command module keeps its commands on its own `commands = typer.Typer()`; added here without a name,
-they become top-level commands. `db` is a group of subcommands. The modules import only Typer at the
-top: what a command needs (the catalog, the scorer, Rich) is imported inside it, when it runs.
+Each command module keeps its commands on its own `commands = typer.Typer()` (`db` is a Typer group of
+its own). The top-level group imports a module and has Typer build its commands only when one of them
+runs — click's lazy-loading pattern (list_commands/get_command) on Typer's group — so `objcoach score`
+builds the eight catalog commands, not all twenty-two. The modules import only Typer at the top: what a
+command needs (the catalog, the scorer, Rich) is imported inside it, when it runs.
 """
 
-from typing import Annotated
+import difflib
+from functools import cache
+from importlib import import_module
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from objcoach import __version__
-from objcoach.cli import catalog, mentor, practice, team
+
+# Every command, in the order `objcoach --help` lists them: (module, the Typer app in it that holds it).
+_CATALOG, _PRACTICE = ("objcoach.cli.catalog", "commands"), ("objcoach.cli.practice", "commands")
+_MENTOR, _TEAM = ("objcoach.cli.mentor", "commands"), ("objcoach.cli.team", "commands")
+COMMANDS: dict[str, tuple[str, str]] = {
+    **dict.fromkeys(["score", "grade", "suggest", "calibrate", "list", "show", "techniques", "validate"], _CATALOG),
+    **dict.fromkeys(["drill", "exam", "stats", "history", "leaderboard"], _PRACTICE),
+    **dict.fromkeys(["new-catalog", "add", "review", "report"], _MENTOR),
+    **dict.fromkeys(["export", "import", "assign", "assignments"], _TEAM),
+    "db": ("objcoach.cli.team", "db_commands"),
+}
+
+
+@cache
+def _built(module: str, attribute: str) -> Any:
+    """The click command (or group) Typer builds from one module's Typer app."""
+    return typer.main.get_command(getattr(import_module(module), attribute))
+
+
+class LazyGroup(TyperGroup):
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in COMMANDS:
+            return None
+        built = _built(*COMMANDS[cmd_name])
+        return built if cmd_name == "db" else built.get_command(ctx, cmd_name)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        # Typer suggests a close name from the commands it holds, and this group holds none until asked
+        try:
+            return super().resolve_command(ctx, args)
+        except typer.BadParameter:
+            raise
+        except Exception as error:
+            close = difflib.get_close_matches(args[0], COMMANDS) if args else []
+            if close and hasattr(error, "message") and "Did you mean" not in error.message:
+                error.message = f"{error.message.rstrip('.')}. Did you mean {', '.join(map(repr, close))}?"
+            raise
 
 app = typer.Typer(
     name="objcoach",
@@ -22,14 +66,12 @@ app = typer.Typer(
     "  objcoach score bank-already-chosen \"Понимаю вас... Давайте пришлю условия?\"\n\n"
     "  objcoach suggest \"уже выбрал банк\"\n\n"
     "  objcoach grade replies.jsonl --output scored.jsonl",
+    cls=LazyGroup,
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-for module in (catalog, practice, mentor, team):
-    app.add_typer(module.commands)
-app.add_typer(team.db_commands, name="db")
 
 
 def _version(value: bool) -> None:

@@ -7,10 +7,10 @@ from typing import Annotated, Any
 
 import typer
 
-from objcoach.cli.common import CatalogOpt, JsonOpt, LangOpt, UiLangOpt, chosen, guarded, print_json
+from objcoach.cli.common import CatalogOpt, JsonOpt, LangOpt, UiLangOpt, chosen, command_group, guarded, print_json
 from objcoach.errors import InputError
 
-commands = typer.Typer()
+commands = command_group()
 
 
 class GradeFormat(str, Enum):

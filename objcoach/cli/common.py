@@ -18,6 +18,13 @@ from objcoach.errors import ObjcoachError
 from objcoach.paths import DB_ENV
 
 
+def command_group(**options: Any) -> typer.Typer:
+    """A module's Typer app of commands, with the top-level app's settings: plain help (no Rich boxes),
+    -h as well as --help."""
+    return typer.Typer(rich_markup_mode=None, context_settings={"help_option_names": ["-h", "--help"]},
+                       add_completion=False, **options)
+
+
 class Lang(str, Enum):
     ru = "ru"
     en = "en"

@@ -17,13 +17,14 @@ from objcoach.cli.common import (
     SinceOpt,
     UiLangOpt,
     chosen,
+    command_group,
     guarded,
     practising_as,
     print_json,
 )
 from objcoach.errors import InputError
 
-commands = typer.Typer()
+commands = command_group()
 
 
 class ReportFormat(str, Enum):

@@ -15,13 +15,14 @@ from objcoach.cli.common import (
     SinceOpt,
     UiLangOpt,
     chosen,
+    command_group,
     guarded,
     practising_as,
     print_json,
     reading_as,
 )
 
-commands = typer.Typer()
+commands = command_group()
 
 
 class Ranking(str, Enum):

@@ -15,6 +15,7 @@ from objcoach.cli.common import (
     SinceOpt,
     UiLangOpt,
     chosen,
+    command_group,
     guarded,
     practising_as,
     print_json,
@@ -23,8 +24,8 @@ from objcoach.cli.common import (
 from objcoach.errors import InputError
 from objcoach.paths import DB_ENV
 
-commands = typer.Typer()
-db_commands = typer.Typer(help="Set up and manage a team's PostgreSQL database.", no_args_is_help=True)
+commands = command_group()
+db_commands = command_group(name="db", help="Set up and manage a team's PostgreSQL database.", no_args_is_help=True)
 
 
 class ExportFormat(str, Enum):
