@@ -164,3 +164,82 @@ def test_a_knowledge_question_is_scored_on_closeness_and_key_points(catalog: Cat
     assert result.components["techniques"] == 0 and not result.techniques_missed
     assert result.verdict == "excellent"
     assert score_reply("Понимаю вас, давайте я уточню и перезвоню вам?", objection, catalog, "ru").verdict == "fail"
+
+
+def test_a_capped_score_shows_the_cap_among_its_components(catalog: Catalog) -> None:
+    objection = catalog.get(BANK)
+    assert objection is not None
+    capped = score_reply(STRONG_RU + " Хотя вы, похоже, идиот.", objection, catalog, "ru")
+    assert capped.components["cap"] < 0 and round(sum(capped.components.values())) == capped.score
+    assert "cap" not in score_reply(STRONG_RU, objection, catalog, "ru").components
+
+
+def test_the_expected_language_without_a_hint(catalog: Catalog) -> None:
+    from dataclasses import replace
+
+    objection = catalog.get(BANK)
+    assert objection is not None
+    assert score_reply("", objection, catalog).lang == "ru"  # no words to tell: the entry's first language
+    english = replace(objection, id="english-only", client={"en": objection.client["en"]},
+                      answers={"en": objection.answers["en"]})
+    assert score_reply("", english, catalog).lang == "en"
+    russian = replace(objection, id="russian-only", client={"ru": objection.client["ru"]},
+                      answers={"ru": objection.answers["ru"]})
+    result = score_reply(STRONG_EN, russian, catalog)
+    assert result.lang == "ru" and "other_language" in result.flag_ids
+
+
+def test_a_model_answer_left_out_is_not_its_own_reference(catalog: Catalog) -> None:
+    objection = catalog.get(BANK)
+    assert objection is not None
+    answer = objection.answers["ru"][0]
+    with_it = score_reply(answer, objection, catalog, "ru")
+    without = score_reply(answer, objection, catalog, "ru", exclude_answer=answer)
+    assert with_it.closest_answer == answer and without.closest_answer != answer
+    assert with_it.components["closeness"] > without.components["closeness"]
+
+
+def test_the_score_names_its_objection_and_the_words_it_shares(catalog: Catalog) -> None:
+    objection = catalog.get(BANK)
+    assert objection is not None
+    result = score_reply(STRONG_RU, objection, catalog, "ru")
+    assert result.objection_id == BANK
+    reply_words = STRONG_RU.casefold().replace("ё", "е")
+    assert result.shared_words and all(word in reply_words for word in result.shared_words.split())
+
+
+def test_a_catalog_s_own_bands_decide_the_verdict(catalog: Catalog) -> None:
+    from objcoach.catalog.model import Catalog as CatalogType
+
+    objection = catalog.get(BANK)
+    assert objection is not None
+    result = score_reply(STRONG_RU, objection, catalog, "ru")
+    demanding = CatalogType(catalog.techniques, catalog.antipatterns, catalog.objections,
+                            settings={"excellent": result.score + 1.0, "good": result.score + 1.0})
+    assert score_reply(STRONG_RU, objection, demanding, "ru").verdict == "partial"
+
+
+def test_the_self_test_reports_the_model_answers_below_good(catalog: Catalog) -> None:
+    from dataclasses import replace
+
+    from objcoach.catalog.model import Catalog as CatalogType
+
+    objection = catalog.get(BANK)
+    assert objection is not None
+    weak = "Хорошо."
+    answers = {"ru": (*objection.answers["ru"], weak), "en": objection.answers["en"]}
+    broken = CatalogType(catalog.techniques, catalog.antipatterns, (replace(objection, answers=answers),))
+    failures = self_test(broken)
+    assert [(o.id, lang, answer) for o, lang, answer, _ in failures] == [(BANK, "ru", weak)]
+    assert failures[0][3].score < DEFAULT_SETTINGS["good"]
+    assert self_test(broken, only=["another-id"]) == []
+    assert self_test(broken, answers_only=[objection.answers["ru"][0]]) == []
+    assert len(self_test(broken, only=[BANK], answers_only=[weak])) == 1
+
+
+def test_technique_evidence_quotes_the_marker(catalog: Catalog) -> None:
+    from objcoach.scoring.score import technique_evidence
+
+    assert technique_evidence("Я вас понимаю, давайте решим.", "acknowledge", catalog, "ru") == "Я вас понимаю"
+    assert technique_evidence("Я вас понимаю.", "next_step", catalog, "ru") == ""
+    assert technique_evidence("I understand, let's see.", "acknowledge", catalog, "en") == "I understand"

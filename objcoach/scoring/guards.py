@@ -67,11 +67,12 @@ _LIST_BREAKS = re.compile(r"[,;.!?\n/|+]+")
 
 @dataclass(frozen=True, slots=True)
 class Guard:
-    """What one guard found: the flag it raises, the most the reply may score, the points it takes off."""
+    """What one guard found: the flag it raises, the most the reply may score, the points it takes off (with
+    the name they have among the score's components)."""
 
     flag: Hit | None = None
     cap: float | None = None
-    penalty: float | None = None
+    penalty: tuple[str, float] | None = None
 
 
 PASSED = Guard()
@@ -84,10 +85,8 @@ def cut(reply: str) -> tuple[str, Guard]:
     return reply[:MAX_REPLY_CHARS], Guard(Hit("too_long", f"cut to {MAX_REPLY_CHARS} characters"))
 
 
-def antipatterns(matcher: Matcher, index: MarkerIndex, catalog: Catalog, conf: dict[str, float],
-                 ) -> list[tuple[str, Guard]]:
-    """(component name, guard) of each antipattern the reply shows: "block" caps the score, "warn" takes
-    points off."""
+def antipatterns(matcher: Matcher, index: MarkerIndex, catalog: Catalog, conf: dict[str, float]) -> list[Guard]:
+    """A guard for each antipattern the reply shows: "block" caps the score, "warn" takes points off."""
     found = []
     for key, phrases in index.candidates(matcher.present).items():
         evidence = matcher.evidence(phrases, strict=True)
@@ -95,8 +94,8 @@ def antipatterns(matcher: Matcher, index: MarkerIndex, catalog: Catalog, conf: d
             if catalog.antipatterns[key].severity == "block":
                 guard = Guard(Hit(key, evidence), cap=conf["cap_harmful"])
             else:
-                guard = Guard(Hit(key, evidence), penalty=conf["warn_penalty"])
-            found.append((f"antipattern:{key}", guard))
+                guard = Guard(Hit(key, evidence), penalty=(f"antipattern:{key}", conf["warn_penalty"]))
+            found.append(guard)
     return found
 
 
@@ -117,7 +116,7 @@ def dont_know(matcher: Matcher, conf: dict[str, float]) -> Guard:
         return PASSED
     if len(set(matcher.text.content)) < DONT_KNOW_CAP_WORDS:
         return Guard(Hit("dont_know", evidence), cap=conf["cap_harmful"])
-    return Guard(Hit("dont_know", evidence), penalty=conf["dont_know_penalty"])
+    return Guard(Hit("dont_know", evidence), penalty=("guard:dont_know", conf["dont_know_penalty"]))
 
 
 @cache
@@ -256,4 +255,4 @@ def too_long(text: Analysis, already_cut: bool, conf: dict[str, float]) -> Guard
         return PASSED
     flag = None if already_cut else Hit("too_long", f"{text.words} words; a spoken reply fits in "
                                                     f"{int(conf['max_words'])}")
-    return Guard(flag, penalty=conf["too_long_penalty"])
+    return Guard(flag, penalty=("guard:too_long", conf["too_long_penalty"]))

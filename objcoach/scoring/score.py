@@ -71,18 +71,19 @@ def score_reply(reply: str, objection: Objection, catalog: Catalog, lang: str | 
     components = _components(closeness.similarity, checklist, techniques, len(points.hit), len(prepared.key_points),
                              conf)
 
-    checks = [("guard:cut", cut), *guards.antipatterns(matcher, markers.antipattern_index, catalog, conf)]
     domain = partial(index.domain_vocabulary, objection.domain, expected)
-    checks += [
-        ("guard:empty", guards.empty_or_short(text, conf)),
-        ("guard:dont_know", guards.dont_know(matcher, conf)),
-        ("guard:copy", guards.copy(text, prepared, conf)),
-        ("guard:jab", guards.jab(text, markers.long_technique_index, conf)),
-        ("guard:stuffing", guards.stuffing(text, len(techniques.covered | points.covered), conf)),
-        ("guard:off_topic", guards.off_topic(text, closeness.similarity, bool(points.hit), prepared.vocabulary,
-                                             domain, markers.form_stems, conf)),
-        ("guard:other_language", guards.other_language(text, expected, conf)),
-        ("guard:too_long", guards.too_long(text, cut.flag is not None, conf)),
+    checks = [
+        cut,
+        *guards.antipatterns(matcher, markers.antipattern_index, catalog, conf),
+        guards.empty_or_short(text, conf),
+        guards.dont_know(matcher, conf),
+        guards.copy(text, prepared, conf),
+        guards.jab(text, markers.long_technique_index, conf),
+        guards.stuffing(text, len(techniques.covered | points.covered), conf),
+        guards.off_topic(text, closeness.similarity, bool(points.hit), prepared.vocabulary, domain,
+                         markers.form_stems, conf),
+        guards.other_language(text, expected, conf),
+        guards.too_long(text, cut.flag is not None, conf),
     ]
     score, flags = _combine(components, checks, conf)
     return Score(
@@ -130,17 +131,18 @@ def _components(similarity: float, checklist: Checklist, techniques: Techniques,
     }
 
 
-def _combine(components: dict[str, float], checks: Sequence[tuple[str, Guard]], conf: dict[str, float],
+def _combine(components: dict[str, float], checks: Sequence[Guard], conf: dict[str, float],
              ) -> tuple[int, tuple[Hit, ...]]:
     """The score and the flags, once the guards have spoken: the form points when no harmful flag was
     raised, every penalty, then the lowest cap. Adds the form, penalties and cap to `components`."""
-    flags = tuple(guard.flag for _, guard in checks if guard.flag is not None)
-    caps = [guard.cap for _, guard in checks if guard.cap is not None]
+    flags = tuple(guard.flag for guard in checks if guard.flag is not None)
+    caps = [guard.cap for guard in checks if guard.cap is not None]
     harmful = any(flag.id not in HARMLESS_FLAGS for flag in flags)
     components["form"] = 0.0 if harmful else conf["weight_form"]
-    for name, guard in checks:
+    for guard in checks:
         if guard.penalty is not None:
-            components[name] = -guard.penalty
+            name, points = guard.penalty
+            components[name] = -points
     raw = _clamp(sum(components.values()) / 100.0) * 100.0
     final = min([raw, *caps])
     if final < raw:
