@@ -115,6 +115,8 @@ INNOCENT = [
     ("Вы, мы, наш. Кэшбэк, бесплатно, выгода.", "ru", "stuffing"),  # sentences, if short ones
     ("Понимаю вас выбор ваш кэшбэк. Бесплатно давайте условия пришлю выгода карта", "ru", "stuffing"),
     ("Понимаю вас, вы выбрали, давайте я пришлю выгодно бесплатно", "ru", "stuffing"),  # function words enough
+    ("Понимаю вас, ваш выбор, кэшбэк бесплатно, выгода", "ru", "stuffing"),  # two in seven: a sentence still
+    ("Вы смотрели вчера футбол? Было 40000 зрителей, ненадёжный.", "ru", "off_topic"),  # a neighbour's root
     ("Понимаю вас, это ваш выбор. Знаю, не волнуйтесь, пришлю условия в СМС?", "ru", "dont_know"),  # not «не знаю»
     # close to a model answer: not off-topic, whatever its other words
     ("Понимаю вас. Подскажите, какой фильм вы смотрели вчера в кинотеатре? Давайте я пришлю вам расписание "
@@ -139,6 +141,16 @@ INNOCENT = [
 @pytest.mark.parametrize(("reply", "lang", "flag"), INNOCENT)
 def test_a_near_miss_raises_no_flag(catalog: Catalog, reply: str, lang: str, flag: str) -> None:
     assert flag not in score(catalog, reply, lang).flag_ids
+
+
+def test_an_objection_without_a_domain_is_on_topic_by_its_own_words(catalog: Catalog) -> None:
+    from dataclasses import replace
+
+    objection = catalog.get("dont-trust-banks")
+    assert objection is not None
+    alone = replace(objection, id="no-domain", domain="")
+    result = score_reply("Вы смотрели вчера футбол? Было 40000 зрителей, ненадёжный.", alone, catalog, "ru")
+    assert "off_topic" not in result.flag_ids
 
 
 @pytest.mark.parametrize(("objection_id", "reply", "lang", "flag"), INNOCENT_ELSEWHERE)
@@ -200,7 +212,8 @@ def test_dont_know_in_a_reply_that_goes_on_costs_points_not_the_reply(catalog: C
 def test_a_warned_antipattern_costs_points(catalog: Catalog, reply: str, promise: str, lang: str) -> None:
     clean = score(catalog, reply, lang)
     warned = score(catalog, f"{reply} {promise}", lang)
-    assert warned.flag_ids == ("false_promise",) and warned.flags[0].evidence in promise
+    assert warned.flag_ids == ("false_promise",) and warned.flags[0].evidence
+    assert warned.flags[0].evidence in promise
     assert warned.components["antipattern:false_promise"] < 0
     assert HARMFUL_CAP < warned.score < clean.score - DEFAULT_SETTINGS["weight_form"]
 

@@ -233,6 +233,8 @@ def test_the_self_test_reports_the_model_answers_below_good(catalog: Catalog) ->
     assert [(o.id, lang, answer) for o, lang, answer, _ in failures] == [(BANK, "ru", weak)]
     assert failures[0][3].score < DEFAULT_SETTINGS["good"]
     assert self_test(broken, only=["another-id"]) == []
+    second = CatalogType(catalog.techniques, catalog.antipatterns, (catalog.objections[1], *broken.objections))
+    assert len(self_test(second, only=[BANK])) == 1  # the objections before it are skipped, not the rest
     assert self_test(broken, answers_only=[objection.answers["ru"][0]]) == []
     assert len(self_test(broken, only=[BANK], answers_only=[weak])) == 1
 
@@ -243,3 +245,4 @@ def test_technique_evidence_quotes_the_marker(catalog: Catalog) -> None:
     assert technique_evidence("Я вас понимаю, давайте решим.", "acknowledge", catalog, "ru") == "Я вас понимаю"
     assert technique_evidence("Я вас понимаю.", "next_step", catalog, "ru") == ""
     assert technique_evidence("I understand, let's see.", "acknowledge", catalog, "en") == "I understand"
+    assert technique_evidence("Я вас понимаю.", "no-such-technique", catalog, "ru") == ""
