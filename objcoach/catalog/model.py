@@ -57,14 +57,14 @@ class Objection:
 @dataclass(frozen=True, slots=True, eq=False)
 class Catalog:
     """One or more catalog files merged. `fingerprint` names the exact source files and code it was built
-    from (empty for a catalog built in memory): what derived data is cached under."""
+    from (empty for a catalog built in memory): what derived data is cached under. What the scorer derives
+    from it lives in scoring.index, not here."""
 
     techniques: dict[str, Technique]
     antipatterns: dict[str, Antipattern]
     objections: tuple[Objection, ...]
     settings: dict[str, float] = field(default_factory=dict)  # scoring constants a catalog overrides
     fingerprint: str = ""
-    memo: dict[object, object] = field(default_factory=dict, repr=False)
     _by_id: dict[str, Objection] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:

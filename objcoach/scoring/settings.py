@@ -44,6 +44,19 @@ SHORT_STEM = 5  # Russian stems this short fold unrelated words together: check 
 LOOSE_MIN = 6  # a marker stem this long may match a reply stem that extends it ...
 LOOSE_EXTRA = 2  # ... by at most this many letters ("бесплатн" ~ "бесплатно")
 
+# The guards' thresholds (their word lists are in guards.py, beside each guard).
+FILLER_SHARE = 0.8  # a reply this much made of filler sounds ("эм", "well") says nothing
+DONT_KNOW_CAP_WORDS = 8  # «не знаю» with fewer distinct content words is capped; with more, points off
+COPY_OWN_WORDS = 2  # a reply that adds at most this many words to the client's own may be a copy
+REPEAT_SIMILARITY = 90.0  # how closely (0–100) a reply must hold the client's whole phrase to repeat it
+STUFFING_MIN_WORDS = 5  # fewer words than this are too few to call a list of keywords
+STUFFING_COVERED_MIN_WORDS = 6  # ... and to judge by the share of marker and key-point words
+LIST_MIN_PIECES = 5  # a list: at least this many pieces between commas ...
+LIST_SINGLE_SHARE = 0.8  # ... this share of them one word long
+QUOTE_CHARS = 80  # a flag quotes at most this much of the reply as its evidence ...
+EMPTY_QUOTE_CHARS = 40  # ... of a reply that says nothing
+JAB_QUOTE_CHARS = 90  # ... of the closing sentence that jabs
+
 VERDICTS = ("excellent", "good", "partial", "weak", "fail")  # best first; the bands are in DEFAULT_SETTINGS
 DONE_SCORE = 70  # an assignment is done once the operator scores this much on it
 PASS_MARK = 70  # the exam's default pass mark (average score)

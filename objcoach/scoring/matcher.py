@@ -1,0 +1,151 @@
+"""Finding stemmed marker phrases in one reply.
+
+Technique markers match loosely: in any order within a small window, a reply stem may extend a long marker
+stem a little, and not right after a negation. Antipattern markers match strictly (exact stems, in order,
+at most one word between), since a false alarm fails the reply.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import NamedTuple
+
+from objcoach.scoring.index import Phrase
+from objcoach.scoring.settings import LOOSE_EXTRA, LOOSE_MIN, MARKER_SLACK, SHORT_STEM
+from objcoach.scoring.text import NEGATIONS, Analysis, has_cyrillic
+
+
+class Found(NamedTuple):
+    """Where a phrase was found: its first and last token, and the tokens that are its words."""
+
+    first: int
+    last: int
+    tokens: tuple[int, ...]
+
+
+class Matcher:
+    """Finds stemmed phrases in one reply. Token positions are indexed by stem (and by the prefixes a
+    loose match allows), so a phrase costs a few lookups, not a scan of the reply."""
+
+    __slots__ = ("by_stem", "loose_keys", "prefixes", "present", "stems", "text")
+
+    def __init__(self, text: Analysis) -> None:
+        self.text = text
+        self.stems = stems = text.stems
+        self.present = present = set(stems)
+        self.by_stem: dict[str, list[int]] = {}
+        for index, stem in enumerate(stems):
+            self.by_stem.setdefault(stem, []).append(index)
+        # shorter marker stems that some reply stem extends by a letter or two (see loose_prefixes)
+        self.prefixes: set[str] = set()
+        for stem in present:
+            if len(stem) > LOOSE_MIN:
+                self.prefixes.update(loose_prefixes(stem))
+        self.loose_keys = present | self.prefixes  # every stem a loose match can find in this reply
+
+    def positions(self, stem: str, word: str = "", loose: bool = True) -> list[int]:
+        """Sorted positions of the tokens that are this marker word (see _matches). The list may be the
+        index's own: callers read it only. (Not memoised: few stems are asked about twice in one reply.)"""
+        found = self.by_stem.get(stem, [])
+        extended = loose and stem in self.prefixes
+        if extended:
+            found = found + [index for index, own in enumerate(self.stems)
+                             if len(own) > len(stem) and stem in loose_prefixes(own)]
+        # only a short Russian stem or a loose match can leave out a token or upset the order
+        if extended or (word and len(stem) <= SHORT_STEM and has_cyrillic(word)):
+            found = sorted({i for i in found if self._matches(i, stem, word)})
+        return found
+
+    def _matches(self, index: int, stem: str, word: str) -> bool:
+        """Token `index` is the marker word. For a short Russian stem the surface words must agree beyond
+        the stem, since the stemmer folds unrelated words together there (хотите/хотя → хот,
+        простите/просто → прост)."""
+        norm = self.text.norms[index]
+        if self.stems[index] == stem and len(stem) <= SHORT_STEM and word and norm != word and has_cyrillic(word):
+            return _common_prefix(norm, word) > len(stem)
+        return True
+
+    def find(self, phrase: Phrase, strict: bool = False) -> Found | None:
+        """Where the phrase's words are in the reply (loosely, or strictly for antipatterns), or None."""
+        wanted = phrase.stems
+        if not wanted:
+            return None
+        words = phrase.words if len(phrase.words) == len(wanted) else ("",) * len(wanted)
+        if len(wanted) == 1 and not strict:  # one word: its first position not right after a negation
+            for start in self.positions(wanted[0], words[0]):
+                if phrase.negated or not self._negated(start):
+                    return Found(start, start, (start,))
+            return None
+        lists = [self.positions(stem, word, not strict) for stem, word in zip(wanted, words, strict=True)]
+        if not all(lists):
+            return None
+        if strict:
+            return self._in_order(lists)
+        width = len(wanted) + MARKER_SLACK
+        if sum(map(len, lists)) == len(lists):  # each word once in the reply (the usual case): one window
+            found = [positions[0] for positions in lists]
+            start, end = min(found), max(found)
+            if end - start < width and (phrase.negated or not self._negated(start)):
+                return Found(start, end, tuple(found))
+            return None
+        for start in sorted(set().union(*lists)):
+            found = []
+            for positions in lists:
+                at = bisect_left(positions, start)
+                if at == len(positions) or positions[at] >= start + width:
+                    break
+                found.append(positions[at])
+            else:
+                if not phrase.negated and self._negated(start):
+                    continue
+                return Found(start, max(found), tuple(found))
+        return None
+
+    @staticmethod
+    def _in_order(lists: list[list[int]]) -> Found | None:
+        for start in lists[0]:
+            tokens = [start]
+            for positions in lists[1:]:
+                index = bisect_right(positions, tokens[-1])
+                if index == len(positions) or positions[index] > tokens[-1] + 2:
+                    break
+                tokens.append(positions[index])
+            else:
+                return Found(start, tokens[-1], tuple(tokens))
+        return None
+
+    def _negated(self, start: int) -> bool:
+        return not NEGATIONS.isdisjoint(self.text.norms[max(0, start - 2) : start])
+
+    def first(self, phrases: Iterable[Phrase], strict: bool = False) -> Found | None:
+        """Where the first of the phrases that the reply holds is."""
+        for phrase in phrases:
+            found = self.find(phrase, strict)
+            if found:
+                return found
+        return None
+
+    def evidence(self, phrases: Iterable[Phrase], strict: bool = False) -> str:
+        """The reply's words for the first phrase found, or ""."""
+        found = self.first(phrases, strict)
+        return self.text.quote(found.first, found.last) if found else ""
+
+
+@lru_cache(maxsize=100_000)
+def loose_prefixes(stem: str) -> frozenset[str]:
+    """The marker stems that `stem` may stand for in a loose match: its prefixes of at least LOOSE_MIN
+    letters that it extends by at most LOOSE_EXTRA ("бесплатн" for "бесплатно")."""
+    if len(stem) <= LOOSE_MIN:
+        return frozenset()
+    return frozenset(stem[:n] for n in range(max(LOOSE_MIN, len(stem) - LOOSE_EXTRA), len(stem)))
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
