@@ -1,8 +1,13 @@
-"""The catalog's data: techniques, antipatterns and objections, as frozen dataclasses. No I/O here."""
+"""The catalog's data: techniques, antipatterns and objections. No I/O here.
+
+Objections and catalogs are frozen dataclasses compared by identity (the scorer keeps what it derives per
+objection and per catalog object). Techniques and antipatterns are named tuples: a dataclass costs about
+six times as much to define, and `objcoach score` defines these on every start."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 LANGS = ("ru", "en")
 
@@ -11,8 +16,7 @@ Texts = dict[str, str]
 TextLists = dict[str, tuple[str, ...]]
 
 
-@dataclass(frozen=True, slots=True)
-class Technique:
+class Technique(NamedTuple):
     id: str
     title: Texts
     why: Texts
@@ -22,13 +26,12 @@ class Technique:
     detect: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Antipattern:
+class Antipattern(NamedTuple):
     id: str
     title: Texts
     markers: TextLists
     severity: str  # "block": the reply fails; "warn": points are taken off
-    advice: Texts = field(default_factory=dict)
+    advice: Texts  # what to do instead
 
 
 @dataclass(frozen=True, slots=True, eq=False)  # compared by identity: an entry is one place in one catalog

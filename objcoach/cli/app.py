@@ -1,10 +1,10 @@
 """The `objcoach` Typer app: the top-level options, and where each command lives.
 
-Each command module keeps its commands on its own `commands = typer.Typer()` (`db` is a Typer group of
-its own). The top-level group imports a module and has Typer build its commands only when one of them
-runs — click's lazy-loading pattern (list_commands/get_command) on Typer's group — so `objcoach score`
-builds the eight catalog commands, not all twenty-two. The modules import only Typer at the top: what a
-command needs (the catalog, the scorer, Rich) is imported inside it, when it runs.
+Each command module registers its commands in its `commands` table, each on a Typer app of its own (`db`
+is a Typer group). The top-level group imports a module and has Typer build a command only when that
+command runs — click's lazy-loading pattern (list_commands/get_command) on Typer's group — so `objcoach
+score` imports one command module and builds one command, not twenty-two. The modules import only Typer
+at the top: what a command needs (the catalog, the scorer, Rich) is imported inside it, when it runs.
 """
 
 import difflib
@@ -17,22 +17,21 @@ from typer.core import TyperGroup
 
 from objcoach import __version__
 
-# Every command, in the order `objcoach --help` lists them: (module, the Typer app in it that holds it).
-_CATALOG, _PRACTICE = ("objcoach.cli.catalog", "commands"), ("objcoach.cli.practice", "commands")
-_MENTOR, _TEAM = ("objcoach.cli.mentor", "commands"), ("objcoach.cli.team", "commands")
-COMMANDS: dict[str, tuple[str, str]] = {
-    **dict.fromkeys(["score", "grade", "suggest", "calibrate", "list", "show", "techniques", "validate"], _CATALOG),
-    **dict.fromkeys(["drill", "exam", "stats", "history", "leaderboard"], _PRACTICE),
-    **dict.fromkeys(["new-catalog", "add", "review", "report"], _MENTOR),
-    **dict.fromkeys(["export", "import", "assign", "assignments"], _TEAM),
-    "db": ("objcoach.cli.team", "db_commands"),
+# Every command, in the order `objcoach --help` lists them, and the module that defines it.
+COMMANDS: dict[str, str] = {
+    **dict.fromkeys(["score", "grade", "suggest", "calibrate", "list", "show", "techniques", "validate"],
+                    "objcoach.cli.catalog"),
+    **dict.fromkeys(["drill", "exam", "stats", "history", "leaderboard"], "objcoach.cli.practice"),
+    **dict.fromkeys(["new-catalog", "add", "review", "report"], "objcoach.cli.mentor"),
+    **dict.fromkeys(["export", "import", "assign", "assignments", "db"], "objcoach.cli.team"),
 }
 
 
 @cache
-def _built(module: str, attribute: str) -> Any:
-    """The click command (or group) Typer builds from one module's Typer app."""
-    return typer.main.get_command(getattr(import_module(module), attribute))
+def _built(name: str) -> Any:
+    """The click command Typer builds for one command (for `db`, its group of subcommands)."""
+    module = import_module(COMMANDS[name])
+    return typer.main.get_command(module.db_commands if name == "db" else module.commands.apps[name])
 
 
 class LazyGroup(TyperGroup):
@@ -42,8 +41,7 @@ class LazyGroup(TyperGroup):
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         if cmd_name not in COMMANDS:
             return None
-        built = _built(*COMMANDS[cmd_name])
-        return built if cmd_name == "db" else built.get_command(ctx, cmd_name)
+        return _built(cmd_name)
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         # Typer suggests a close name from the commands it holds, and this group holds none until asked

@@ -7,10 +7,18 @@ from typing import Annotated, Any
 
 import typer
 
-from objcoach.cli.common import CatalogOpt, JsonOpt, LangOpt, UiLangOpt, chosen, command_group, guarded, print_json
+from objcoach.cli.common import (
+    CatalogOpt,
+    Commands,
+    JsonOpt,
+    LangOpt,
+    UiLangOpt,
+    chosen,
+    print_json,
+)
 from objcoach.errors import InputError
 
-commands = command_group()
+commands = Commands()
 
 
 class GradeFormat(str, Enum):
@@ -19,7 +27,6 @@ class GradeFormat(str, Enum):
 
 
 @commands.command("score")
-@guarded
 def score_command(
     objection: Annotated[str, typer.Argument(help="An objection id or the client's words, in either language.")],
     reply: Annotated[str | None, typer.Argument(help="The reply to score; '-' or nothing reads stdin.")] = None,
@@ -65,7 +72,6 @@ def _read_reply(reply: str | None) -> str:
 
 
 @commands.command("grade")
-@guarded
 def grade_command(
     file: Annotated[str, typer.Argument(help="JSONL or CSV rows with 'objection' and 'reply'; '-' for stdin.")],
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
@@ -121,7 +127,6 @@ def _progress(rows: Any, enabled: bool) -> Any:
 
 
 @commands.command("suggest")
-@guarded
 def suggest_command(
     words: Annotated[list[str], typer.Argument(help="What the client said (a few words are enough).")],
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=50, help="How many objections to show.")] = 3,
@@ -158,7 +163,6 @@ def suggest_command(
 
 
 @commands.command("calibrate")
-@guarded
 def calibrate_command(
     file: Annotated[str, typer.Argument(help="JSONL or CSV rows with 'objection', 'reply' and a human 'grade' "
                                         "(0–3 or 0–100); '-' for stdin.")],
@@ -193,7 +197,6 @@ def calibrate_command(
 
 
 @commands.command("list")
-@guarded
 def list_command(
     domain: Annotated[str | None, typer.Option(help="Only this domain (bank, telecom, ...).")] = None,
     tag: Annotated[str | None, typer.Option(help="Only objections with this tag.")] = None,
@@ -231,7 +234,6 @@ def list_command(
 
 
 @commands.command("show")
-@guarded
 def show_command(
     objection: Annotated[str, typer.Argument(help="An objection id or the client's words.")],
     language: LangOpt = None,
@@ -272,7 +274,6 @@ def _objection_dict(found: Any) -> dict[str, Any]:
 
 
 @commands.command("techniques")
-@guarded
 def techniques_command(language: UiLangOpt = None, as_json: JsonOpt = False, catalog: CatalogOpt = None) -> None:
     """List the techniques the checklists use, with why they work and example phrases."""
     from objcoach.catalog.load import load_catalog
@@ -291,7 +292,6 @@ def techniques_command(language: UiLangOpt = None, as_json: JsonOpt = False, cat
 
 
 @commands.command("validate")
-@guarded
 def validate_command(
     paths: Annotated[list[Path] | None, typer.Argument(help="Catalog files to check (default: the bundled "
                                                        "one and OBJCOACH_CATALOG).", show_default=False)] = None,

@@ -17,12 +17,31 @@ import typer
 from objcoach.errors import ObjcoachError
 from objcoach.paths import DB_ENV
 
+F = TypeVar("F", bound=Callable[..., Any])
+
 
 def command_group(**options: Any) -> typer.Typer:
     """A module's Typer app of commands, with the top-level app's settings: plain help (no Rich boxes),
     -h as well as --help."""
     return typer.Typer(rich_markup_mode=None, context_settings={"help_option_names": ["-h", "--help"]},
                        add_completion=False, **options)
+
+
+class Commands:
+    """A module's commands, each on a Typer app of its own: the top-level group then has Typer build only
+    the command that runs (see cli/app.py). Every command runs inside the error boundary (`guarded`)."""
+
+    def __init__(self) -> None:
+        self.apps: dict[str, typer.Typer] = {}
+
+    def command(self, name: str, **options: Any) -> Callable[[F], F]:
+        def register(function: F) -> F:
+            one = command_group()
+            one.command(name, **options)(guarded(function))
+            self.apps[name] = one
+            return function
+
+        return register
 
 
 class Lang(str, Enum):
@@ -58,9 +77,6 @@ OperatorOpt = Annotated[str | None, typer.Option("--operator", "-o", help="Whose
                                                  "config file, then the OS user).", show_default=False)]
 OutputOpt = Annotated[Path | None, typer.Option("--output", help="Write here instead of stdout (the file is "
                                                 "replaced only when everything was written).", show_default=False)]
-
-F = TypeVar("F", bound=Callable[..., Any])
-
 
 def guarded(function: F) -> F:
     """Run a command inside the error boundary: an ObjcoachError becomes `objcoach: message` on stderr

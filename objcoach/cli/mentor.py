@@ -10,6 +10,7 @@ import typer
 
 from objcoach.cli.common import (
     CatalogOpt,
+    Commands,
     DbOpt,
     JsonOpt,
     OperatorOpt,
@@ -17,14 +18,12 @@ from objcoach.cli.common import (
     SinceOpt,
     UiLangOpt,
     chosen,
-    command_group,
-    guarded,
     practising_as,
     print_json,
 )
 from objcoach.errors import InputError
 
-commands = command_group()
+commands = Commands()
 
 
 class ReportFormat(str, Enum):
@@ -35,7 +34,6 @@ class ReportFormat(str, Enum):
 
 
 @commands.command("new-catalog")
-@guarded
 def new_catalog_command(
     path: Annotated[Path, typer.Argument(help="Where to write the starter catalog (must not exist).")],
 ) -> None:
@@ -62,7 +60,6 @@ def new_catalog_command(
 
 
 @commands.command("add")
-@guarded
 def add_command(
     to: Annotated[Path | None, typer.Option("--to", help="The catalog file to add to (created when missing; "
                                             "default: the first OBJCOACH_CATALOG file).", show_default=False)] = None,
@@ -198,7 +195,6 @@ def _merge_flags(entry: dict[str, Any], **flags: Any) -> dict[str, Any]:
 
 
 @commands.command("review")
-@guarded
 def review_command(
     operator: OperatorOpt = None,
     since: SinceOpt = None,
@@ -267,7 +263,6 @@ def review_command(
 
 
 @commands.command("report")
-@guarded
 def report_command(
     operator: Annotated[list[str] | None, typer.Option("--operator", "-o", help="Only this operator "
                                                        "(repeatable; default: everyone).", show_default=False)] = None,

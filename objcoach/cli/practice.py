@@ -9,20 +9,19 @@ import typer
 
 from objcoach.cli.common import (
     CatalogOpt,
+    Commands,
     DbOpt,
     JsonOpt,
     OperatorOpt,
     SinceOpt,
     UiLangOpt,
     chosen,
-    command_group,
-    guarded,
     practising_as,
     print_json,
     reading_as,
 )
 
-commands = command_group()
+commands = Commands()
 
 
 class Ranking(str, Enum):
@@ -64,7 +63,6 @@ def _session(mode: str, *, count: int, lang: str | None, operator: str | None, s
 
 
 @commands.command("drill")
-@guarded
 def drill_command(
     count: Annotated[int, typer.Option("--count", "-n", min=1, help="How many objections.")] = 5,
     domain: DomainOpt = None,
@@ -100,7 +98,6 @@ def drill_command(
 
 
 @commands.command("exam")
-@guarded
 def exam_command(
     count: Annotated[int, typer.Option("--count", "-n", min=1, help="How many questions.")] = 10,
     pass_mark: Annotated[int, typer.Option(min=0, max=100, help="Average score needed to pass.")] = 70,
@@ -136,7 +133,6 @@ def exam_command(
 
 
 @commands.command("stats")
-@guarded
 def stats_command(
     operator: OperatorOpt = None,
     everyone: Annotated[bool, typer.Option("--all", help="Every operator in this history.")] = False,
@@ -187,7 +183,6 @@ def stats_command(
 
 
 @commands.command("history")
-@guarded
 def history_command(
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many attempts.")] = 20,
     operator: OperatorOpt = None,
@@ -221,7 +216,6 @@ def history_command(
 
 
 @commands.command("leaderboard")
-@guarded
 def leaderboard_command(
     since: SinceOpt = "7d",
     by: Annotated[Ranking, typer.Option(help="Rank by practice (attempts and active days) or by average score.")]

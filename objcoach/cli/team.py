@@ -8,6 +8,7 @@ import typer
 
 from objcoach.cli.common import (
     CatalogOpt,
+    Commands,
     DbOpt,
     JsonOpt,
     OperatorOpt,
@@ -24,7 +25,7 @@ from objcoach.cli.common import (
 from objcoach.errors import InputError
 from objcoach.paths import DB_ENV
 
-commands = command_group()
+commands = Commands()
 db_commands = command_group(name="db", help="Set up and manage a team's PostgreSQL database.", no_args_is_help=True)
 
 
@@ -39,7 +40,6 @@ class Role(str, Enum):
 
 
 @commands.command("export")
-@guarded
 def export_command(
     operator: OperatorOpt = None,
     everyone: Annotated[bool, typer.Option("--all", help="Every operator in this history.")] = False,
@@ -74,7 +74,6 @@ def export_command(
 
 
 @commands.command("import")
-@guarded
 def import_command(
     file: Annotated[str, typer.Argument(help="A JSONL export; '-' for stdin.")],
     language: UiLangOpt = None,
@@ -115,7 +114,6 @@ def import_command(
 
 
 @commands.command("assign")
-@guarded
 def assign_command(
     operator: Annotated[str, typer.Option("--operator", "-o", help="Who gets the assignment.")],
     due: Annotated[str, typer.Option(help="The day it should be done by: 2026-12-01, or 7d from today.")],
@@ -164,7 +162,6 @@ def assign_command(
 
 
 @commands.command("assignments")
-@guarded
 def assignments_command(
     operator: OperatorOpt = None,
     language: UiLangOpt = None,

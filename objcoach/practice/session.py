@@ -7,7 +7,6 @@ Every scored attempt is written to the store before its feedback is shown.
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -263,7 +262,7 @@ def _one_objection(catalog: Catalog, store: History, options: Options, session_i
         final = item.tries >= tries_allowed or result.verdict in ("excellent", "good")
         advice = feedback(result, objection, catalog, options.lang)
         if final:  # no try is left: the model answer follows instead of a prompt to try again
-            advice = dataclasses.replace(advice, retry_prompt="", rephrased="")
+            advice = advice._replace(retry_prompt="", rephrased="")
         show(Scored(result, advice, objection, item.tries, final, seconds, show_answer=not exam,
                     late_points=penalty))
         if final:

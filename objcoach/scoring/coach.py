@@ -7,7 +7,7 @@ the question rephrased and a hint. Words describe the reply, never judge the per
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from objcoach.catalog.model import Catalog, Objection
 from objcoach.i18n import REPHRASE_GOALS, t
@@ -19,14 +19,12 @@ MAX_PRAISE = 3
 MIN_EXAMPLE_WORDS = 5
 
 
-@dataclass(frozen=True, slots=True)
-class Improvement:
+class Improvement(NamedTuple):
     what: str
     example: str
 
 
-@dataclass(frozen=True, slots=True)
-class Feedback:
+class Feedback(NamedTuple):
     praise: tuple[str, ...]
     improvements: tuple[Improvement, ...]
     issues: tuple[str, ...]  # antipatterns and guards, described with advice

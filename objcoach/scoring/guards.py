@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
@@ -65,8 +65,7 @@ _JAB_FIRST_WORDS = frozenset(opener.split()[0] for opener in JAB_OPENERS)
 _LIST_BREAKS = re.compile(r"[,;.!?\n/|+]+")
 
 
-@dataclass(frozen=True, slots=True)
-class Guard:
+class Guard(NamedTuple):
     """What one guard found: the flag it raises, the most the reply may score, the points it takes off (with
     the name they have among the score's components)."""
 

@@ -8,17 +8,15 @@ asks `scoring_index(catalog)`, which builds the index on first use and remembers
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from objcoach.catalog.model import Catalog, Objection
+from objcoach.catalog.model import LANGS, Catalog, Objection
 from objcoach.scoring.settings import DEFAULT_SETTINGS, KEY_POINT_SHARE
 from objcoach.scoring.text import NEGATIONS, analyze, stems_of
 
 
-@dataclass(frozen=True, slots=True)
-class Phrase:
+class Phrase(NamedTuple):
     """A marker phrase, stemmed."""
 
     text: str
@@ -38,8 +36,7 @@ class KeyPoint(NamedTuple):
     alternatives: tuple[tuple[tuple[str, ...], int], ...]  # (an alternative's stems, how many must appear)
 
 
-@dataclass(frozen=True, slots=True)
-class Prepared:
+class Prepared(NamedTuple):
     """An objection's texts in one language, stemmed once."""
 
     answers: tuple[str, ...]
@@ -72,8 +69,7 @@ def prepare(objection: Objection, lang: str) -> Prepared:
                     vocabulary)
 
 
-@dataclass(frozen=True, slots=True)
-class MarkerIndex:
+class MarkerIndex(NamedTuple):
     """Marker phrases with an inverted index, so a reply is checked only against the phrases whose every
     stem it holds."""
 
@@ -116,8 +112,7 @@ class MarkerIndex:
         return found
 
 
-@dataclass(frozen=True, slots=True)
-class Markers:
+class Markers(NamedTuple):
     """One language's technique and antipattern markers, compiled and indexed."""
 
     techniques: dict[str, tuple[Phrase, ...]]  # longest phrase first: the evidence quoted is the fullest
@@ -162,6 +157,8 @@ class ScoringIndex:
         self._checklists: dict[Objection, Checklist] = {}
 
     def markers(self, lang: str) -> Markers:
+        if not self._markers:
+            self._markers.update(_cached_markers(self._catalog))
         found = self._markers.get(lang)
         if found is None:
             found = self._markers[lang] = compile_markers(self._catalog, lang)
@@ -190,6 +187,22 @@ class ScoringIndex:
             found = self._checklists[objection] = Checklist(
                 weights, sum(weights.values()), {tid: place for place, tid in enumerate(objection.checklist)})
         return found
+
+
+def _cached_markers(catalog: Catalog) -> dict[str, Markers]:
+    """Both languages' markers of a catalog read from files, from the cache beside the catalog's: compiling
+    them stems some 900 phrases, several times the work of a whole `objcoach score`, and unpickling them
+    is a fifth of that. A catalog built in memory (no fingerprint) compiles its own."""
+    if not catalog.fingerprint:
+        return {}
+    from objcoach.catalog import cache
+
+    found = cache.read("markers", catalog.fingerprint)
+    if isinstance(found, dict) and all(isinstance(markers, Markers) for markers in found.values()):
+        return found
+    made = {lang: compile_markers(catalog, lang) for lang in LANGS}
+    cache.write("markers", catalog.fingerprint, made)
+    return made
 
 
 @lru_cache(maxsize=8)  # a Catalog hashes by identity: one index per catalog object, a few kept alive
