@@ -144,11 +144,10 @@ def test_a_near_miss_raises_no_flag(catalog: Catalog, reply: str, lang: str, fla
 
 
 def test_an_objection_without_a_domain_is_on_topic_by_its_own_words(catalog: Catalog) -> None:
-    from dataclasses import replace
 
     objection = catalog.get("dont-trust-banks")
     assert objection is not None
-    alone = replace(objection, id="no-domain", domain="")
+    alone = objection._replace(id="no-domain", domain="")
     result = score_reply("Вы смотрели вчера футбол? Было 40000 зрителей, ненадёжный.", alone, catalog, "ru")
     assert "off_topic" not in result.flag_ids
 

@@ -235,9 +235,8 @@ def test_export_csv_and_import_twice(tmp_path: Path) -> None:
 def test_report_feedback_follows_the_catalogs_bands(tmp_path: Path) -> None:
     """An objection at 80 is not one to correct under the default bands (good from 70); in a catalog whose
     good band starts at 90 it is, and an average of 86 is no longer one to keep."""
-    import dataclasses
-
     from objcoach.catalog.load import load_catalog
+    from objcoach.catalog.model import Catalog
     from objcoach.mentor.reports import operator_report
 
     def mastered(objection_id: str, best: int) -> dict[str, object]:
@@ -249,7 +248,8 @@ def test_report_feedback_follows_the_catalogs_bands(tmp_path: Path) -> None:
            "mastery": [mastered("too-expensive", 80), mastered("need-to-think", 92)],
            "missed_steps": [], "exams": {"taken": 0, "passed": 0}}
     bundled = load_catalog()
-    strict = dataclasses.replace(bundled, settings={"good": 90.0, "excellent": 95.0})
+    strict = Catalog(bundled.techniques, bundled.antipatterns, bundled.objections,
+                     settings={"good": 90.0, "excellent": 95.0})
     period = (None, "2026-11-25T12:00:00+00:00")
     default = operator_report(raw, None, "anna", bundled, "en", period)["feedback"]
     raised = operator_report(raw, None, "anna", strict, "en", period)["feedback"]

@@ -175,15 +175,14 @@ def test_a_capped_score_shows_the_cap_among_its_components(catalog: Catalog) -> 
 
 
 def test_the_expected_language_without_a_hint(catalog: Catalog) -> None:
-    from dataclasses import replace
 
     objection = catalog.get(BANK)
     assert objection is not None
     assert score_reply("", objection, catalog).lang == "ru"  # no words to tell: the entry's first language
-    english = replace(objection, id="english-only", client={"en": objection.client["en"]},
+    english = objection._replace(id="english-only", client={"en": objection.client["en"]},
                       answers={"en": objection.answers["en"]})
     assert score_reply("", english, catalog).lang == "en"
-    russian = replace(objection, id="russian-only", client={"ru": objection.client["ru"]},
+    russian = objection._replace(id="russian-only", client={"ru": objection.client["ru"]},
                       answers={"ru": objection.answers["ru"]})
     result = score_reply(STRONG_EN, russian, catalog)
     assert result.lang == "ru" and "other_language" in result.flag_ids
@@ -220,7 +219,6 @@ def test_a_catalog_s_own_bands_decide_the_verdict(catalog: Catalog) -> None:
 
 
 def test_the_self_test_reports_the_model_answers_below_good(catalog: Catalog) -> None:
-    from dataclasses import replace
 
     from objcoach.catalog.model import Catalog as CatalogType
 
@@ -228,7 +226,7 @@ def test_the_self_test_reports_the_model_answers_below_good(catalog: Catalog) ->
     assert objection is not None
     weak = "Хорошо."
     answers = {"ru": (*objection.answers["ru"], weak), "en": objection.answers["en"]}
-    broken = CatalogType(catalog.techniques, catalog.antipatterns, (replace(objection, answers=answers),))
+    broken = CatalogType(catalog.techniques, catalog.antipatterns, (objection._replace(answers=answers),))
     failures = self_test(broken)
     assert [(o.id, lang, answer) for o, lang, answer, _ in failures] == [(BANK, "ru", weak)]
     assert failures[0][3].score < DEFAULT_SETTINGS["good"]

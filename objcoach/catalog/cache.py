@@ -76,13 +76,14 @@ def _digest(text: str) -> str:
 
 @cache
 def _code_stamp() -> tuple[Any, ...]:
-    """What cached values depend on besides the files: the code that built them. Any change to a module of
-    the package retires every cache."""
-    package = Path(__file__).resolve().parent.parent
+    """What cached values depend on besides the files: the code that built them, which lives in the catalog
+    and scoring packages. Any change to one of their modules retires every cache."""
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     code = []
-    for folder, _, names in os.walk(package):
-        for name in names:
-            if name.endswith(".py"):
-                stat = os.stat(os.path.join(folder, name))
-                code.append((os.path.relpath(os.path.join(folder, name), package), stat.st_size, stat.st_mtime_ns))
+    for folder in ("catalog", "scoring"):
+        with os.scandir(os.path.join(package, folder)) as entries:
+            for entry in entries:
+                if entry.name.endswith(".py"):
+                    stat = entry.stat()
+                    code.append((folder, entry.name, stat.st_size, stat.st_mtime_ns))
     return (CACHE_FORMAT, __version__, sys.version_info[:2], tuple(sorted(code)))

@@ -1,12 +1,12 @@
 """The catalog's data: techniques, antipatterns and objections. No I/O here.
 
-Objections and catalogs are frozen dataclasses compared by identity (the scorer keeps what it derives per
-objection and per catalog object). Techniques and antipatterns are named tuples: a dataclass costs about
-six times as much to define, and `objcoach score` defines these on every start."""
+Entries are named tuples rather than dataclasses: a dataclass costs about six times as much to define, and
+every `objcoach` command defines these at start. A catalog is a plain class, compared by identity: the
+scorer keeps what it derives per catalog object."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from typing import NamedTuple
 
 LANGS = ("ru", "en")
@@ -34,20 +34,19 @@ class Antipattern(NamedTuple):
     advice: Texts  # what to do instead
 
 
-@dataclass(frozen=True, slots=True, eq=False)  # compared by identity: an entry is one place in one catalog
-class Objection:
+class Objection(NamedTuple):
     id: str
     client: Texts
     answers: TextLists
-    variants: TextLists = field(default_factory=dict)
-    context: Texts = field(default_factory=dict)
+    variants: TextLists = {}  # noqa: RUF012  (never changed: a named tuple's fields are read only)
+    context: Texts = {}  # noqa: RUF012
     domain: str = ""
     tags: tuple[str, ...] = ()
     difficulty: int = 1
     checklist: tuple[str, ...] = ()
     required: tuple[str, ...] = ()
-    key_points: TextLists = field(default_factory=dict)
-    tips: Texts = field(default_factory=dict)
+    key_points: TextLists = {}  # noqa: RUF012
+    tips: Texts = {}  # noqa: RUF012
     source: str = ""
     origin: str = ""  # "file:line" where the entry starts
 
@@ -57,22 +56,25 @@ class Objection:
         return tuple(lang for lang in LANGS if self.client.get(lang) and self.answers.get(lang))
 
 
-@dataclass(frozen=True, slots=True, eq=False)
 class Catalog:
     """One or more catalog files merged. `fingerprint` names the exact source files and code it was built
-    from (empty for a catalog built in memory): what derived data is cached under. What the scorer derives
-    from it lives in scoring.index, not here."""
+    from (empty for a catalog built in memory): what derived data is cached under. Compared by identity: the
+    scorer keeps what it derives per catalog object."""
 
-    techniques: dict[str, Technique]
-    antipatterns: dict[str, Antipattern]
-    objections: tuple[Objection, ...]
-    settings: dict[str, float] = field(default_factory=dict)  # scoring constants a catalog overrides
-    fingerprint: str = ""
-    _by_id: dict[str, Objection] = field(init=False, repr=False)
+    __slots__ = ("_by_id", "antipatterns", "fingerprint", "objections", "settings", "techniques")
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "objections", tuple(self.objections))
-        object.__setattr__(self, "_by_id", {objection.id: objection for objection in self.objections})
+    def __init__(self, techniques: dict[str, Technique], antipatterns: dict[str, Antipattern],
+                 objections: Iterable[Objection], settings: dict[str, float] | None = None,
+                 fingerprint: str = "") -> None:
+        self.techniques = techniques
+        self.antipatterns = antipatterns
+        self.objections = tuple(objections)
+        self.settings: dict[str, float] = settings or {}  # scoring constants a catalog overrides
+        self.fingerprint = fingerprint
+        self._by_id = {objection.id: objection for objection in self.objections}
+
+    def __repr__(self) -> str:
+        return f"Catalog({len(self.objections)} objections, {len(self.techniques)} techniques)"
 
     def get(self, objection_id: str) -> Objection | None:
         return self._by_id.get(objection_id)

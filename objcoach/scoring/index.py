@@ -11,7 +11,7 @@ import math
 from functools import lru_cache
 from typing import NamedTuple
 
-from objcoach.catalog.model import LANGS, Catalog, Objection
+from objcoach.catalog.model import Catalog, Objection
 from objcoach.scoring.settings import DEFAULT_SETTINGS, KEY_POINT_SHARE
 from objcoach.scoring.text import NEGATIONS, analyze, stems_of
 
@@ -152,22 +152,20 @@ class ScoringIndex:
         self._catalog = catalog
         self.settings: dict[str, float] = {**DEFAULT_SETTINGS, **catalog.settings}
         self._markers: dict[str, Markers] = {}
-        self._prepared: dict[tuple[Objection, str], Prepared] = {}
+        self._prepared: dict[tuple[str, str], Prepared] = {}  # by objection id and language
         self._vocabularies: dict[tuple[str, str], frozenset[str]] = {}
-        self._checklists: dict[Objection, Checklist] = {}
+        self._checklists: dict[str, Checklist] = {}  # by objection id
 
     def markers(self, lang: str) -> Markers:
-        if not self._markers:
-            self._markers.update(_cached_markers(self._catalog))
         found = self._markers.get(lang)
         if found is None:
-            found = self._markers[lang] = compile_markers(self._catalog, lang)
+            found = self._markers[lang] = _cached_markers(self._catalog, lang)
         return found
 
     def prepared(self, objection: Objection, lang: str) -> Prepared:
-        found = self._prepared.get((objection, lang))
+        found = self._prepared.get((objection.id, lang))
         if found is None:
-            found = self._prepared[objection, lang] = prepare(objection, lang)
+            found = self._prepared[objection.id, lang] = prepare(objection, lang)
         return found
 
     def domain_vocabulary(self, domain: str, lang: str) -> frozenset[str]:
@@ -180,28 +178,28 @@ class ScoringIndex:
         return found
 
     def checklist(self, objection: Objection) -> Checklist:
-        found = self._checklists.get(objection)
+        found = self._checklists.get(objection.id)
         if found is None:
             weights = {tid: self.settings["required_weight"] if tid in objection.required else 1.0
                        for tid in objection.checklist}
-            found = self._checklists[objection] = Checklist(
+            found = self._checklists[objection.id] = Checklist(
                 weights, sum(weights.values()), {tid: place for place, tid in enumerate(objection.checklist)})
         return found
 
 
-def _cached_markers(catalog: Catalog) -> dict[str, Markers]:
-    """Both languages' markers of a catalog read from files, from the cache beside the catalog's: compiling
-    them stems some 900 phrases, several times the work of a whole `objcoach score`, and unpickling them
-    is a fifth of that. A catalog built in memory (no fingerprint) compiles its own."""
+def _cached_markers(catalog: Catalog, lang: str) -> Markers:
+    """One language's markers of a catalog read from files, from the cache beside the catalog's: compiling
+    them stems some 450 phrases, several times the work of a whole `objcoach score`, and unpickling them
+    is a tenth of that. A catalog built in memory (no fingerprint) compiles its own."""
     if not catalog.fingerprint:
-        return {}
+        return compile_markers(catalog, lang)
     from objcoach.catalog import cache
 
-    found = cache.read("markers", catalog.fingerprint)
-    if isinstance(found, dict) and all(isinstance(markers, Markers) for markers in found.values()):
+    found = cache.read(f"markers-{lang}", catalog.fingerprint)
+    if isinstance(found, Markers):
         return found
-    made = {lang: compile_markers(catalog, lang) for lang in LANGS}
-    cache.write("markers", catalog.fingerprint, made)
+    made = compile_markers(catalog, lang)
+    cache.write(f"markers-{lang}", catalog.fingerprint, made)
     return made
 
 
