@@ -86,3 +86,19 @@ def test_an_unwritable_home_still_loads(tmp_path: Path, monkeypatch: pytest.Monk
     assert load_catalog().get("bank-already-chosen") is not None
     code, out, _ = run_cli("suggest", "уже выбрал банк", "--json")
     assert code == 0 and json.loads(out)[0]["objection_id"] == "bank-already-chosen"
+
+
+def test_markers_cached_beside_the_catalog_score_as_compiled_ones(isolated_home: Path) -> None:
+    from objcoach.scoring.index import scoring_index
+
+    fresh = load_files(catalog_paths())  # built in memory: compiles its own markers
+    expected = score_reply(REPLY, fresh.objections[0], fresh, "ru")
+    score_reply(REPLY, load_catalog().objections[0], load_catalog(), "ru")  # writes the markers' cache
+    assert cache_files(isolated_home, "markers-ru")
+    for damage in (None, b"garbage"):
+        if damage is not None:
+            for path in cache_files(isolated_home, "markers-ru"):
+                path.write_bytes(damage)
+        scoring_index.cache_clear()
+        catalog = load_catalog()  # a new catalog object: its markers come from the cache file (or are rebuilt)
+        assert score_reply(REPLY, catalog.objections[0], catalog, "ru") == expected

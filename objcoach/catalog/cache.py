@@ -1,6 +1,6 @@
 """A cache of what is built from catalog files, so commands start fast.
 
-One pickle per kind of value ("catalog", and the scorer's index) and set of source files, under
+One pickle per kind of value (the catalog, and the scorer's markers per language) and set of source files, under
 OBJCOACH_HOME/cache. Its header is the fingerprint of the sources and of the code that built it: every
 file's real path, size, modification time and CRC-32, and the package's own modules. A cache whose
 fingerprint differs, that cannot be read, or that was written by other code is rebuilt; one that cannot
@@ -10,7 +10,6 @@ be written (a read-only home) is skipped.
 from __future__ import annotations
 
 import os
-import pickle
 import sys
 import zlib
 from collections.abc import Sequence
@@ -19,6 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from objcoach import __version__
+
+try:  # the C unpickler alone: `import pickle` costs as much as reading the catalog it would read
+    from _pickle import load
+except ImportError:  # pragma: no cover - a Python without the accelerator
+    from pickle import load
 
 CACHE_FORMAT = 8  # bump whenever the layout of a cache file changes
 
@@ -42,16 +46,18 @@ def read(kind: str, fingerprint: str) -> Any:
     """The value cached for `kind` under this fingerprint, or None."""
     try:
         with open(_file(kind, fingerprint), "rb") as stream:
-            if pickle.load(stream) != fingerprint:
+            if load(stream) != fingerprint:
                 return None
-            return pickle.load(stream)
+            return load(stream)
     except Exception:  # missing, truncated, damaged, or from an incompatible Python: rebuild
         return None
 
 
 def write(kind: str, fingerprint: str, value: object) -> None:
     """Keep `value` for `kind` under this fingerprint (replacing what the same files had before)."""
-    from objcoach.io import atomic_write  # only when a cache is rebuilt: startup stays lean
+    import pickle
+
+    from objcoach.io import atomic_write  # only when a cache is rebuilt: start-up stays lean
 
     target = _file(kind, fingerprint)
     try:
