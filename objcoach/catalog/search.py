@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import NamedTuple
 
 from objcoach.catalog.model import LANGS, Catalog, Objection
@@ -52,12 +53,14 @@ def resolve_objection(catalog: Catalog, query: str) -> tuple[Objection, str | No
     return top.objection, top.lang
 
 
-def client_phrases(catalog: Catalog, lang: str) -> list[tuple[str, Objection]]:
-    """Every client phrase of one language (the words and the variants), normalised, with its objection."""
+@lru_cache(maxsize=16)  # a Catalog hashes by identity: normalised once per catalog object and language
+def client_phrases(catalog: Catalog, lang: str) -> tuple[tuple[str, ...], tuple[Objection, ...]]:
+    """Every client phrase of one language (the words and the variants), normalised, and its objection."""
     from objcoach.scoring.text import normalize
 
-    return [(normalize(phrase), objection) for objection in catalog.objections
-            for phrase in (objection.client.get(lang, ""), *objection.variants.get(lang, ())) if phrase]
+    pairs = [(normalize(phrase), objection) for objection in catalog.objections
+             for phrase in (objection.client.get(lang, ""), *objection.variants.get(lang, ())) if phrase]
+    return tuple(text for text, _ in pairs), tuple(objection for _, objection in pairs)
 
 
 def rank_objections(catalog: Catalog, words: str, limit: int = 5, lang: str | None = None) -> list[Suggestion]:
@@ -70,13 +73,10 @@ def rank_objections(catalog: Catalog, words: str, limit: int = 5, lang: str | No
     best: dict[str, Suggestion] = {}
     order = {objection.id: n for n, objection in enumerate(catalog.objections)}
     for phrase_lang in (lang,) if lang else LANGS:
-        phrases = client_phrases(catalog, phrase_lang)
-        if not phrases:
-            continue
-        texts = [text for text, _ in phrases]
+        texts, owners = client_phrases(catalog, phrase_lang)
         for _, similarity, position in process.extract(query, texts, scorer=fuzz.WRatio, processor=None,
                                                        limit=max(limit * 6, 12)):
-            objection = phrases[position][1]
+            objection = owners[position]
             if objection.id not in best or similarity > best[objection.id].similarity:
                 best[objection.id] = Suggestion(objection, phrase_lang, float(similarity))
     top = sorted(best.values(), key=lambda found: (-found.similarity, order[found.objection_id]))
