@@ -3,7 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import BROKEN_CATALOG
+from conftest import BROKEN_CATALOG, run_cli
 
 from objcoach.catalog.load import bundled_catalog_path, load_files, validate_files
 from objcoach.catalog.model import Catalog
@@ -175,3 +175,20 @@ def test_a_mistyped_id_is_not_taken_for_words(catalog: Catalog) -> None:
         resolve_objection(catalog, "bank-alredy-chosen")
     found, _ = resolve_objection(catalog, "дорого")
     assert "дорого" in found.client["ru"].lower()
+
+
+def test_a_model_answer_that_makes_a_wrong_claim_fails_the_self_test(tmp_path: Path) -> None:
+    team = tmp_path / "team.yaml"
+    team.write_text('objections:\n  - id: team-rate\n    client: {ru: "А ставка точно не вырастет?"}\n'
+                    '    wrong: {ru: ["ставка никогда не вырастет"]}\n'
+                    '    answers: {ru: ["Понимаю ваше беспокойство. Ставка никогда не вырастет, она зафиксирована в '
+                    'договоре. Прислать договор?"]}\n', encoding="utf-8")
+    code, out, err = run_cli("validate", str(team))
+    assert code == 1
+    assert "team-rate [ru] model answer scored" in out + err and "wrong_fact" in out + err
+
+
+def test_wrong_claims_must_be_texts_by_language(tmp_path: Path) -> None:
+    problems = "\n".join(problems_for(tmp_path, 'objections:\n  - id: x\n    client: {ru: "Дорого"}\n'
+                                                '    wrong: "всё бесплатно"\n    answers: {ru: ["Понимаю"]}\n'))
+    assert ":4:12: objections[0].wrong: should be a mapping" in problems

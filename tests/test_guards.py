@@ -275,3 +275,43 @@ def test_score_json_shows_the_flag(args: list[str], flag: str, verdict: str) -> 
     result = json.loads(out)
     assert flag in [item["id"] for item in result["flags"]]
     assert result["verdict"] == verdict
+
+
+# (objection, language, reply, whether it makes a claim the catalog lists under `wrong:`)
+CLAIMS = [
+    ("knowledge-trust-payment", "ru", "Доверительный платёж — это бесплатные деньги от оператора, пользуйтесь.", True),
+    ("knowledge-trust-payment", "ru", "Деньги зачисляются сразу, и возвращать их потом не нужно.", True),
+    ("knowledge-trust-payment", "ru", "Это платёж в долг: возвращать нужно при следующем пополнении, и это не "
+     "бесплатные деньги, за услугу есть небольшая плата.", False),
+    ("knowledge-trust-payment", "en", "It's a free bonus from the operator for loyal customers.", True),
+    ("knowledge-trust-payment", "en", "It's money on credit for a few days; it is not a free bonus, you repay it at "
+     "the next top-up with a small fee.", False),
+    ("dont-trust-banks", "ru", "Не волнуйтесь, вклады застрахованы на любую сумму, риска нет.", True),
+    ("dont-trust-banks", "ru", "Понимаю. Вклады застрахованы государством до 1,4 млн рублей. Рассказать подробнее?",
+     False),
+    ("dont-trust-banks", "en", "Relax, deposits are insured for any amount.", True),
+    ("telecom-leaving-operator", "en", "You can't keep your number when you switch, sorry.", True),
+    ("telecom-leaving-operator", "en", "Of course you keep your number. May I ask what made you decide to leave?",
+     False),
+    ("knowledge-site-error-paratroopers", "ru", "Это значит, что ваш счёт заблокирован службой безопасности.", True),
+    ("knowledge-site-error-paratroopers", "ru", "Не волнуйтесь, счёт не заблокирован: это техническая ошибка, "
+     "очистите кэш и зайдите заново.", False),
+]
+
+
+@pytest.mark.parametrize(("objection_id", "lang", "reply", "wrong"), CLAIMS)
+def test_a_reply_that_makes_a_wrong_claim_fails_and_one_that_denies_it_does_not(
+        catalog: Catalog, objection_id: str, lang: str, reply: str, wrong: bool) -> None:
+    result = score(catalog, reply, lang, objection_id)
+    assert ("wrong_fact" in result.flag_ids) is wrong, result.flags
+    if wrong:
+        assert result.score <= HARMFUL_CAP
+
+
+def test_a_wrong_claim_is_named_in_the_feedback(catalog: Catalog) -> None:
+    reply = "Это бесплатный бонус от оператора, возвращать не нужно."
+    code, out, _ = run_cli("score", "knowledge-trust-payment", reply, "--lang", "ru", "--json")
+    assert code == 0
+    found = json.loads(out)
+    assert [flag["id"] for flag in found["flags"]] == ["wrong_fact"]
+    assert any(issue.startswith("неверное утверждение: ") for issue in found["feedback"]["issues"])

@@ -49,6 +49,7 @@ class Objection(NamedTuple):
     tips: Texts = {}  # noqa: RUF012
     source: str = ""
     origin: str = ""  # "file:line" where the entry starts
+    wrong: TextLists = {}  # noqa: RUF012  (claims a wrong answer makes; alternatives split by " | ")
 
     @property
     def langs(self) -> tuple[str, ...]:

@@ -21,7 +21,7 @@ _TOP_KEYS = ("version", "languages", "techniques", "antipatterns", "objections",
 _TECHNIQUE_KEYS = ("title", "why", "markers", "examples", "detect")
 _ANTIPATTERN_KEYS = ("title", "markers", "severity", "advice")
 _OBJECTION_KEYS = ("id", "client", "variants", "context", "domain", "tags", "difficulty", "checklist",
-                   "required", "key_points", "answers", "tips", "source")
+                   "required", "key_points", "answers", "tips", "source", "wrong")
 _DETECTORS = ("question", "number")
 _SEVERITIES = ("block", "warn")
 
@@ -223,6 +223,7 @@ def _objection(read: Reader, node: Node, path: str, required_langs: tuple[str, .
         checklist=checklist,
         required=required,
         key_points=optional_lists("key_points"),
+        wrong=optional_lists("wrong"),
         tips=optional_texts("tips"),
         source=read.string(fields["source"][1], f"{path}.source") or "" if "source" in fields else "",
         origin=place.rsplit(":", 1)[0],

@@ -30,6 +30,7 @@ MESSAGES: dict[str, str] = {
     "flag.other_language": "reply in the other language",
     "flag.too_long": "too long for a call",
     "flag.jab": "a jab at the client at the end",
+    "flag.wrong_fact": "a statement that is not true",
     "issues": "Issues",
     "technique_used": "technique \"{title}\": \"{evidence}\"",
     "key_point_made": "substance: \"{evidence}\"",

@@ -30,6 +30,7 @@ MESSAGES: dict[str, str] = {
     "flag.other_language": "ответ на другом языке",
     "flag.too_long": "слишком длинно для звонка",
     "flag.jab": "колкость в адрес клиента в конце",
+    "flag.wrong_fact": "неверное утверждение",
     "issues": "Замечания",
     "technique_used": "техника «{title}»: «{evidence}»",
     "key_point_made": "по сути: «{evidence}»",

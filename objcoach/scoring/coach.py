@@ -161,7 +161,7 @@ def _is_blocking(flag_id: str, catalog: Catalog) -> bool:
     antipattern = catalog.antipatterns.get(flag_id)
     if antipattern is not None:
         return antipattern.severity == "block"
-    return flag_id in ("empty", "dont_know", "copy", "stuffing", "off_topic", "other_language", "jab")
+    return flag_id in ("empty", "dont_know", "copy", "stuffing", "off_topic", "other_language", "jab", "wrong_fact")
 
 
 def _issue(flag_id: str, evidence: str, catalog: Catalog, lang: str) -> str:

@@ -118,6 +118,17 @@ def dont_know(matcher: Matcher, conf: dict[str, float]) -> Guard:
     return Guard(Hit("dont_know", evidence), penalty=("guard:dont_know", conf["dont_know_penalty"]))
 
 
+def wrong_claim(matcher: Matcher, prepared: Prepared, conf: dict[str, float]) -> Guard:
+    """A reply that says what the catalog lists as a wrong answer (`wrong:`) is not an answer. A claim is
+    found as a technique marker is: its words close together in any order, and not denied by a negation
+    just before them unless the claim holds one itself («возвращать не нужно»)."""
+    for claim in prepared.wrong:
+        found = matcher.evidence(claim)
+        if found:
+            return Guard(Hit("wrong_fact", found[:QUOTE_CHARS]), cap=conf["cap_harmful"])
+    return PASSED
+
+
 @cache
 def _dont_know_index() -> MarkerIndex:
     return MarkerIndex.build({"dont_know": tuple(phrase(p) for p in DONT_KNOW)})

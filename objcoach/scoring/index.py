@@ -47,6 +47,8 @@ class Prepared(NamedTuple):
     client_stems: frozenset[str]
     client_keys: tuple[str, ...]  # each client phrase as its stems, for sequence similarity
     vocabulary: frozenset[str]  # content stems of every text of the objection: what is on topic
+    # what a wrong answer says (the catalog's `wrong:`): each claim's alternatives, found as markers are
+    wrong: tuple[tuple[Phrase, ...], ...] = ()
 
 
 def prepare(objection: Objection, lang: str) -> Prepared:
@@ -66,7 +68,11 @@ def prepare(objection: Objection, lang: str) -> Prepared:
     vocabulary = frozenset(s for text in texts for s in analyze(text.replace("|", " ")).content_stems)
     client_keys = tuple(" ".join(stems_of(phrase)) for phrase in clients if phrase)
     return Prepared(answers, answer_keys, sorted_keys, answer_stems, tuple(key_points), client_stems, client_keys,
-                    vocabulary)
+                    vocabulary, tuple(_claim(claim) for claim in objection.wrong.get(lang, ())))
+
+
+def _claim(text: str) -> tuple[Phrase, ...]:
+    return tuple(phrase(part.strip()) for part in text.split("|") if part.strip())
 
 
 class MarkerIndex(NamedTuple):

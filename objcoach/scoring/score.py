@@ -77,6 +77,7 @@ def score_reply(reply: str, objection: Objection, catalog: Catalog, lang: str | 
         *guards.antipatterns(matcher, markers.antipattern_index, catalog, conf),
         guards.empty_or_short(text, conf),
         guards.dont_know(matcher, conf),
+        guards.wrong_claim(matcher, prepared, conf),
         guards.copy(text, prepared, conf),
         guards.jab(text, markers.long_technique_index, conf),
         guards.stuffing(text, len(techniques.covered | points.covered), conf),
