@@ -10,6 +10,14 @@ from objcoach.catalog.model import Catalog
 
 DATA = Path(__file__).parent / "data"
 
+# A strong reply to the bundled bank objection in each language (used by the scoring and guard tests).
+BANK = "bank-already-chosen"
+STRONG_RU = ("Понимаю вас, это ваш выбор, и он серьёзный. Подскажите, что для вас было главным при выборе? "
+             "Многие держат нашу карту как вторую: обслуживание бесплатное, кэшбэк до 5%. "
+             "Давайте пришлю условия в СМС?")
+STRONG_EN = ("I understand, it's your choice and a good one to think through. May I ask what mattered most to you? "
+             "Many clients keep our card as a second one: it's free and gives 5% cashback. Shall I text you the terms?")
+
 
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:

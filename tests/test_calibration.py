@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from objcoach.catalog.model import Catalog
-from objcoach.scoring.batch import read_rows
+from objcoach.io import read_rows
 from objcoach.scoring.calibration import calibrate, spearman
 
 DATA = Path(__file__).parent / "data"

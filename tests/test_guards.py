@@ -9,19 +9,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import run_cli
+from conftest import BANK, STRONG_EN, STRONG_RU, run_cli
 
 from objcoach.catalog.model import Catalog
 from objcoach.scoring.result import Score
 from objcoach.scoring.score import score_reply
 from objcoach.scoring.settings import DEFAULT_SETTINGS
 
-BANK = "bank-already-chosen"
-STRONG_RU = ("Понимаю вас, это ваш выбор, и он серьёзный. Подскажите, что для вас было главным при выборе? "
-             "Многие держат нашу карту как вторую: обслуживание бесплатное, кэшбэк до 5%. "
-             "Давайте пришлю условия в СМС?")
-STRONG_EN = ("I understand, it's your choice and a good one to think through. May I ask what mattered most to you? "
-             "Many clients keep our card as a second one: it's free and gives 5% cashback. Shall I text you the terms?")
 CLOSING_RU = "Понимаю вас, это ваш выбор. Давайте пришлю условия в СМС?"
 CLOSING_EN = "I understand, it's your choice. Shall I text you the terms?"
 HARMFUL_CAP = DEFAULT_SETTINGS["cap_harmful"]

@@ -1,19 +1,13 @@
 from __future__ import annotations
 
 import pytest
+from conftest import BANK, STRONG_EN, STRONG_RU
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from objcoach.catalog.model import Catalog
 from objcoach.scoring.score import score_reply, self_test, verdict_for
 from objcoach.scoring.settings import DEFAULT_SETTINGS, VERDICTS
-
-BANK = "bank-already-chosen"
-STRONG_RU = ("Понимаю вас, это ваш выбор, и он серьёзный. Подскажите, что для вас было главным при выборе? "
-             "Многие держат нашу карту как вторую: обслуживание бесплатное, кэшбэк до 5%. "
-             "Давайте пришлю условия в СМС?")
-STRONG_EN = ("I understand, it's your choice and a good one to think through. May I ask what mattered most to you? "
-             "Many clients keep our card as a second one: it's free and gives 5% cashback. Shall I text you the terms?")
 
 # (objection, lang, reply, verdicts it may get)
 TABLE = [

@@ -90,8 +90,8 @@ def grade_command(
       objcoach grade replies.csv --format csv --output scored.csv
     """
     from objcoach.catalog.load import load_catalog
-    from objcoach.io import atomic_write
-    from objcoach.scoring.batch import grade_rows, open_input, read_rows, write_csv, write_jsonl
+    from objcoach.io import atomic_write, open_input, read_rows, write_jsonl
+    from objcoach.scoring.batch import grade_rows, write_csv
 
     lang = chosen(language)
     loaded = load_catalog(catalog)
@@ -178,7 +178,7 @@ def calibrate_command(
     """
     from objcoach.catalog.load import load_catalog
     from objcoach.i18n import ui_language
-    from objcoach.scoring.batch import open_input, read_rows
+    from objcoach.io import open_input, read_rows
     from objcoach.scoring.calibration import calibrate
 
     lang = chosen(language)

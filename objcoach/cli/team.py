@@ -91,9 +91,9 @@ def import_command(
     """
     from objcoach.catalog.load import load_catalog
     from objcoach.i18n import t, ui_language
+    from objcoach.io import open_input
     from objcoach.mentor.exchange import import_lines
     from objcoach.paths import db_path
-    from objcoach.scoring.batch import open_input
     from objcoach.store.history import Store
 
     ui = ui_language(chosen(language))

@@ -8,7 +8,7 @@ from typing import Any
 
 from objcoach.catalog.model import Catalog
 from objcoach.errors import InputError
-from objcoach.scoring.settings import DEFAULT_SETTINGS
+from objcoach.scoring.settings import settings_for
 
 _RELATIVE = re.compile(r"^\s*(\d+)\s*([dwmh])\s*$", re.IGNORECASE)
 _UNITS = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1), "m": timedelta(days=30)}
@@ -94,7 +94,7 @@ def operator_report(raw: dict[str, Any], previous: dict[str, Any] | None, operat
     from Store.lowest_replies."""
     from objcoach.i18n import t
 
-    bands = {**DEFAULT_SETTINGS, **catalog.settings}  # the catalog's verdict bands
+    bands = settings_for(catalog)  # the catalog's verdict bands
     good, excellent = bands["good"], bands["excellent"]  # an excellent average is kept, not raised
     figures = stats_report(raw, operator, datetime.fromisoformat(period[1]))
     figures["weakest_replies"] = weakest or []

@@ -19,7 +19,7 @@ from objcoach.practice.schedule import plan, rating_for, review, utcnow
 from objcoach.scoring.coach import Feedback, feedback, hint
 from objcoach.scoring.result import Score
 from objcoach.scoring.score import score_reply
-from objcoach.scoring.settings import DEFAULT_SETTINGS, PASS_MARK, verdict_for
+from objcoach.scoring.settings import PASS_MARK, settings_for, verdict_for
 from objcoach.store.base import Attempt, History, now_iso
 
 COMMANDS = ("/hint", "/skip", "/answer", "/dispute", "/quit", "/help")
@@ -189,7 +189,7 @@ def run(catalog: Catalog, store: History, options: Options, ask: Callable[[str],
         interrupted = True
     titles = {tid: technique.title.get(options.lang, tid) for tid, technique in catalog.techniques.items()}
     summary = _finish(store, options, session_id, started, progress, interrupted, now, titles,
-                      _bands(catalog)["good"])
+                      settings_for(catalog)["good"])
     show(summary)
     if interrupted:
         raise KeyboardInterrupt
@@ -308,12 +308,7 @@ def _verdict(points: int, result: Score, catalog: Catalog) -> str:
     """The verdict of the points kept after a late penalty, in the catalog's own bands."""
     if points == result.score:
         return result.verdict
-    return verdict_for(points, _bands(catalog))
-
-
-def _bands(catalog: Catalog) -> dict[str, float]:
-    """The verdict bands (and every scoring setting) as this catalog sets them under `scoring:`."""
-    return {**DEFAULT_SETTINGS, **catalog.settings}
+    return verdict_for(points, settings_for(catalog))
 
 
 def _reschedule(store: History, options: Options, item: _Progress, best: int | None,

@@ -1,7 +1,6 @@
 """Grade rows of replies: each row's objection resolved and its reply scored, in order, streamed.
 
-Reading and writing the rows is objcoach.io's job; `open_input`, `read_rows` and `write_jsonl` are
-re-exported here for the callers that import them from this module.
+Reading and writing the rows is objcoach.io's job; this module adds grade's CSV columns.
 """
 
 from __future__ import annotations
@@ -14,9 +13,6 @@ from objcoach.catalog.model import LANGS, Catalog, Objection
 from objcoach.catalog.search import resolve_objection
 from objcoach.errors import ObjcoachError
 from objcoach.io import Row
-from objcoach.io import open_input as open_input
-from objcoach.io import read_rows as read_rows
-from objcoach.io import write_jsonl as write_jsonl
 from objcoach.scoring.score import score_reply
 
 OBJECTION_FIELDS = ("objection", "objection_id", "id", "client", "client_words", "objection_text")

@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from objcoach.catalog.model import Catalog, Objection
-from objcoach.scoring.settings import DEFAULT_SETTINGS, KEY_POINT_SHARE
+from objcoach.scoring.settings import KEY_POINT_SHARE, settings_for
 from objcoach.scoring.text import NEGATIONS, analyze, stems_of
 
 
@@ -156,7 +156,7 @@ class ScoringIndex:
 
     def __init__(self, catalog: Catalog) -> None:
         self._catalog = catalog
-        self.settings: dict[str, float] = {**DEFAULT_SETTINGS, **catalog.settings}
+        self.settings = settings_for(catalog)
         self._markers: dict[str, Markers] = {}
         self._prepared: dict[tuple[str, str], Prepared] = {}  # by objection id and language
         self._vocabularies: dict[tuple[str, str], frozenset[str]] = {}

@@ -6,6 +6,11 @@ verdict bands, the FSRS rating bands and the pass and done scores that practice 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from objcoach.catalog.model import Catalog
+
 # Every weight and threshold has a name; a catalog may override any of them under `scoring:`.
 DEFAULT_SETTINGS: dict[str, float] = {
     "weight_closeness": 20.0,  # points for being close to a model answer
@@ -69,3 +74,8 @@ def verdict_for(score: float, conf: dict[str, float] | None = None) -> str:
         if score >= conf[verdict]:
             return verdict
     return "fail"
+
+
+def settings_for(catalog: Catalog) -> dict[str, float]:
+    """Every setting as this catalog has it: the defaults, with what it overrides under `scoring:`."""
+    return {**DEFAULT_SETTINGS, **catalog.settings}
