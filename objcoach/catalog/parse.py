@@ -14,6 +14,7 @@ from pathlib import Path
 
 from objcoach.catalog.model import LANGS, Antipattern, Catalog, Objection, Technique, TextLists, Texts
 from objcoach.catalog.reader import Node, Problems, Reader, compose, read_text
+from objcoach.errors import ObjcoachError
 from objcoach.scoring.settings import DEFAULT_SETTINGS
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -45,6 +46,7 @@ class _Part:
     # every objection id seen, valid entry or not, so duplicates are found in any case
     ids: list[tuple[str, str]] = field(default_factory=list)
     settings: dict[str, float] = field(default_factory=dict)
+    model: str = ""  # scoring.model, resolved against the catalog's folder
 
 
 def _parse_file(path: Path, problems: Problems) -> _Part | None:
@@ -86,7 +88,7 @@ def _parse_file(path: Path, problems: Problems) -> _Part | None:
     elif not part.techniques and not part.antipatterns:
         read.fail(root, "objections", "the catalog has no objections")
     if "scoring" in top:
-        part.settings = _settings(read, top["scoring"][1])
+        part.settings, part.model = _settings(read, top["scoring"][1], path)
     return part
 
 
@@ -230,14 +232,29 @@ def _objection(read: Reader, node: Node, path: str, required_langs: tuple[str, .
     )
 
 
-def _settings(read: Reader, node: Node) -> dict[str, float]:
-    allowed = tuple(DEFAULT_SETTINGS)
+def _settings(read: Reader, node: Node, path: Path) -> tuple[dict[str, float], str]:
+    """The scoring constants a catalog overrides, and the grader model file it names (checked here, so
+    `validate` reports a model that cannot be used at the line that names it)."""
+    allowed = ("model", *DEFAULT_SETTINGS)
     result: dict[str, float] = {}
+    model = ""
     for key, (_, value) in read.mapping(node, "scoring", allowed).items():
+        if key == "model":
+            name = read.string(value, "scoring.model")
+            if name:
+                from objcoach.scoring.model import load_model  # only a catalog that names a model pays for it
+
+                model = str((path.parent / name).resolve())
+                try:
+                    load_model(model)
+                except ObjcoachError as error:
+                    read.fail(value, "scoring.model", str(error))
+                    model = ""
+            continue
         number = read.number(value, f"scoring.{key}")
         if number is not None:
             result[key] = number
-    return result
+    return result, model
 
 
 # --- several files --------------------------------------------------------------------------
@@ -249,6 +266,7 @@ def _merge(parts: Iterable[_Part], problems: Problems, fingerprint: str) -> Cata
     objections: dict[str, tuple[Objection, str]] = {}
     seen: dict[str, str] = {}  # objection id -> where it first appears
     settings: dict[str, float] = {}
+    model = ""
     parts = list(parts)
     for part in parts:
         for kind, mine, merged in (("technique", part.techniques, techniques),
@@ -269,6 +287,7 @@ def _merge(parts: Iterable[_Part], problems: Problems, fingerprint: str) -> Cata
             if seen.get(objection.id) == place:
                 objections[objection.id] = (objection, place)
         settings.update(part.settings)
+        model = part.model or model
     for part in parts:
         for technique_id, place, path in part.references:
             if technique_id not in techniques:
@@ -279,6 +298,7 @@ def _merge(parts: Iterable[_Part], problems: Problems, fingerprint: str) -> Cata
         objections=tuple(value for value, _ in objections.values()),
         settings=settings,
         fingerprint=fingerprint,
+        model=model,
     )
 
 

@@ -107,7 +107,8 @@ def breakdown_line(score: Score, lang: str) -> Text:
     line = safe_text(f"{t(lang, 'breakdown')}: ", style="dim")
     pieces = []
     for name, points in score.components.items():
-        label = t(lang, f"component.{name}") if ":" not in name else name
+        kind, _, key = name.partition(":")
+        label = t(lang, f"flag.{key}") if kind == "flag" else name if key else t(lang, f"component.{name}")
         pieces.append(f"{label} {points:+.0f}" if points < 0 else f"{label} {points:.0f}")
     line.append(", ".join(pieces), style="dim")
     return line

@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from objcoach.catalog.model import Catalog, Objection
+from objcoach.scoring.model import GraderModel, load_model
 from objcoach.scoring.settings import KEY_POINT_SHARE, settings_for
 from objcoach.scoring.text import NEGATIONS, analyze, stems_of
 
@@ -152,7 +153,7 @@ class ScoringIndex:
     """Everything the scorer derives from one catalog. Each part is built the first time a reply needs it
     (a single `objcoach score` needs one language and one objection) and kept for the next reply."""
 
-    __slots__ = ("_catalog", "_checklists", "_markers", "_prepared", "_vocabularies", "settings")
+    __slots__ = ("_catalog", "_checklists", "_markers", "_model", "_prepared", "_vocabularies", "settings")
 
     def __init__(self, catalog: Catalog) -> None:
         self._catalog = catalog
@@ -161,6 +162,14 @@ class ScoringIndex:
         self._prepared: dict[tuple[str, str], Prepared] = {}  # by objection id and language
         self._vocabularies: dict[tuple[str, str], frozenset[str]] = {}
         self._checklists: dict[str, Checklist] = {}  # by objection id
+        self._model: GraderModel | None = None
+
+    @property
+    def model(self) -> GraderModel:
+        """The grader model this catalog names (`scoring: {model: FILE}`), or the bundled one."""
+        if self._model is None:
+            self._model = load_model(self._catalog.model or None)
+        return self._model
 
     def markers(self, lang: str) -> Markers:
         found = self._markers.get(lang)

@@ -16,6 +16,13 @@ from objcoach.scoring.index import Phrase
 from objcoach.scoring.settings import LOOSE_EXTRA, LOOSE_MIN, MARKER_SLACK, SHORT_STEM
 from objcoach.scoring.text import NEGATIONS, Analysis, has_cyrillic
 
+# A modal followed by one of these words guesses rather than obliges: "you must be tired", «вы, должно
+# быть, устали» (but "you must have signed up yourself" blames: "have" is not on the list)
+EPISTEMIC = {"must": frozenset({"be", "feel"}), "должно": frozenset({"быть"}),
+             "должны": frozenset({"быть"})}
+_CLAUSE_MARKS = frozenset(",;:.!?…—–-()\n")
+_SENTENCE_MARKS = frozenset(".!?…\n")
+
 
 class Found(NamedTuple):
     """Where a phrase was found: its first and last token, and the tokens that are its words."""
@@ -82,7 +89,7 @@ class Matcher:
         if not all(lists):
             return None
         if strict:
-            return self._in_order(lists)
+            return self._strictly(lists, phrase)
         width = len(wanted) + MARKER_SLACK
         if sum(map(len, lists)) == len(lists):  # each word once in the reply (the usual case): one window
             found = [positions[0] for positions in lists]
@@ -103,21 +110,51 @@ class Matcher:
                 return Found(start, max(found), tuple(found))
         return None
 
-    @staticmethod
-    def _in_order(lists: list[list[int]]) -> Found | None:
+    def _strictly(self, lists: list[list[int]], phrase: Phrase) -> Found | None:
+        """The phrase's words in order, within one sentence, said in earnest: one word may come between two
+        (but not inside a pair of short words: "come back on" is not "come on"); not denied by
+        a negation of the same clause («в этом нет вашей вины», "it's not your fault"); not a modal in its
+        epistemic sense ("you must be tired" is a guess, not pressure)."""
+        gap = 2 if len(lists) > 2 or any(len(word) > 4 for word in phrase.words) else 1
         for start in lists[0]:
             tokens = [start]
             for positions in lists[1:]:
                 index = bisect_right(positions, tokens[-1])
-                if index == len(positions) or positions[index] > tokens[-1] + 2:
+                if index == len(positions) or positions[index] > tokens[-1] + gap \
+                        or self._sentence_break(tokens[-1], positions[index]):
                     break
                 tokens.append(positions[index])
             else:
-                return Found(start, tokens[-1], tuple(tokens))
+                if (phrase.negated or not self._negated(start, clause=True)) and not self._epistemic(tokens):
+                    return Found(start, tokens[-1], tuple(tokens))
         return None
 
-    def _negated(self, start: int) -> bool:
-        return not NEGATIONS.isdisjoint(self.text.norms[max(0, start - 2) : start])
+    def _negated(self, start: int, clause: bool = False) -> bool:
+        """A negation among the two words before `start` (with `clause`: and no comma or dash between)."""
+        norms = self.text.norms
+        for index in range(start - 1, max(0, start - 2) - 1, -1):
+            if clause and self._clause_break(index, index + 1):
+                return False
+            if norms[index] in NEGATIONS:
+                return True
+        return False
+
+    def _gap(self, left: int, right: int) -> str:
+        return self.text.text[self.text.ends[left] : self.text.starts[right]]
+
+    def _clause_break(self, left: int, right: int) -> bool:
+        return any(mark in _CLAUSE_MARKS for mark in self._gap(left, right))
+
+    def _sentence_break(self, left: int, right: int) -> bool:
+        return any(mark in _SENTENCE_MARKS for mark in self._gap(left, right))
+
+    def _epistemic(self, tokens: tuple[int, ...] | list[int]) -> bool:
+        norms = self.text.norms
+        for index in tokens:
+            after = EPISTEMIC.get(norms[index])
+            if after and index + 1 < len(norms) and norms[index + 1] in after:
+                return True
+        return False
 
     def first(self, phrases: Iterable[Phrase], strict: bool = False) -> Found | None:
         """Where the first of the phrases that the reply holds is."""

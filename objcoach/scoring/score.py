@@ -1,53 +1,27 @@
 """Score an operator's reply to an objection: 0–100, a verdict, and where every point came from.
 
-Pure and deterministic. Components:
-- closeness: how near the reply is to the nearest model answer, on stemmed content words;
-- techniques: the objection's checklist, found by marker phrases (on stems, any order within a
-  small window, not after a negation) or by general detectors (a question, a concrete figure);
-- key points: what this objection's answer should mention; any alternative of a point counts;
-- penalties and caps: antipatterns, and the guards (guards.py) against what fuzzy matching alone rewards
-  wrongly (empty, too short, «не знаю», a copy of the client's words, a jab, keyword stuffing, off-topic,
-  the other language, too long).
+Pure and deterministic. `measure` reads the reply (closeness, techniques, key points, guards); the tone
+and wording models read its words; the learned model (model.py) combines them into a grade, shown as the
+points each component gave; a few flags (a wrong fact, no answer, the other language) cap the score.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from functools import partial
-from typing import NamedTuple
-
-from rapidfuzz import fuzz
 
 from objcoach.catalog.model import Catalog, Objection
-from objcoach.scoring import guards
-from objcoach.scoring.guards import Guard
-from objcoach.scoring.index import Checklist, Phrase, Prepared, scoring_index
+from objcoach.scoring.features import features
+from objcoach.scoring.index import scoring_index
 from objcoach.scoring.matcher import Matcher
+from objcoach.scoring.measure import Measured, measure
+from objcoach.scoring.model import GRADE_POINTS, GraderModel, combine
 from objcoach.scoring.result import Hit, Score
-from objcoach.scoring.settings import HARMLESS_FLAGS, MAX_REPLY_CHARS, verdict_for
-from objcoach.scoring.text import STOPWORDS, Analysis, analyze
+from objcoach.scoring.settings import MAX_REPLY_CHARS, verdict_for
+from objcoach.scoring.text import analyze
+from objcoach.scoring.tone import Wording, read_wording
 
-__all__ = ["MAX_REPLY_CHARS", "score_reply", "self_test", "technique_evidence", "verdict_for"]
-
-
-class Closeness(NamedTuple):
-    answer: str  # the nearest model answer ("" when there is none)
-    similarity: float  # 0–100
-    shared: str  # the reply's words that answer also has
-
-
-class Techniques(NamedTuple):
-    hit: list[Hit]  # checklist techniques found, in checklist order
-    missed: list[str]
-    extra: list[Hit]  # techniques found that are not on the checklist
-    covered: set[int]  # the reply's tokens that their markers matched
-
-
-class KeyPoints(NamedTuple):
-    hit: list[Hit]
-    missed: list[str]
-    covered: set[int]  # the reply's tokens that the points matched
+__all__ = ["MAX_REPLY_CHARS", "measure", "score_reply", "self_test", "technique_evidence", "verdict_for"]
 
 
 def score_reply(reply: str, objection: Objection, catalog: Catalog, lang: str | None = None,
@@ -55,191 +29,66 @@ def score_reply(reply: str, objection: Objection, catalog: Catalog, lang: str | 
     """Score `reply` to `objection`. `lang` is the language the reply is expected in; without it,
     the reply's own language (when the objection has it). `exclude_answer` leaves one model answer
     out of the references (the catalog's self-test)."""
-    index = scoring_index(catalog)
-    conf = index.settings
-    reply, cut = guards.cut(reply)
-    text = analyze(reply)
-    expected = lang or (text.lang if text.lang in objection.langs else None) or (objection.langs or ("ru",))[0]
-    prepared = index.prepared(objection, expected)
-    markers = index.markers(expected)
-    matcher = Matcher(text)
-
-    closeness = _closeness(text, prepared, exclude_answer)
-    checklist = index.checklist(objection)
-    techniques = _techniques(matcher, checklist.order, catalog, markers.technique_index.candidates(matcher.loose_keys))
-    points = _key_points(matcher, prepared)
-    components = _components(closeness.similarity, checklist, techniques, len(points.hit), len(prepared.key_points),
-                             conf)
-
-    domain = partial(index.domain_vocabulary, objection.domain, expected)
-    checks = [
-        cut,
-        *guards.antipatterns(matcher, markers.antipattern_index, catalog, conf),
-        guards.empty_or_short(text, conf),
-        guards.dont_know(matcher, conf),
-        guards.wrong_claim(matcher, prepared, conf),
-        guards.copy(text, prepared, conf),
-        guards.jab(text, markers.long_technique_index, conf),
-        guards.stuffing(text, len(techniques.covered | points.covered), conf),
-        guards.off_topic(text, closeness.similarity, bool(points.hit), prepared.vocabulary, domain,
-                         markers.form_stems, conf),
-        guards.other_language(text, expected, conf),
-        guards.too_long(text, cut.flag is not None, conf),
-    ]
-    score, flags = _combine(components, checks, conf)
+    found = measure(reply, objection, catalog, lang, exclude_answer=exclude_answer)
+    model = scoring_index(catalog).model
+    values, wording = reply_features(found, model)
+    flags = [guard.flag for guard in found.checks if guard.flag is not None]
+    if wording.tone > model.tone_threshold:
+        flags.append(Hit("tone", wording.tone_evidence))
+    score, components = points(values, guard_caps(found), model)
+    techniques, points_found = found.techniques, found.points
     return Score(
         objection_id=objection.id,
-        lang=expected,
+        lang=found.lang,
         score=score,
-        verdict=verdict_for(score, conf),
+        verdict=verdict_for(score, found.conf),
         components=components,
         techniques_hit=tuple(techniques.hit + techniques.extra),
         techniques_missed=tuple(techniques.missed),
-        key_points_hit=tuple(points.hit),
-        key_points_missed=tuple(points.missed),
-        flags=flags,
-        closest_answer=closeness.answer,
-        shared_words=closeness.shared,
-        reply=reply,
+        key_points_hit=tuple(points_found.hit),
+        key_points_missed=tuple(points_found.missed),
+        flags=tuple(flags),
+        closest_answer=found.closeness.answer,
+        shared_words=found.closeness.shared,
+        reply=found.reply,
     )
 
 
-def _components(similarity: float, checklist: Checklist, techniques: Techniques, points_hit: int, n_points: int,
-                conf: dict[str, float]) -> dict[str, float]:
-    """Points for closeness, techniques and key points. A good reply need not use every step, and a step of
-    another checklist (a question where the script has an apology) still shows skill: partial credit, full
-    marks before the whole list. A knowledge question (no checklist) gives the techniques' weight to
-    closeness and key points; an objection with no key points gives theirs to closeness."""
-    span = max(conf["closeness_full"] - conf["closeness_floor"], 1.0)
-    closeness = conf["weight_closeness"] * _clamp((similarity - conf["closeness_floor"]) / span)
-    weights, total = checklist.weights, checklist.total
-    got = sum(weights[hit.id] for hit in techniques.hit) + conf["extra_technique_credit"] * len(techniques.extra)
-    technique_share = _clamp(got / (conf["technique_saturation"] * total)) if total else 0.0
-    point_share = _clamp(points_hit / (conf["key_point_saturation"] * n_points)) if n_points else 0.0
-
-    w_close, w_tech, w_keys = conf["weight_closeness"], conf["weight_techniques"], conf["weight_key_points"]
-    if not total:
-        w_keys += w_tech / 2
-        w_close += w_tech / 2
-        w_tech = 0.0
-    if not n_points:
-        w_close += w_keys
-        w_keys = 0.0
-    return {
-        "closeness": closeness * w_close / max(conf["weight_closeness"], 1e-9),
-        "techniques": w_tech * technique_share,
-        "key_points": w_keys * point_share,
-    }
+def reply_features(found: Measured, model: GraderModel) -> tuple[dict[str, float], Wording]:
+    """The features the model combines: what `measure` found, and the tone and wording models' readings."""
+    values = features(found)
+    wording = read_wording(found.text, model.grams, model.tone_bias, model.wording_bias)
+    values["tone"] = wording.tone
+    values["tone_harm"] = max(wording.tone, 0.0)
+    values["tone_peak"] = max(wording.tone_peak, 0.0)
+    values["wording"] = wording.wording
+    return values, wording
 
 
-def _combine(components: dict[str, float], checks: Sequence[Guard], conf: dict[str, float],
-             ) -> tuple[int, tuple[Hit, ...]]:
-    """The score and the flags, once the guards have spoken: the form points when no harmful flag was
-    raised, every penalty, then the lowest cap. Adds the form, penalties and cap to `components`."""
-    flags = tuple(guard.flag for guard in checks if guard.flag is not None)
-    caps = [guard.cap for guard in checks if guard.cap is not None]
-    harmful = any(flag.id not in HARMLESS_FLAGS for flag in flags)
-    components["form"] = 0.0 if harmful else conf["weight_form"]
-    for guard in checks:
-        if guard.penalty is not None:
-            name, points = guard.penalty
-            components[name] = -points
-    raw = _clamp(sum(components.values()) / 100.0) * 100.0
-    final = min([raw, *caps])
-    if final < raw:
-        components["cap"] = final - raw
-    return math.floor(final + 0.5), flags
+def guard_caps(found: Measured) -> tuple[tuple[str, float], ...]:
+    """Each flag raised with the cap its guard would put on the score (the model decides which apply)."""
+    return tuple((guard.flag.id, guard.cap) for guard in found.checks
+                 if guard.flag is not None and guard.cap is not None)
+
+
+def points(values: dict[str, float], caps: Sequence[tuple[str, float]], model: GraderModel,
+           ) -> tuple[int, dict[str, float]]:
+    """The score (0–100) and the points of each component: the model's grade on the 0–100 scale, held
+    within the scale and under the cap of each flag raised that the model caps on."""
+    grade, components = combine(values, model)
+    raw = grade * GRADE_POINTS
+    within = min(max(raw, 0.0), 100.0)
+    final = min([within, *(cap for flag, cap in caps if flag in model.caps)])
+    if within != raw:
+        components["scale"] = within - raw
+    if final != within:
+        components["cap"] = final - within
+    return math.floor(final + 0.5), components
 
 
 def technique_evidence(text: str, technique_id: str, catalog: Catalog, lang: str) -> str:
     """The words of `text` that show the technique (its markers only), or ""."""
     return Matcher(analyze(text)).evidence(scoring_index(catalog).markers(lang).techniques.get(technique_id, ()))
-
-
-def _clamp(value: float) -> float:
-    return 0.0 if value < 0 else 1.0 if value > 1 else value
-
-
-def _closeness(text: Analysis, prepared: Prepared, exclude: str | None) -> Closeness:
-    """The nearest model answer, on content stems: half token-set, half token-sort similarity."""
-    content = text.content
-    key = " ".join(content)
-    sorted_key = " ".join(sorted(content))  # stems hold no spaces: the same as sorting key.split()
-    token_set_ratio, ratio = fuzz.token_set_ratio, fuzz.ratio
-    best, best_similarity = "", -1.0
-    best_stems: frozenset[str] = frozenset()
-    for answer, answer_key, sorted_answer, stems in zip(prepared.answers, prepared.answer_keys, prepared.sorted_keys,
-                                                        prepared.answer_stems, strict=True):
-        if exclude is not None and answer == exclude:
-            continue
-        # token_sort_ratio is the ratio of the sorted words: the answers' are sorted once, in index.prepare
-        similarity = 0.5 * token_set_ratio(key, answer_key) + 0.5 * ratio(sorted_key, sorted_answer)
-        if similarity > best_similarity:
-            best, best_stems, best_similarity = answer, stems, similarity
-    if not best:
-        return Closeness("", 0.0, "")
-    shared = " ".join(dict.fromkeys([norm for norm, stem in zip(text.norms, text.stems, strict=True)
-                                     if stem in best_stems and norm not in STOPWORDS]))
-    return Closeness(best, best_similarity, shared)
-
-
-def _techniques(matcher: Matcher, order: dict[str, int], catalog: Catalog, candidates: dict[str, list[Phrase]],
-                ) -> Techniques:
-    """The catalog's techniques the reply shows, by their markers (the `candidates` it may hold) or their
-    detectors; `order` is each checklist technique's place in the list."""
-    text = matcher.text
-    hits: list[Hit] = []
-    missed: list[str] = []
-    extra: list[Hit] = []
-    covered: set[int] = set()
-    for tid, technique in catalog.techniques.items():
-        phrases = candidates.get(tid)
-        found = matcher.first(phrases) if phrases else None
-        if found:
-            covered.update(found.tokens)
-            evidence = text.quote(found.first, found.last)
-        elif "question" in technique.detect and text.questions:
-            evidence = text.questions[0]
-        elif "number" in technique.detect and text.numbers:
-            evidence = text.numbers[0]
-        else:
-            evidence = ""
-        if tid in order:
-            if evidence:
-                hits.append(Hit(tid, evidence))
-            else:
-                missed.append(tid)
-        elif evidence:
-            extra.append(Hit(tid, evidence))
-    hits.sort(key=lambda hit: order[hit.id])
-    missed.sort(key=order.__getitem__)
-    return Techniques(hits, missed, extra, covered)
-
-
-def _key_points(matcher: Matcher, prepared: Prepared) -> KeyPoints:
-    """The objection's key points the reply makes: enough words of any one alternative of each."""
-    hits: list[Hit] = []
-    missed: list[str] = []
-    covered: set[int] = set()
-    keys = matcher.loose_keys
-    for label, point_stems, alternatives in prepared.key_points:
-        if keys.isdisjoint(point_stems):  # most points of most replies: no word in common, one check in C
-            missed.append(label)
-            continue
-        evidence = ""
-        for stems, need in alternatives:
-            # counted in C first: most alternatives of most points are missing from a reply
-            if sum(map(keys.__contains__, stems)) < need:
-                continue
-            matched = sorted({i for s in stems if s in keys for i in matcher.positions(s)})
-            covered.update(matched)
-            evidence = " ".join(dict.fromkeys([matcher.text.norms[i] for i in matched]))
-            break
-        if evidence:
-            hits.append(Hit(label, evidence))
-        else:
-            missed.append(label)
-    return KeyPoints(hits, missed, covered)
 
 
 def self_test(catalog: Catalog, only: Iterable[str] | None = None,

@@ -1,0 +1,128 @@
+"""The grader's learned weights: how the features of a reply combine into a grade, read from a JSON file.
+
+The bundled model (scoring/grader.json) is made by scripts/train.py from the mentors' graded replies; a team
+may fit its own combination with `objcoach calibrate FILE --fit --output team-model.json` and point its
+catalog at it (`scoring: {model: team-model.json}`). A team model holds only the combination; the n-gram
+weights of the tone and wording models come from the bundled one. Nothing is trained at run time.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from objcoach.errors import ObjcoachError
+
+FORMAT = "objcoach-grader"
+GRADE_POINTS = 100.0 / 3.0  # a grade of the 0–3 scale in points of the 0–100 score
+# the components of the breakdown, and the features whose points each one gathers (by name or prefix)
+GROUPS = (("closeness", ("closeness",)), ("techniques", ("checklist", "required_missed", "extra_techniques",
+                                                          "technique:")),
+          ("key_points", ("key_points", "any_key_point")), ("wording", ("wording",)), ("tone", ("tone", "tone_harm", "tone_peak")),
+          ("form", ("words", "question", "knowledge")))
+
+
+class GraderModel(NamedTuple):
+    bias: float  # the grade of a reply with every feature at zero
+    weights: dict[str, float]  # feature -> grade per unit
+    caps: frozenset[str]  # flags that hold the score down to the harmful cap, whatever else the reply has
+    grams: dict[str, tuple[float, float]]  # n-gram -> (tone weight, wording weight)
+    tone_bias: float
+    tone_threshold: float  # a tone logit above this raises the tone flag
+    wording_bias: float
+    about: dict[str, Any]  # what it was fitted on, and how well it did
+
+    def to_json(self, with_grams: bool) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "format": FORMAT, "version": 1, "about": self.about, "bias": round(self.bias, 6),
+            "weights": {name: round(weight, 6) for name, weight in sorted(self.weights.items())},
+            "caps": sorted(self.caps),
+        }
+        if with_grams:
+            data["tone"] = {"bias": round(self.tone_bias, 6), "threshold": round(self.tone_threshold, 6)}
+            data["wording"] = {"bias": round(self.wording_bias, 6)}
+            data["grams"] = {gram: [round(t, 5), round(w, 5)] for gram, (t, w) in sorted(self.grams.items())}
+        return data
+
+
+def combine(values: Mapping[str, float], model: GraderModel) -> tuple[float, dict[str, float]]:
+    """The grade (0–3 scale, unclamped) and the points each component of the breakdown gave."""
+    weights = model.weights
+    points = {"base": model.bias * GRADE_POINTS}
+    total = model.bias
+    for name, value in values.items():
+        weight = weights.get(name)
+        if not weight or not value:
+            continue
+        total += weight * value
+        group = _group(name)
+        points[group] = points.get(group, 0.0) + weight * value * GRADE_POINTS
+    return total, points
+
+
+@lru_cache(maxsize=64)
+def _group(feature: str) -> str:
+    for group, names in GROUPS:
+        if any(feature == name or (name.endswith(":") and feature.startswith(name)) for name in names):
+            return group
+    return feature  # a flag or antipattern: its own line ("antipattern:rude")
+
+
+def save_model(model: GraderModel, path: Path, with_grams: bool = False) -> None:
+    from objcoach.io import atomic_write
+
+    text = json.dumps(model.to_json(with_grams), ensure_ascii=False, indent=None if with_grams else 1)
+    with atomic_write(path) as stream:
+        stream.write(text + "\n")
+
+
+def load_model(path: str | Path | None = None) -> GraderModel:
+    """The model in `path` (a team's combination over the bundled n-gram weights), or the bundled one."""
+    if not path:
+        return bundled_model()
+    return _load_team(str(Path(path).resolve()))
+
+
+@lru_cache(maxsize=1)
+def bundled_model() -> GraderModel:
+    text = resources.files("objcoach.scoring").joinpath("grader.json").read_text(encoding="utf-8")
+    return _parse(json.loads(text), "grader.json", None)
+
+
+@lru_cache(maxsize=8)
+def _load_team(path: str) -> GraderModel:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ObjcoachError(f"{path}: cannot read the grader model ({error.strerror or error})") from None
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ObjcoachError(f"{path}: not a grader model (not JSON: {error})") from None
+    return _parse(data, path, bundled_model())
+
+
+def _parse(data: Any, name: str, base: GraderModel | None) -> GraderModel:
+    """A model from its JSON; a model without n-gram weights takes them from `base`."""
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ObjcoachError(f"{name}: not a grader model (no \"format\": \"{FORMAT}\")")
+    try:
+        weights = {str(key): float(value) for key, value in data["weights"].items()}
+        bias = float(data["bias"])
+        caps = frozenset(str(cap) for cap in data.get("caps", ()))
+        if "grams" in data:
+            grams = {str(gram): (float(pair[0]), float(pair[1])) for gram, pair in data["grams"].items()}
+            tone_bias, threshold = float(data["tone"]["bias"]), float(data["tone"]["threshold"])
+            wording_bias = float(data["wording"]["bias"])
+        elif base is not None:
+            grams, tone_bias, threshold, wording_bias = base.grams, base.tone_bias, base.tone_threshold, \
+                base.wording_bias
+        else:
+            raise KeyError("grams")
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
+        raise ObjcoachError(f"{name}: the grader model is damaged or incomplete ({type(error).__name__}: "
+                            f"{error})") from None
+    about = data.get("about") if isinstance(data.get("about"), dict) else {}
+    return GraderModel(bias, weights, caps, grams, tone_bias, threshold, wording_bias, about)
