@@ -33,16 +33,20 @@ from objcoach.scoring.tone import ngrams, read_wording
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 OUTPUT = ROOT / "objcoach" / "scoring" / "grader.json"
+# weights for what no graded reply showed, so the model cannot learn it: a reply longer than can be said on
+# a call loses a third of a grade (the hand-set scorer's ten points)
+PRIORS = {"flag:too_long": -0.3}
 MIN_DF = 3  # an n-gram in fewer replies than this is noise (a typo, a name)
 TONE_C = 1.0
 WORDING_ALPHA = 3.0
 HARM_KINDS = frozenset({"condescension", "false_urgency", "guilt_scare", "polite_blame", "dismissal",
                         "intimidation", "false_guarantee", "unsafe_request", "soft_jab", "sarcasm", "rude", "argue",
                         "blame", "dismiss", "pressure", "insult_appended"})
-# flags that hold the score down whatever else the reply has (no answer, the wrong language, an insult, a fact
-# wrong); the other antipatterns and guards are features whose weight is learned: cross-validated by author,
-# capping on them failed more innocent replies than it caught harmful ones (`--cv --caps ...` compares)
-CAPS = ("empty", "other_language", "rude", "wrong_fact")
+# flags that hold the score down whatever else the reply has: no answer, the wrong language, and the flags the
+# mentors graded 0 in nine cases of ten or more (an insult, a closing jab, a wrong fact). The other antipatterns
+# and guards are features whose weight is learned: capping on them failed more innocent replies than it caught
+# harmful ones (`--cv --caps ...` compares, leaving each author out in turn)
+CAPS = ("empty", "jab", "other_language", "rude", "wrong_fact")
 
 
 def read(paths: list[Path]) -> list[dict]:
@@ -94,6 +98,8 @@ def train(rows: list[dict], caps: tuple[str, ...], about: dict) -> GraderModel:
             if row["source"] == source:
                 values[index] = with_readings(row, tone_bias, wording_bias, grams)
     bias, weights = signed_ridge(values, [row["grade"] for row in rows])
+    seen = {name for row in values for name, value in row.items() if value}
+    weights.update({name: weight for name, weight in PRIORS.items() if name not in seen})
     tone_bias, wording_bias, grams = fit_ngrams(rows, vocabulary)
     grams = {gram: pair for gram, pair in grams.items() if abs(pair[0]) >= 5e-4 or abs(pair[1]) >= 5e-4}
     return GraderModel(bias, weights, frozenset(caps), grams, tone_bias, 0.0, wording_bias,

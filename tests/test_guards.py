@@ -12,6 +12,8 @@ import pytest
 from conftest import BANK, STRONG_EN, STRONG_RU, run_cli
 
 from objcoach.catalog.model import Catalog
+from objcoach.scoring.features import GUARD_FLAGS
+from objcoach.scoring.model import bundled_model
 from objcoach.scoring.result import Score
 from objcoach.scoring.score import score_reply
 from objcoach.scoring.settings import DEFAULT_SETTINGS
@@ -19,7 +21,6 @@ from objcoach.scoring.settings import DEFAULT_SETTINGS
 CLOSING_RU = "Понимаю вас, это ваш выбор. Давайте пришлю условия в СМС?"
 CLOSING_EN = "I understand, it's your choice. Shall I text you the terms?"
 HARMFUL_CAP = DEFAULT_SETTINGS["cap_harmful"]
-SHORT_CAP = DEFAULT_SETTINGS["cap_too_short"]
 
 
 def score(catalog: Catalog, reply: str, lang: str | None, objection_id: str = BANK) -> Score:
@@ -94,10 +95,15 @@ def test_a_harmful_reply_to_another_objection(catalog: Catalog, objection_id: st
 
 
 def assert_harmful(result: Score, flag: str) -> None:
+    """Flagged with evidence; held under the harmful cap when the model caps on the flag, and below `partial`
+    whatever else the reply has when its weight is learned."""
     assert flag in result.flag_ids, result.flags
     assert all(found.evidence for found in result.flags)
-    assert result.score <= HARMFUL_CAP and result.verdict == "fail", (result.score, result.components)
-    assert result.components["form"] == 0
+    if flag in bundled_model().caps:
+        assert result.score <= HARMFUL_CAP and result.verdict == "fail", (result.score, result.components)
+    else:
+        assert result.verdict in ("weak", "fail"), (result.score, result.components)
+        assert result.components[f"flag:{flag}" if flag in GUARD_FLAGS else f"antipattern:{flag}"] < 0
 
 
 # (reply, language, a flag it must not raise): near misses of each guard
@@ -179,8 +185,7 @@ def test_a_too_short_reply_is_capped_but_not_harmful(catalog: Catalog, reply: st
     result = score(catalog, reply, lang)
     assert result.flag_ids == ("too_short",)
     assert result.flags[0].evidence == reply
-    assert 0 < result.score <= SHORT_CAP
-    assert result.components["form"] > 0
+    assert 0 < result.score < DEFAULT_SETTINGS["partial"]
 
 
 @pytest.mark.parametrize(("reply", "lang"), [
@@ -194,7 +199,7 @@ def test_dont_know_in_a_reply_that_goes_on_costs_points_not_the_reply(catalog: C
                                                                        lang: str) -> None:
     result = score(catalog, reply, lang)
     assert "dont_know" in result.flag_ids and result.flags[0].evidence.casefold() in {"не знаю", "i don't know"}
-    assert result.components["guard:dont_know"] < 0
+    assert result.components["flag:dont_know"] < 0
     assert result.score > HARMFUL_CAP
 
 
@@ -208,16 +213,15 @@ def test_a_warned_antipattern_costs_points(catalog: Catalog, reply: str, promise
     assert warned.flag_ids == ("false_promise",) and warned.flags[0].evidence
     assert warned.flags[0].evidence in promise
     assert warned.components["antipattern:false_promise"] < 0
-    assert HARMFUL_CAP < warned.score < clean.score - DEFAULT_SETTINGS["weight_form"]
+    assert HARMFUL_CAP < warned.score < clean.score
 
 
 @pytest.mark.parametrize(("reply", "lang"), [(" ".join([STRONG_RU] * 5), "ru"), (" ".join([STRONG_EN] * 4), "en")])
 def test_a_reply_too_long_to_say_costs_points(catalog: Catalog, reply: str, lang: str) -> None:
     result = score(catalog, reply, lang)
     assert result.flag_ids == ("too_long",) and "words" in result.flags[0].evidence
-    assert result.components["guard:too_long"] < 0
-    assert result.components["form"] > 0  # long, not harmful
-    assert result.score < score(catalog, reply[: len(reply) // 4], lang).score
+    assert result.components["flag:too_long"] < 0
+    assert result.score <= score(catalog, reply[: len(reply) // 4], lang).score
 
 
 def test_a_reply_of_the_most_words_one_can_say_is_not_too_long(catalog: Catalog) -> None:
@@ -238,7 +242,7 @@ def test_a_reply_too_long_to_read_is_cut_and_flagged_once(catalog: Catalog) -> N
     result = score(catalog, STRONG_RU * 400, "ru")
     assert result.flag_ids == ("too_long",)
     assert "5000" in result.flags[0].evidence and len(result.reply) == 5000
-    assert result.components["guard:too_long"] < 0
+    assert result.components["flag:too_long"] < 0
 
 
 @pytest.mark.parametrize("reply", [

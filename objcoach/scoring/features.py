@@ -13,6 +13,7 @@ from objcoach.scoring.measure import Measured
 # the technique ids of the bundled catalog that get a feature of their own; others count in the shares only
 TECHNIQUES = ("acknowledge", "respect_choice", "clarify", "benefit", "reframe", "next_step", "empathy_apology",
               "take_ownership", "explain_cause", "offer_alternative", "proactive_purpose")
+SUBSTANCE_CLOSENESS = 35.0  # similarity (0–100) to the nearest model answer below which a reply shares little
 GUARD_FLAGS = ("empty", "too_short", "dont_know", "wrong_fact", "copy", "jab", "stuffing", "off_topic",
                "other_language", "too_long")
 
@@ -28,11 +29,14 @@ def features(found: Measured) -> dict[str, float]:
     text = found.text
     values: dict[str, float] = {
         "closeness": found.closeness.similarity / 100.0,
+        "topical": found.topical,
         "checklist": got / total if total else 0.0,
         "required_missed": (sum(tid not in shown for tid in required) / len(required)) if required else 0.0,
         "extra_techniques": min(len(techniques.extra), 3) / 3.0,
         "key_points": len(found.points.hit) / found.n_points if found.n_points else 0.0,
         "any_key_point": 1.0 if found.points.hit else 0.0,
+        # the rubric's "with substance": no key point made and nothing near a model answer
+        "no_substance": 1.0 if not found.points.hit and found.closeness.similarity < SUBSTANCE_CLOSENESS else 0.0,
         "knowledge": 0.0 if total else 1.0,
         "words": min(math.log1p(text.words) / math.log1p(120), 1.0),
         "question": 1.0 if text.questions else 0.0,

@@ -95,7 +95,7 @@ def signed_ridge(rows: Sequence[dict[str, float]], targets: Sequence[float], alp
 def expected_sign(feature: str) -> int:
     """+1 for what shows skill, -1 for what shows harm, 0 for what may go either way (length, kind of entry)."""
     if feature.startswith(("flag:", "antipattern:")) or feature in ("tone", "tone_harm", "tone_peak",
-                                                                    "required_missed"):
+                                                                    "required_missed", "no_substance"):
         return -1
     if feature in ("words", "knowledge"):
         return 0

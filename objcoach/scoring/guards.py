@@ -66,12 +66,11 @@ _LIST_BREAKS = re.compile(r"[,;.!?\n/|+]+")
 
 
 class Guard(NamedTuple):
-    """What one guard found: the flag it raises, the most the reply may score, the points it takes off (with
-    the name they have among the score's components)."""
+    """What one guard found: the flag it raises, and the most the reply may score when the grader model caps on
+    that flag (model.caps); a flag it does not cap on is a feature whose weight the model learned."""
 
     flag: Hit | None = None
     cap: float | None = None
-    penalty: tuple[str, float] | None = None
 
 
 PASSED = Guard()
@@ -85,7 +84,7 @@ def cut(reply: str) -> tuple[str, Guard]:
 
 
 def antipatterns(matcher: Matcher, index: MarkerIndex, catalog: Catalog, conf: dict[str, float]) -> list[Guard]:
-    """A guard for each antipattern the reply shows: "block" caps the score, "warn" takes points off."""
+    """A guard for each antipattern the reply shows ("block" ones may cap the score; each is a feature)."""
     found = []
     for key, phrases in index.candidates(matcher.present).items():
         evidence = matcher.evidence(phrases, strict=True)
@@ -93,7 +92,7 @@ def antipatterns(matcher: Matcher, index: MarkerIndex, catalog: Catalog, conf: d
             if catalog.antipatterns[key].severity == "block":
                 guard = Guard(Hit(key, evidence), cap=conf["cap_harmful"])
             else:
-                guard = Guard(Hit(key, evidence), penalty=(f"antipattern:{key}", conf["warn_penalty"]))
+                guard = Guard(Hit(key, evidence))
             found.append(guard)
     return found
 
@@ -115,7 +114,7 @@ def dont_know(matcher: Matcher, conf: dict[str, float]) -> Guard:
         return PASSED
     if len(set(matcher.text.content)) < DONT_KNOW_CAP_WORDS:
         return Guard(Hit("dont_know", evidence), cap=conf["cap_harmful"])
-    return Guard(Hit("dont_know", evidence), penalty=("guard:dont_know", conf["dont_know_penalty"]))
+    return Guard(Hit("dont_know", evidence))
 
 
 def wrong_claim(matcher: Matcher, prepared: Prepared, conf: dict[str, float]) -> Guard:
@@ -265,4 +264,4 @@ def too_long(text: Analysis, already_cut: bool, conf: dict[str, float]) -> Guard
         return PASSED
     flag = None if already_cut else Hit("too_long", f"{text.words} words; a spoken reply fits in "
                                                     f"{int(conf['max_words'])}")
-    return Guard(flag, penalty=("guard:too_long", conf["too_long_penalty"]))
+    return Guard(flag)

@@ -57,6 +57,7 @@ class Measured(NamedTuple):
     n_points: int
     checks: list[Guard]
     conf: dict[str, float]
+    topical: float  # share of the reply's content words that the objection's own texts use
 
 
 def measure(reply: str, objection: Objection, catalog: Catalog, lang: str | None = None,
@@ -90,8 +91,10 @@ def measure(reply: str, objection: Objection, catalog: Catalog, lang: str | None
         guards.other_language(text, expected, conf),
         guards.too_long(text, cut.flag is not None, conf),
     ]
+    content = text.content_stems
+    topical = len(content & prepared.vocabulary) / len(content) if content else 0.0
     return Measured(reply, expected, text, closeness, checklist, techniques, points, len(prepared.key_points),
-                    checks, conf)
+                    checks, conf, topical)
 
 
 def _closeness(text: Analysis, prepared: Prepared, exclude: str | None) -> Closeness:

@@ -20,9 +20,9 @@ from objcoach.errors import ObjcoachError
 FORMAT = "objcoach-grader"
 GRADE_POINTS = 100.0 / 3.0  # a grade of the 0–3 scale in points of the 0–100 score
 # the components of the breakdown, and the features whose points each one gathers (by name or prefix)
-GROUPS = (("closeness", ("closeness",)), ("techniques", ("checklist", "required_missed", "extra_techniques",
+GROUPS = (("closeness", ("closeness", "topical")), ("techniques", ("checklist", "required_missed", "extra_techniques",
                                                           "technique:")),
-          ("key_points", ("key_points", "any_key_point")), ("wording", ("wording",)), ("tone", ("tone", "tone_harm", "tone_peak")),
+          ("key_points", ("key_points", "any_key_point", "no_substance")), ("wording", ("wording",)), ("tone", ("tone", "tone_harm", "tone_peak")),
           ("form", ("words", "question", "knowledge")))
 
 

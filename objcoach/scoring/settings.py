@@ -11,28 +11,18 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from objcoach.catalog.model import Catalog
 
-# Every weight and threshold has a name; a catalog may override any of them under `scoring:`.
+# Every threshold has a name; a catalog may override any of them under `scoring:` (the weights that combine
+# the features are the grader model's: scoring/grader.json, or the catalog's own `scoring: {model: FILE}`).
 DEFAULT_SETTINGS: dict[str, float] = {
-    "weight_closeness": 20.0,  # points for being close to a model answer
-    "weight_techniques": 40.0,  # points for covering the checklist
-    "weight_key_points": 30.0,  # points for the substance of this objection
-    "weight_form": 10.0,  # points for a clean reply: no antipattern and no guard raised
-    "closeness_floor": 20.0,  # similarity (0–100) that earns nothing
     "closeness_full": 65.0,  # similarity that earns every closeness point
     "required_weight": 2.0,  # a required technique counts this many times in the checklist
-    "technique_saturation": 0.75,  # share of the checklist's weight that earns every technique point
-    "extra_technique_credit": 0.5,  # weight of a technique used that is not on this checklist
-    "key_point_saturation": 0.6,  # share of the key points that earns every key-point point
     "excellent": 85.0,
     "good": 70.0,
     "partial": 50.0,
     "weak": 30.0,
     "cap_harmful": 5.0,  # the most a blocked or harmful reply can score: below any harmless one
     "cap_too_short": 25.0,
-    "warn_penalty": 15.0,  # points off for each "warn" antipattern
-    "dont_know_penalty": 10.0,
     "max_words": 120.0,  # longer than this cannot be said on a call
-    "too_long_penalty": 10.0,
     "min_words": 4.0,  # fewer words than this is no answer to an objection
     "copy_share": 0.75,  # share of the reply's content words taken from the client's words
     "copy_similarity": 70.0,  # and how close the reply's word sequence is to the client's (0–100)
@@ -42,7 +32,6 @@ DEFAULT_SETTINGS: dict[str, float] = {
 MAX_REPLY_CHARS = 5000  # longer replies are cut before scoring (and flagged too_long)
 MARKER_SLACK = 2  # a marker of k words may spread over k + MARKER_SLACK words
 KEY_POINT_SHARE = 0.75  # share of an alternative's content words that must appear
-HARMLESS_FLAGS = frozenset({"too_short", "too_long"})  # thin or long, but not harmful
 STUFFING_COVERAGE = 0.6  # share of words that are markers or key points in a stuffed list
 OFFTOPIC_MIN_WORDS = 5  # topical words needed before a reply can be called off-topic
 SHORT_STEM = 5  # Russian stems this short fold unrelated words together: check the surface word too
