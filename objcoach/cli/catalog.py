@@ -10,6 +10,7 @@ import typer
 from objcoach.cli.common import (
     CatalogOpt,
     Commands,
+    DbOpt,
     JsonOpt,
     LangOpt,
     UiLangOpt,
@@ -166,16 +167,34 @@ def suggest_command(
 def calibrate_command(
     file: Annotated[str, typer.Argument(help="JSONL or CSV rows with 'objection', 'reply' and a human 'grade' "
                                         "(0–3 or 0–100); '-' for stdin.")],
+    fit: Annotated[bool, typer.Option("--fit", help="Learn the grader's weights from these grades (and the "
+                                      "replies accepted in review); needs --output.")] = False,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="With --fit: where to write the team's "
+                                                "model (JSON).", show_default=False)] = None,
+    reviews: Annotated[bool, typer.Option("--reviews/--no-reviews", help="With --fit: also learn from the "
+                                          "replies accepted in review, as grade 3.")] = True,
     language: LangOpt = None,
     as_json: JsonOpt = False,
     catalog: CatalogOpt = None,
+    db: DbOpt = None,
 ) -> None:
     """Check the scorer against a mentor's grades: Spearman ρ, pair order, confusion, worst rows.
 
-    Example:
+    With --fit, learn how the scorer weighs what it finds from the team's grades: prints the agreement
+    before and after (cross-validated by objection) and writes the model; a catalog then uses it with
+    `scoring: {model: team-model.json}`.
+
+    Examples:
 
       objcoach calibrate tests/data/graded.jsonl
+
+      objcoach calibrate graded.jsonl --fit --output team-model.json
     """
+    if fit:
+        _fit_command(file, output, reviews, chosen(language), as_json, catalog, db)
+        return
+    if output is not None:
+        raise InputError("--output is where --fit writes the team's model: add --fit")
     from objcoach.catalog.load import load_catalog
     from objcoach.i18n import ui_language
     from objcoach.io import open_input, read_rows
@@ -194,6 +213,51 @@ def calibrate_command(
     from objcoach.cli.render import calibration_report, console
 
     console().print(calibration_report(result, ui_language(lang)))
+
+
+def _fit_command(file: str, output: Path | None, reviews: bool, lang: str | None, as_json: bool,
+                 catalog: list[Path] | None, db: str | None) -> None:
+    """calibrate --fit: the team's model from its graded rows and accepted reviews, before and after."""
+    if output is None:
+        raise InputError("--fit needs --output FILE: where to write the team's model (e.g. team-model.json)")
+    from objcoach.catalog.load import load_catalog
+    from objcoach.i18n import ui_language
+    from objcoach.io import open_input, read_rows
+    from objcoach.scoring.teamfit import examples_from_reviews, examples_from_rows, fit_team, write_team_model
+
+    loaded = load_catalog(catalog)
+    stream, name = open_input(file)
+    with stream:
+        examples, errors = examples_from_rows(read_rows(stream, name), loaded, lang)
+    if not examples:
+        raise InputError(f"{name}: no graded rows" + (f" ({errors[0]})" if errors else ""))
+    added = examples_from_reviews(_accepted_replies(db), loaded) if reviews else []
+    model, before, after = fit_team([*examples, *added], loaded,
+                                    about={"fitted_by": "objcoach calibrate --fit", "file": Path(name).name,
+                                           "rows": len(examples), "reviews": len(added)})
+    write_team_model(model, output)
+    if as_json:
+        print_json({"before": before, "after": after, "output": str(output), "rows": len(examples),
+                    "reviews": len(added), "errors": errors})
+        return
+    from objcoach.cli.render import console, fit_report
+
+    console().print(fit_report(before, after, ui_language(lang), rows=len(examples), reviews=len(added),
+                               output=output, errors=errors))
+
+
+def _accepted_replies(db: str | None) -> list[dict[str, Any]]:
+    """The replies accepted in review; none when there is no history yet (a fit does not create one)."""
+    from pathlib import PurePath
+
+    from objcoach.paths import db_path
+    from objcoach.store.history import Store
+
+    target = db_path(db)
+    if isinstance(target, PurePath) and not target.exists():
+        return []
+    with Store(target) as store:
+        return store.accepted_replies()
 
 
 @commands.command("list")

@@ -20,6 +20,8 @@ from rich.text import Text
 from objcoach.i18n import t
 
 if TYPE_CHECKING:  # only for annotations: a score panel should not pay for tables and calibration
+    from pathlib import Path
+
     from rich.table import Table
 
     from objcoach.catalog.model import Catalog, Objection, Technique
@@ -217,6 +219,27 @@ def calibration_report(result: Calibration, lang: str) -> Group:
     parts: list[RenderableType] = [summary, confusion, worst]
     if result.errors:
         parts.append(bullets("errors", result.errors[:20], "red"))
+    return Group(*parts)
+
+
+def fit_report(before: dict[str, float], after: dict[str, float], lang: str, *, rows: int, reviews: int,
+               output: Path, errors: Sequence[str]) -> Group:
+    """calibrate --fit: the agreement now and fitted, side by side, then where the model went and how to use it."""
+    table = new_table(title=t(lang, "fit.title"))
+    table.add_column(t(lang, "fit.measure"))
+    table.add_column(t(lang, "fit.before"), justify="right")
+    table.add_column(t(lang, "fit.after"), justify="right")
+    figures = (("spearman", "spearman", "{:.3f}"), ("pairs", "pairs", "{:.1%}"),
+               ("harmful_ok", "harmful_high", "{:g}"), ("fit.strong_low", "strong_below_partial", "{:.1%}"),
+               ("fit.median_strong", "median_strong", "{:g}"))
+    for label, key, form in figures:
+        table.add_row(t(lang, label), form.format(before[key]), form.format(after[key]))
+    parts: list[RenderableType] = [
+        text(t(lang, "fit.examples", rows=rows, reviews=reviews)), table,
+        text(t(lang, "fit.saved", path=output), "bold"), text(t(lang, "fit.use", name=output)),
+    ]
+    if errors:
+        parts.append(bullets("errors", errors[:20], "red"))
     return Group(*parts)
 
 

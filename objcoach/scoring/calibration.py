@@ -113,26 +113,7 @@ class Calibration:
 
 def calibrate(rows: Iterable[Row], catalog: Catalog, lang: str | None = None) -> Calibration:
     graded: list[Graded] = []
-    errors: list[str] = []
-    kept: list[Row] = []
-    grades: list[float] = []
-    for row in rows:
-        if row.error:
-            errors.append(row.error)
-            continue
-        value = pick(row.fields, GRADE_FIELDS)
-        try:
-            grade = float(value) if value is not None else None
-        except ValueError:
-            grade = None
-        if grade is None or not 0 <= grade <= 100:
-            errors.append(f"row {row.number}: no grade (0–3 or 0–100) in fields {', '.join(GRADE_FIELDS)}")
-            continue
-        if pick(row.fields, OBJECTION_FIELDS) is None or pick(row.fields, REPLY_FIELDS, allow_empty=True) is None:
-            errors.append(f"row {row.number}: needs objection and reply fields")
-            continue
-        kept.append(row)
-        grades.append(grade)
+    kept, grades, errors = graded_input(rows)
     for row, grade, out in zip(kept, grades, grade_rows(kept, catalog, lang), strict=True):
         if "error" in out:
             errors.append(str(out["error"]))
@@ -143,8 +124,43 @@ def calibrate(rows: Iterable[Row], catalog: Catalog, lang: str | None = None) ->
             verdict=str(out["verdict"]), kind=str(row.fields.get("kind") or ""),
             flags=tuple(flag["id"] for flag in out["flags"]),
         ))
-    scale = 3.0 if all(row.grade <= 3 for row in graded) else 100.0
+    scale = grade_scale(row.grade for row in graded)
     return Calibration(graded, errors, scale)
+
+
+def graded_input(rows: Iterable[Row]) -> tuple[list[Row], list[float], list[str]]:
+    """The rows that have a grade, an objection and a reply; their grades as given; why the others don't."""
+    kept: list[Row] = []
+    grades: list[float] = []
+    errors: list[str] = []
+    for row in rows:
+        if row.error:
+            errors.append(row.error)
+            continue
+        grade = _grade(row)
+        if grade is None:
+            errors.append(f"row {row.number}: no grade (0–3 or 0–100) in fields {', '.join(GRADE_FIELDS)}")
+            continue
+        if pick(row.fields, OBJECTION_FIELDS) is None or pick(row.fields, REPLY_FIELDS, allow_empty=True) is None:
+            errors.append(f"row {row.number}: needs objection and reply fields")
+            continue
+        kept.append(row)
+        grades.append(grade)
+    return kept, grades, errors
+
+
+def _grade(row: Row) -> float | None:
+    value = pick(row.fields, GRADE_FIELDS)
+    try:
+        grade = float(value) if value is not None else None
+    except ValueError:
+        return None
+    return grade if grade is not None and 0 <= grade <= 100 else None
+
+
+def grade_scale(grades: Iterable[float]) -> float:
+    """3 when every grade is on the 0–3 scale, else 100: a file holds grades of one scale."""
+    return 3.0 if all(grade <= 3 for grade in grades) else 100.0
 
 
 def _grade_label(grade: float, scale: float) -> str:

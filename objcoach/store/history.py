@@ -238,6 +238,13 @@ class Store:
             f"WHERE operator = ? AND score IS NOT NULL {condition} ORDER BY score, created_at DESC LIMIT ?",
             (operator, *params, limit))
 
+    def accepted_replies(self) -> list[dict[str, Any]]:
+        """Replies a mentor accepted in review (objection_id, lang, reply), oldest decision first: the
+        graded examples `calibrate --fit` learns from besides its file."""
+        return self.c.query(
+            "SELECT a.objection_id, a.lang, a.reply FROM attempts AS a JOIN reviews AS r ON r.attempt_id = a.id "
+            "WHERE r.decision = 'accepted' ORDER BY r.decided_at, a.id")
+
     def operators(self) -> list[str]:
         return [row["operator"] for row in self.c.query("SELECT DISTINCT operator FROM attempts ORDER BY operator")]
 
