@@ -158,7 +158,9 @@ def test_a_knowledge_question_is_scored_on_closeness_and_key_points(catalog: Cat
     result = score_reply(answer, objection, catalog, "ru")
     assert not result.techniques_missed
     assert result.verdict == "excellent"
-    assert score_reply("Понимаю вас, давайте я уточню и перезвоню вам?", objection, catalog, "ru").verdict == "fail"
+    # polite and with a next step, but no fact: short of `good` (the learned weights give it `weak`–`partial`)
+    empty = score_reply("Понимаю вас, давайте я уточню и перезвоню вам?", objection, catalog, "ru")
+    assert empty.verdict in ("fail", "weak", "partial") and empty.score < result.score - 30
 
 
 def test_a_capped_score_shows_the_cap_among_its_components(catalog: Catalog) -> None:

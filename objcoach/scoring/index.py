@@ -8,12 +8,13 @@ asks `scoring_index(catalog)`, which builds the index on first use and remembers
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import NamedTuple
 
 from objcoach.catalog.model import Catalog, Objection
 from objcoach.scoring.model import GraderModel, load_model
-from objcoach.scoring.settings import KEY_POINT_SHARE, settings_for
+from objcoach.scoring.settings import KEY_POINT_SHARE, TYPO_MIN, settings_for
 from objcoach.scoring.text import NEGATIONS, analyze, stems_of
 
 
@@ -127,6 +128,34 @@ class Markers(NamedTuple):
     antipattern_index: MarkerIndex
     long_technique_index: MarkerIndex  # the technique markers of more than one word
     form_stems: frozenset[str]  # words that show form, not topic: relevance ignores them
+    typos: Typos  # technique marker stems by their one-letter deletions, to find them misspelt
+
+
+class Typos(NamedTuple):
+    """Technique marker stems (of TYPO_MIN letters or more) filed under themselves and each of their one-letter
+    deletions: a misspelt reply stem shares one of these keys with the stem it misspells (a letter dropped,
+    added, changed or two swapped). Two marker words written together («потомучто») are found by `fused`."""
+
+    deletions: dict[str, tuple[str, ...]]
+    stems: frozenset[str]  # every technique marker stem: a reply stem among them needs no correction
+    words: frozenset[str]  # every technique marker word as written (normalised), for fused pairs
+    memo: dict[str, tuple[str, ...]]  # corrections found so far, by reply word
+
+    @classmethod
+    def build(cls, phrases: Iterable[Phrase]) -> Typos:
+        phrases = list(phrases)
+        stems = {stem for p in phrases for stem in p.stems}
+        deletions: dict[str, set[str]] = {}
+        for stem in stems:
+            if len(stem) >= TYPO_MIN:
+                for key in _deletions(stem):
+                    deletions.setdefault(key, set()).add(stem)
+        return cls({key: tuple(sorted(found)) for key, found in deletions.items()}, frozenset(stems),
+                   frozenset(word for p in phrases for word in p.words), {})
+
+
+def _deletions(word: str) -> set[str]:
+    return {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}
 
 
 def compile_markers(catalog: Catalog, lang: str) -> Markers:
@@ -140,7 +169,8 @@ def compile_markers(catalog: Catalog, lang: str) -> Markers:
     topical = {s for o in catalog.objections for point in o.key_points.get(lang, ())
                for s in stems_of(point.replace("|", " "))}
     return Markers(techniques, MarkerIndex.build(techniques), MarkerIndex.build(antipatterns),
-                   MarkerIndex.build(long_ones), frozenset(form - topical))
+                   MarkerIndex.build(long_ones), frozenset(form - topical),
+                   Typos.build(p for phrases in techniques.values() for p in phrases))
 
 
 class Checklist(NamedTuple):

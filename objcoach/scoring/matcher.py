@@ -12,14 +12,18 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import NamedTuple
 
-from objcoach.scoring.index import Phrase
-from objcoach.scoring.settings import LOOSE_EXTRA, LOOSE_MIN, MARKER_SLACK, SHORT_STEM
+from rapidfuzz.distance import OSA
+
+from objcoach.scoring.index import Phrase, Typos
+from objcoach.scoring.settings import LOOSE_EXTRA, LOOSE_MIN, MARKER_SLACK, SHORT_STEM, TYPO_MIN
 from objcoach.scoring.text import NEGATIONS, Analysis, has_cyrillic
+from objcoach.scoring.text import stem as stem_of
 
 # A modal followed by one of these words guesses rather than obliges: "you must be tired", «вы, должно
 # быть, устали» (but "you must have signed up yourself" blames: "have" is not on the list)
 EPISTEMIC = {"must": frozenset({"be", "feel"}), "должно": frozenset({"быть"}),
              "должны": frozenset({"быть"})}
+FUSED_MIN = 3  # each of two words run together has at least this many letters («потомучто»: потому + что)
 _CLAUSE_MARKS = frozenset(",;:.!?…—–-()\n")
 _SENTENCE_MARKS = frozenset(".!?…\n")
 
@@ -38,19 +42,31 @@ class Matcher:
 
     __slots__ = ("by_stem", "loose_keys", "prefixes", "present", "stems", "text")
 
-    def __init__(self, text: Analysis) -> None:
+    def __init__(self, text: Analysis, typos: Typos | None = None) -> None:
         self.text = text
         self.stems = stems = text.stems
-        self.present = present = set(stems)
         self.by_stem: dict[str, list[int]] = {}
         for index, stem in enumerate(stems):
             self.by_stem.setdefault(stem, []).append(index)
+        if typos is not None:
+            self._add_misspelt(typos)
+        self.present = present = set(self.by_stem)
         # shorter marker stems that some reply stem extends by a letter or two (see loose_prefixes)
         self.prefixes: set[str] = set()
         for stem in present:
             if len(stem) > LOOSE_MIN:
                 self.prefixes.update(loose_prefixes(stem))
         self.loose_keys = present | self.prefixes  # every stem a loose match can find in this reply
+
+    def _add_misspelt(self, typos: Typos) -> None:
+        """File each reply word that misspells a technique marker word by one letter, or writes two of them as
+        one («потомучто»), under the marker's stems too. Antipatterns never see these: they match strictly."""
+        by_stem, norms = self.by_stem, self.text.norms
+        for index, stem in enumerate(self.stems):
+            if stem in typos.stems or len(stem) < TYPO_MIN or not stem.isalpha():
+                continue
+            for found in _corrections(stem, norms[index], typos):
+                by_stem.setdefault(found, []).append(index)
 
     def positions(self, stem: str, word: str = "", loose: bool = True) -> list[int]:
         """Sorted positions of the tokens that are this marker word (see _matches). The list may be the
@@ -168,6 +184,31 @@ class Matcher:
         """The reply's words for the first phrase found, or ""."""
         found = self.first(phrases, strict)
         return self.text.quote(found.first, found.last) if found else ""
+
+
+def _corrections(stem: str, word: str, typos: Typos) -> tuple[str, ...]:
+    """The marker stems that `stem` (of the reply word `word`) misspells by one letter, or the stems of two marker
+    words that `word` runs together (remembered per word: a batch meets the same words again and again)."""
+    memo = typos.memo
+    found = memo.get(word)
+    if found is None:
+        if len(memo) >= 100_000:
+            memo.clear()
+        found = memo[word] = _correct(stem, word, typos)
+    return found
+
+
+def _correct(stem: str, word: str, typos: Typos) -> tuple[str, ...]:
+    deletions = typos.deletions
+    near = {candidate for key in (stem, *(stem[:i] + stem[i + 1 :] for i in range(len(stem))))
+            for candidate in deletions.get(key, ())}
+    found = tuple(sorted(candidate for candidate in near if OSA.distance(candidate, stem) <= 1))
+    if found or len(word) < 2 * FUSED_MIN:
+        return found
+    for cut in range(FUSED_MIN, len(word) - FUSED_MIN + 1):
+        if word[:cut] in typos.words and word[cut:] in typos.words:
+            return (stem_of(word[:cut]), stem_of(word[cut:]))
+    return ()
 
 
 @lru_cache(maxsize=100_000)

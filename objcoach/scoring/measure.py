@@ -70,7 +70,7 @@ def measure(reply: str, objection: Objection, catalog: Catalog, lang: str | None
     expected = lang or (text.lang if text.lang in objection.langs else None) or (objection.langs or ("ru",))[0]
     prepared = index.prepared(objection, expected)
     markers = index.markers(expected)
-    matcher = Matcher(text)
+    matcher = Matcher(text, markers.typos)
 
     closeness = _closeness(text, prepared, exclude_answer)
     checklist = index.checklist(objection)

@@ -22,7 +22,8 @@ GRADE_POINTS = 100.0 / 3.0  # a grade of the 0–3 scale in points of the 0–10
 # the components of the breakdown, and the features whose points each one gathers (by name or prefix)
 GROUPS = (("closeness", ("closeness", "topical")), ("techniques", ("checklist", "required_missed", "extra_techniques",
                                                           "technique:")),
-          ("key_points", ("key_points", "any_key_point", "no_substance")), ("wording", ("wording",)), ("tone", ("tone", "tone_harm", "tone_peak")),
+          ("key_points", ("key_points", "any_key_point", "no_substance")), ("wording", ("wording",)),
+          ("tone", ("tone", "tone_harm", "tone_peak")),
           ("form", ("words", "question", "knowledge")))
 
 
@@ -124,5 +125,5 @@ def _parse(data: Any, name: str, base: GraderModel | None) -> GraderModel:
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
         raise ObjcoachError(f"{name}: the grader model is damaged or incomplete ({type(error).__name__}: "
                             f"{error})") from None
-    about = data.get("about") if isinstance(data.get("about"), dict) else {}
+    about: dict[str, Any] = data["about"] if isinstance(data.get("about"), dict) else {}
     return GraderModel(bias, weights, caps, grams, tone_bias, threshold, wording_bias, about)

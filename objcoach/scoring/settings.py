@@ -35,6 +35,7 @@ KEY_POINT_SHARE = 0.75  # share of an alternative's content words that must appe
 STUFFING_COVERAGE = 0.6  # share of words that are markers or key points in a stuffed list
 OFFTOPIC_MIN_WORDS = 5  # topical words needed before a reply can be called off-topic
 SHORT_STEM = 5  # Russian stems this short fold unrelated words together: check the surface word too
+TYPO_MIN = 5  # a reply word of this many letters may be a marker word misspelt by one letter
 LOOSE_MIN = 6  # a marker stem this long may match a reply stem that extends it ...
 LOOSE_EXTRA = 2  # ... by at most this many letters ("бесплатн" ~ "бесплатно")
 
