@@ -38,8 +38,8 @@ def fingerprint(paths: Sequence[Path]) -> str | None:
         except OSError:
             return None
         states.append((os.path.realpath(path), stat.st_size, stat.st_mtime_ns, zlib.crc32(data)))
-    which = _digest("\n".join(state[0] for state in states))
-    return f"{which}.{_digest(repr((_code_stamp(), states)))}"
+    which = digest("\n".join(state[0] for state in states))
+    return f"{which}.{digest(repr((_code_stamp(), states)))}"
 
 
 def read(kind: str, fingerprint: str) -> Any:
@@ -75,7 +75,7 @@ def _file(kind: str, fingerprint: str) -> Path:
     return home() / "cache" / f"{kind}-{fingerprint.split('.')[0]}.pickle"
 
 
-def _digest(text: str) -> str:
+def digest(text: str) -> str:
     data = text.encode("utf-8", "surrogateescape")
     return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
 

@@ -90,8 +90,26 @@ def load_model(path: str | Path | None = None) -> GraderModel:
 
 @lru_cache(maxsize=1)
 def bundled_model() -> GraderModel:
-    text = resources.files("objcoach.scoring").joinpath("grader.json").read_text(encoding="utf-8")
-    return _parse(json.loads(text), "grader.json", None)
+    """The bundled model, read from the cache when the file has not changed: parsing its 21,000 n-gram
+    weights from JSON takes several times longer than unpickling them, and every `score` needs them."""
+    from objcoach.catalog import cache
+
+    source = resources.files("objcoach.scoring").joinpath("grader.json")
+    path = Path(str(source))
+    try:
+        stat = path.stat()
+        stamp = f"{stat.st_size}-{stat.st_mtime_ns}-{path}"
+    except OSError:
+        stamp = ""
+    fingerprint = "grader." + cache.digest(stamp) if stamp else ""
+    if fingerprint:
+        found = cache.read("grader", fingerprint)
+        if isinstance(found, GraderModel):
+            return found
+    model = _parse(json.loads(source.read_text(encoding="utf-8")), "grader.json", None)
+    if fingerprint:
+        cache.write("grader", fingerprint, model)
+    return model
 
 
 @lru_cache(maxsize=8)
