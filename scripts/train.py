@@ -16,8 +16,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+from collections import Counter
 from pathlib import Path
 
+import numpy as np
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression, Ridge
 
@@ -28,7 +31,8 @@ from objcoach.scoring.fit import Example, agreement, signed_ridge, summary
 from objcoach.scoring.measure import measure
 from objcoach.scoring.model import GraderModel, save_model
 from objcoach.scoring.score import guard_caps, points
-from objcoach.scoring.tone import ngrams, read_wording
+from objcoach.scoring.text import Analysis
+from objcoach.scoring.tone import Grams, length_scale, ngrams, read_wording
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
@@ -37,6 +41,7 @@ OUTPUT = ROOT / "objcoach" / "scoring" / "grader.json"
 # a call loses a third of a grade (the hand-set scorer's ten points)
 PRIORS = {"flag:too_long": -0.3}
 MIN_DF = 3  # an n-gram in fewer replies than this is noise (a typo, a name)
+MAX_GRAMS = int(os.environ.get("OBJCOACH_MAX_GRAMS", "8000"))  # the n-grams shipped
 TONE_C = 1.0
 WORDING_ALPHA = 3.0
 HARM_KINDS = frozenset({"condescension", "false_urgency", "guilt_scare", "polite_blame", "dismissal",
@@ -60,24 +65,37 @@ def read(paths: list[Path]) -> list[dict]:
             found = measure(row["reply"], objection, catalog, row.get("lang") or matched)
             rows.append({"source": path.stem, "objection": objection.id, "lang": found.lang, "reply": row["reply"],
                          "grade": float(row["grade"]), "kind": row.get("kind", ""), "values": features(found),
-                         "grams": {gram for gram, _ in ngrams(found.text)}, "text": found.text,
+                         "grams": scaled(found.text), "text": found.text,
                          "caps": guard_caps(found)})
     return rows
 
 
-def fit_ngrams(rows: list[dict], vocabulary: set[str]) -> dict[str, tuple[float, float]] | tuple:
-    """The tone and wording models on `rows`: (bias, weights) of each."""
+def scaled(text: Analysis) -> dict[str, float]:
+    """The reply's n-gram counts, scaled by its length as the scorer scales them (tone.length_scale)."""
+    scale = length_scale(len(text.stems))
+    return {gram: count * scale for gram, count in Counter(ngrams(text)).items()}
+
+
+def fit_ngrams(rows: list[dict], vocabulary: set[str], keep: int | None = MAX_GRAMS) -> tuple[float, float, Grams]:
+    """The tone and wording models on `rows` (n-gram counts): their biases and weights. With `keep`, fitted
+    again on the `keep` n-grams that weighed most, so the shipped file stays small and quick to load."""
     vectorizer = DictVectorizer()
-    matrix = vectorizer.fit_transform([{gram: 1.0 for gram in row["grams"] if gram in vocabulary} for row in rows])
+    matrix = vectorizer.fit_transform([{g: n for g, n in row["grams"].items() if g in vocabulary} for row in rows])
     harmful = [1 if row["grade"] == 0 and row["kind"] in HARM_KINDS else 0 for row in rows]
     tone = LogisticRegression(C=TONE_C, max_iter=5000, class_weight="balanced").fit(matrix, harmful)
     wording = Ridge(alpha=WORDING_ALPHA).fit(matrix, [row["grade"] for row in rows])
-    names = vectorizer.get_feature_names_out()
-    grams = {str(name): (float(t), float(w)) for name, t, w in zip(names, tone.coef_[0], wording.coef_, strict=True)}
-    return float(tone.intercept_[0]), float(wording.intercept_), grams
+    names = [str(name) for name in vectorizer.get_feature_names_out()]
+    if keep is not None and len(names) > keep:
+        tone_scale, wording_scale = np.abs(tone.coef_[0]).mean(), np.abs(wording.coef_).mean()
+        weight = np.maximum(np.abs(tone.coef_[0]) / tone_scale, np.abs(wording.coef_) / wording_scale)
+        kept = {names[i] for i in np.argsort(-weight, kind="stable")[:keep]}
+        return fit_ngrams(rows, kept, None)
+    return (float(tone.intercept_[0]), float(wording.intercept_),
+            Grams(dict(zip(names, map(float, tone.coef_[0]), strict=True)),
+                  dict(zip(names, map(float, wording.coef_), strict=True)), {}))
 
 
-def with_readings(row: dict, tone_bias: float, wording_bias: float, grams: dict) -> dict:
+def with_readings(row: dict, tone_bias: float, wording_bias: float, grams: Grams) -> dict:
     reading = read_wording(row["text"], grams, tone_bias, wording_bias)
     return dict(row["values"], tone=reading.tone, tone_harm=max(reading.tone, 0.0),
                 tone_peak=max(reading.tone_peak, 0.0), wording=reading.wording)
@@ -87,7 +105,7 @@ def train(rows: list[dict], caps: tuple[str, ...], about: dict) -> GraderModel:
     """The three models fitted on `rows` (see the module's docstring)."""
     counts: dict[str, int] = {}
     for row in rows:
-        for gram in row["grams"]:
+        for gram in row["grams"]:  # in how many replies
             counts[gram] = counts.get(gram, 0) + 1
     vocabulary = {gram for gram, count in counts.items() if count >= MIN_DF}
     # out-of-fold readings: each source's rows read by n-gram models fitted on the other sources
@@ -101,9 +119,8 @@ def train(rows: list[dict], caps: tuple[str, ...], about: dict) -> GraderModel:
     seen = {name for row in values for name, value in row.items() if value}
     weights.update({name: weight for name, weight in PRIORS.items() if name not in seen})
     tone_bias, wording_bias, grams = fit_ngrams(rows, vocabulary)
-    grams = {gram: pair for gram, pair in grams.items() if abs(pair[0]) >= 5e-4 or abs(pair[1]) >= 5e-4}
     return GraderModel(bias, weights, frozenset(caps), grams, tone_bias, 0.0, wording_bias,
-                       {**about, "rows": len(rows), "n_grams": len(grams)})
+                       {**about, "rows": len(rows), "n_grams": len(grams.tone)})
 
 
 def evaluate(model: GraderModel, rows: list[dict]) -> dict:
@@ -136,7 +153,7 @@ def main() -> None:
     about = {"trained_on": [path.name for path in train_files], "held_out": [path.name for path in held_files],
              "script": "scripts/train.py"}
     model = train(rows, caps, about)
-    print(f"trained on {len(rows)} rows of {', '.join(p.stem for p in train_files)}; {len(model.grams)} n-grams")
+    print(f"trained on {len(rows)} rows of {', '.join(p.stem for p in train_files)}; {len(model.grams.tone)} n-grams")
     for path in held_files:
         result = evaluate(model, read([path]))
         model.about.setdefault("held_out_agreement", {})[path.stem] = result

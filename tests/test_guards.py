@@ -183,7 +183,7 @@ def test_a_reply_that_says_nothing_scores_zero(catalog: Catalog, reply: str, lan
 ])
 def test_a_too_short_reply_is_capped_but_not_harmful(catalog: Catalog, reply: str, lang: str) -> None:
     result = score(catalog, reply, lang)
-    assert result.flag_ids == ("too_short",)
+    assert result.flag_ids[0] == "too_short" and set(result.flag_ids) <= {"too_short", "tone"}
     assert result.flags[0].evidence == reply
     assert 0 < result.score < DEFAULT_SETTINGS["partial"]
 

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from conftest import STRONG_RU
 
 from objcoach.catalog.load import load_catalog
 from objcoach.catalog.model import Catalog
@@ -164,7 +165,7 @@ def test_a_late_exam_reply_is_judged_by_the_catalogs_bands(catalog: Catalog, sto
     for name, loaded in (("default", catalog), ("strict", strict_catalog(tmp_path))):
         operator = f"op_{name}"
         run(loaded, store, Options(operator, "ru", mode="exam", ids=("bank-already-chosen",), time_limit=1.0),
-            Script(STRONG).ask, lambda event: None, clock=clock(step=120.0), now=lambda: NOW)
+            Script(STRONG_RU).ask, lambda event: None, clock=clock(step=120.0), now=lambda: NOW)
         attempt = store.history(operator, 1)[0]
         assert attempt["score"] == 70 and attempt["late"]
         verdicts[name] = attempt["verdict"]

@@ -12,8 +12,6 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import NamedTuple
 
-from rapidfuzz.distance import OSA
-
 from objcoach.scoring.index import Phrase, Typos
 from objcoach.scoring.settings import LOOSE_EXTRA, LOOSE_MIN, MARKER_SLACK, SHORT_STEM, TYPO_MIN
 from objcoach.scoring.text import NEGATIONS, Analysis, has_cyrillic
@@ -202,13 +200,34 @@ def _correct(stem: str, word: str, typos: Typos) -> tuple[str, ...]:
     deletions = typos.deletions
     near = {candidate for key in (stem, *(stem[:i] + stem[i + 1 :] for i in range(len(stem))))
             for candidate in deletions.get(key, ())}
-    found = tuple(sorted(candidate for candidate in near if OSA.distance(candidate, stem) <= 1))
+    found = tuple(sorted(candidate for candidate in near if _one_edit(candidate, stem)))
     if found or len(word) < 2 * FUSED_MIN:
         return found
     for cut in range(FUSED_MIN, len(word) - FUSED_MIN + 1):
         if word[:cut] in typos.words and word[cut:] in typos.words:
             return (stem_of(word[:cut]), stem_of(word[cut:]))
     return ()
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """`a` and `b` differ by one letter dropped, added or changed, or two neighbours swapped (the optimal string
+    alignment distance is 1; checked here rather than with rapidfuzz.distance, whose import costs more than a
+    whole `objcoach score`)."""
+    if a == b:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    start = 0
+    while start < len(a) and a[start] == b[start]:
+        start += 1
+    if len(a) + 1 == len(b):
+        return a[start:] == b[start + 1 :]
+    if len(a) != len(b):
+        return False
+    if a[start + 1 :] == b[start + 1 :]:
+        return True  # one letter changed
+    swapped = start + 1 < len(a) and a[start] == b[start + 1] and a[start + 1] == b[start]
+    return swapped and a[start + 2 :] == b[start + 2 :]
 
 
 @lru_cache(maxsize=100_000)

@@ -8,16 +8,16 @@ weights of the tone and wording models come from the bundled one. Nothing is tra
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from objcoach.errors import ObjcoachError
+from objcoach.scoring.tone import Grams
 
 FORMAT = "objcoach-grader"
+BUNDLED = Path(__file__).with_name("grader.json")  # package data, installed beside this module
 GRADE_POINTS = 100.0 / 3.0  # a grade of the 0–3 scale in points of the 0–100 score
 # the components of the breakdown, and the features whose points each one gathers (by name or prefix)
 GROUPS = (("closeness", ("closeness", "topical")), ("techniques", ("checklist", "required_missed", "extra_techniques",
@@ -31,7 +31,7 @@ class GraderModel(NamedTuple):
     bias: float  # the grade of a reply with every feature at zero
     weights: dict[str, float]  # feature -> grade per unit
     caps: frozenset[str]  # flags that hold the score down to the harmful cap, whatever else the reply has
-    grams: dict[str, tuple[float, float]]  # n-gram -> (tone weight, wording weight)
+    grams: Grams  # the n-gram weights of the tone and wording models
     tone_bias: float
     tone_threshold: float  # a tone logit above this raises the tone flag
     wording_bias: float
@@ -44,9 +44,10 @@ class GraderModel(NamedTuple):
             "caps": sorted(self.caps),
         }
         if with_grams:
-            data["tone"] = {"bias": round(self.tone_bias, 6), "threshold": round(self.tone_threshold, 6)}
-            data["wording"] = {"bias": round(self.wording_bias, 6)}
-            data["grams"] = {gram: [round(t, 5), round(w, 5)] for gram, (t, w) in sorted(self.grams.items())}
+            data["tone"] = {"bias": round(self.tone_bias, 6), "threshold": round(self.tone_threshold, 6),
+                            "weights": {gram: round(w, 5) for gram, w in sorted(self.grams.tone.items())}}
+            data["wording"] = {"bias": round(self.wording_bias, 6),
+                               "weights": {gram: round(w, 5) for gram, w in sorted(self.grams.wording.items())}}
         return data
 
 
@@ -74,6 +75,8 @@ def _group(feature: str) -> str:
 
 
 def save_model(model: GraderModel, path: Path, with_grams: bool = False) -> None:
+    import json
+
     from objcoach.io import atomic_write
 
     text = json.dumps(model.to_json(with_grams), ensure_ascii=False, indent=None if with_grams else 1)
@@ -94,8 +97,7 @@ def bundled_model() -> GraderModel:
     weights from JSON takes several times longer than unpickling them, and every `score` needs them."""
     from objcoach.catalog import cache
 
-    source = resources.files("objcoach.scoring").joinpath("grader.json")
-    path = Path(str(source))
+    path = BUNDLED
     try:
         stat = path.stat()
         stamp = f"{stat.st_size}-{stat.st_mtime_ns}-{path}"
@@ -106,7 +108,9 @@ def bundled_model() -> GraderModel:
         found = cache.read("grader", fingerprint)
         if isinstance(found, GraderModel):
             return found
-    model = _parse(json.loads(source.read_text(encoding="utf-8")), "grader.json", None)
+    import json  # only when the cache is rebuilt: start-up stays lean
+
+    model = _parse(json.loads(path.read_text(encoding="utf-8")), "grader.json", None)
     if fingerprint:
         cache.write("grader", fingerprint, model)
     return model
@@ -114,6 +118,8 @@ def bundled_model() -> GraderModel:
 
 @lru_cache(maxsize=8)
 def _load_team(path: str) -> GraderModel:
+    import json
+
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as error:
@@ -121,6 +127,10 @@ def _load_team(path: str) -> GraderModel:
     except (ValueError, UnicodeDecodeError) as error:
         raise ObjcoachError(f"{path}: not a grader model (not JSON: {error})") from None
     return _parse(data, path, bundled_model())
+
+
+def _floats(mapping: Any) -> dict[str, float]:
+    return {str(key): float(value) for key, value in mapping.items()}
 
 
 def _parse(data: Any, name: str, base: GraderModel | None) -> GraderModel:
@@ -131,15 +141,15 @@ def _parse(data: Any, name: str, base: GraderModel | None) -> GraderModel:
         weights = {str(key): float(value) for key, value in data["weights"].items()}
         bias = float(data["bias"])
         caps = frozenset(str(cap) for cap in data.get("caps", ()))
-        if "grams" in data:
-            grams = {str(gram): (float(pair[0]), float(pair[1])) for gram, pair in data["grams"].items()}
+        if "weights" in data.get("tone", {}):
+            grams = Grams(_floats(data["tone"]["weights"]), _floats(data["wording"]["weights"]), {})
             tone_bias, threshold = float(data["tone"]["bias"]), float(data["tone"]["threshold"])
             wording_bias = float(data["wording"]["bias"])
         elif base is not None:
             grams, tone_bias, threshold, wording_bias = base.grams, base.tone_bias, base.tone_threshold, \
                 base.wording_bias
         else:
-            raise KeyError("grams")
+            raise KeyError("tone.weights")
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
         raise ObjcoachError(f"{name}: the grader model is damaged or incomplete ({type(error).__name__}: "
                             f"{error})") from None

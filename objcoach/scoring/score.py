@@ -19,7 +19,7 @@ from objcoach.scoring.model import GRADE_POINTS, GraderModel, combine
 from objcoach.scoring.result import Hit, Score
 from objcoach.scoring.settings import MAX_REPLY_CHARS, verdict_for
 from objcoach.scoring.text import analyze
-from objcoach.scoring.tone import Wording, read_wording
+from objcoach.scoring.tone import Wording, read_wording, tone_evidence
 
 __all__ = ["MAX_REPLY_CHARS", "measure", "score_reply", "self_test", "technique_evidence", "verdict_for"]
 
@@ -34,7 +34,7 @@ def score_reply(reply: str, objection: Objection, catalog: Catalog, lang: str | 
     values, wording = reply_features(found, model)
     flags = [guard.flag for guard in found.checks if guard.flag is not None]
     if wording.tone > model.tone_threshold:
-        flags.append(Hit("tone", wording.tone_evidence))
+        flags.append(Hit("tone", tone_evidence(found.text, wording.per_word)))
     score, components = points(values, guard_caps(found), model)
     techniques, points_found = found.techniques, found.points
     return Score(

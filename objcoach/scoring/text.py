@@ -66,7 +66,7 @@ class Analysis:
     few facts about its shape. Parallel lists rather than one object a word: a batch reads millions of
     words, and building a tuple per word cost more than all the matching after it."""
 
-    __slots__ = ("_sentence_ends", "content", "content_stems", "ends", "lang", "norms", "numbers", "questions",
+    __slots__ = ("content", "content_stems", "ends", "lang", "norms", "numbers", "questions",
                  "sentences", "starts", "stems", "text")
 
     def __init__(self, text: str) -> None:
@@ -75,7 +75,6 @@ class Analysis:
         stems = [found or stem(norm) for found, norm in zip(known, norms, strict=True)] if None in known \
             else cast("list[str]", known)
         self.text = text
-        self._sentence_ends: list[int] | None = None  # each word's sentence, worked out when first asked
         self.norms: list[str] = norms
         self.stems: list[str] = stems
         self.starts: list[int] = starts
@@ -94,18 +93,16 @@ class Analysis:
     def words(self) -> int:
         return len(self.norms)
 
-    def sentence_of(self, index: int) -> int:
-        """Which sentence word `index` is in (0 for the first): counted by the sentence ends before it."""
-        ends = self._sentence_ends
-        if ends is None:
-            text, starts, stops = self.text, self.starts, self.ends
-            ends = self._sentence_ends = [0] * len(starts)
-            count = 0
-            for i in range(1, len(starts)):
-                if any(mark in _SENTENCE_ENDS for mark in text[stops[i - 1] : starts[i]]):
-                    count += 1
-                ends[i] = count
-        return ends[index]
+    def sentence_ids(self) -> list[int]:
+        """Which sentence each word is in (0 for the first): counted by the sentence ends before it."""
+        text, starts, stops = self.text, self.starts, self.ends
+        ids = [0] * len(starts)
+        count = 0
+        for i in range(1, len(starts)):
+            if not _SENTENCE_ENDS.isdisjoint(text[stops[i - 1] : starts[i]]):
+                count += 1
+            ids[i] = count
+        return ids
 
     def quote(self, first: int, last: int) -> str:
         """The original words from word `first` to word `last`, inclusive."""
