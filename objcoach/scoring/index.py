@@ -15,7 +15,7 @@ from typing import NamedTuple
 from objcoach.catalog.model import Catalog, Objection
 from objcoach.scoring.model import GraderModel, load_model
 from objcoach.scoring.settings import KEY_POINT_SHARE, TYPO_MIN, settings_for
-from objcoach.scoring.text import NEGATIONS, analyze, stems_of
+from objcoach.scoring.text import NEGATIONS, STOPWORDS, analyze, stems_of
 
 
 class Phrase(NamedTuple):
@@ -159,7 +159,9 @@ def _deletions(word: str) -> set[str]:
 
 
 def compile_markers(catalog: Catalog, lang: str) -> Markers:
-    techniques = {key: tuple(sorted((phrase(m) for m in t.markers.get(lang, ())), key=lambda p: -len(p.stems)))
+    # a marker of one function word («но», "but", «конечно») proves nothing alone: it earns nothing
+    techniques = {key: tuple(sorted((p for p in map(phrase, t.markers.get(lang, ())) if not _bare(p)),
+                                    key=lambda p: -len(p.stems)))
                   for key, t in catalog.techniques.items()}
     antipatterns = {key: tuple(phrase(m) for m in a.markers.get(lang, ())) for key, a in catalog.antipatterns.items()}
     long_ones = {key: tuple(p for p in phrases if len(p.stems) > 1) for key, phrases in techniques.items()}
@@ -171,6 +173,10 @@ def compile_markers(catalog: Catalog, lang: str) -> Markers:
     return Markers(techniques, MarkerIndex.build(techniques), MarkerIndex.build(antipatterns),
                    MarkerIndex.build(long_ones), frozenset(form - topical),
                    Typos.build(p for phrases in techniques.values() for p in phrases))
+
+
+def _bare(marker: Phrase) -> bool:
+    return len(marker.words) == 1 and marker.words[0] in STOPWORDS
 
 
 class Checklist(NamedTuple):
