@@ -92,7 +92,7 @@ def fit_ngrams(rows: list[dict], vocabulary: set[str], keep: int | None = MAX_GR
         return fit_ngrams(rows, kept, None)
     return (float(tone.intercept_[0]), float(wording.intercept_),
             Grams(dict(zip(names, map(float, tone.coef_[0]), strict=True)),
-                  dict(zip(names, map(float, wording.coef_), strict=True)), {}))
+                  dict(zip(names, map(float, wording.coef_), strict=True))))
 
 
 def with_readings(row: dict, tone_bias: float, wording_bias: float, grams: Grams) -> dict:
@@ -120,7 +120,7 @@ def train(rows: list[dict], caps: tuple[str, ...], about: dict) -> GraderModel:
     weights.update({name: weight for name, weight in PRIORS.items() if name not in seen})
     tone_bias, wording_bias, grams = fit_ngrams(rows, vocabulary)
     return GraderModel(bias, weights, frozenset(caps), grams, tone_bias, 0.0, wording_bias,
-                       {**about, "rows": len(rows), "n_grams": len(grams.tone)})
+                       {**about, "rows": len(rows), "n_grams": len(grams)})
 
 
 def evaluate(model: GraderModel, rows: list[dict]) -> dict:
@@ -153,7 +153,7 @@ def main() -> None:
     about = {"trained_on": [path.name for path in train_files], "held_out": [path.name for path in held_files],
              "script": "scripts/train.py"}
     model = train(rows, caps, about)
-    print(f"trained on {len(rows)} rows of {', '.join(p.stem for p in train_files)}; {len(model.grams.tone)} n-grams")
+    print(f"trained on {len(rows)} rows of {', '.join(p.stem for p in train_files)}; {len(model.grams)} n-grams")
     for path in held_files:
         result = evaluate(model, read([path]))
         model.about.setdefault("held_out_agreement", {})[path.stem] = result

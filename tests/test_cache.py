@@ -74,8 +74,8 @@ def test_a_damaged_or_foreign_cache_is_rebuilt_without_a_crash(isolated_home: Pa
 def test_a_cache_of_other_code_is_not_used(isolated_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     paths = catalog_paths()
     before = cache.fingerprint(paths)
-    stamp = cache._code_stamp()
-    monkeypatch.setattr(cache, "_code_stamp", lambda: (*stamp[:-1], (("scoring/score.py", 1, 2),)))
+    stamp = cache.code_stamp()
+    monkeypatch.setattr(cache, "code_stamp", lambda: (*stamp[:-1], (("scoring/score.py", 1, 2),)))
     assert cache.fingerprint(paths) != before
 
 

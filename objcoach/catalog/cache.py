@@ -9,6 +9,7 @@ be written (a read-only home) is skipped.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import zlib
@@ -39,7 +40,7 @@ def fingerprint(paths: Sequence[Path]) -> str | None:
             return None
         states.append((os.path.realpath(path), stat.st_size, stat.st_mtime_ns, zlib.crc32(data)))
     which = digest("\n".join(state[0] for state in states))
-    return f"{which}.{digest(repr((_code_stamp(), states)))}"
+    return f"{which}.{digest(repr((code_stamp(), states)))}"
 
 
 def read(kind: str, fingerprint: str) -> Any:
@@ -81,7 +82,8 @@ def digest(text: str) -> str:
 
 
 @cache
-def _code_stamp() -> tuple[Any, ...]:
+@functools.cache  # once a process: the catalog's fingerprint and the grader model's both ask
+def code_stamp() -> tuple[Any, ...]:
     """What cached values depend on besides the files: the code that built them, which lives in the catalog
     and scoring packages. Any change to one of their modules retires every cache."""
     package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

@@ -44,10 +44,11 @@ class GraderModel(NamedTuple):
             "caps": sorted(self.caps),
         }
         if with_grams:
+            tone, wording = self.grams.as_dicts()
             data["tone"] = {"bias": round(self.tone_bias, 6), "threshold": round(self.tone_threshold, 6),
-                            "weights": {gram: round(w, 5) for gram, w in sorted(self.grams.tone.items())}}
+                            "weights": {gram: round(w, 5) for gram, w in sorted(tone.items())}}
             data["wording"] = {"bias": round(self.wording_bias, 6),
-                               "weights": {gram: round(w, 5) for gram, w in sorted(self.grams.wording.items())}}
+                               "weights": {gram: round(w, 5) for gram, w in sorted(wording.items())}}
         return data
 
 
@@ -100,7 +101,8 @@ def bundled_model() -> GraderModel:
     path = BUNDLED
     try:
         stat = path.stat()
-        stamp = f"{stat.st_size}-{stat.st_mtime_ns}-{path}"
+        # the file and the code that reads it: a new version of objcoach never unpickles an old cache
+        stamp = f"{stat.st_size}-{stat.st_mtime_ns}-{path}-{cache.code_stamp()}"
     except OSError:
         stamp = ""
     fingerprint = "grader." + cache.digest(stamp) if stamp else ""
@@ -142,7 +144,7 @@ def _parse(data: Any, name: str, base: GraderModel | None) -> GraderModel:
         bias = float(data["bias"])
         caps = frozenset(str(cap) for cap in data.get("caps", ()))
         if "weights" in data.get("tone", {}):
-            grams = Grams(_floats(data["tone"]["weights"]), _floats(data["wording"]["weights"]), {})
+            grams = Grams(_floats(data["tone"]["weights"]), _floats(data["wording"]["weights"]))
             tone_bias, threshold = float(data["tone"]["bias"]), float(data["tone"]["threshold"])
             wording_bias = float(data["wording"]["bias"])
         elif base is not None:
