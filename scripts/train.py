@@ -98,7 +98,7 @@ def fit_ngrams(rows: list[dict], vocabulary: set[str], keep: int | None = MAX_GR
 def with_readings(row: dict, tone_bias: float, wording_bias: float, grams: Grams) -> dict:
     reading = read_wording(row["text"], grams, tone_bias, wording_bias)
     return dict(row["values"], tone=reading.tone, tone_harm=max(reading.tone, 0.0),
-                tone_peak=max(reading.tone_peak, 0.0), wording=reading.wording)
+                tone_peak=reading.tone_peak, wording=reading.wording)
 
 
 def train(rows: list[dict], caps: tuple[str, ...], about: dict) -> GraderModel:

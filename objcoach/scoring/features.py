@@ -13,6 +13,7 @@ from objcoach.scoring.measure import Measured
 # the technique ids of the bundled catalog that get a feature of their own; others count in the shares only
 TECHNIQUES = ("acknowledge", "respect_choice", "clarify", "benefit", "reframe", "next_step", "empathy_apology",
               "take_ownership", "explain_cause", "offer_alternative", "proactive_purpose")
+_TECHNIQUE_FEATURES = {tid: f"technique:{tid}" for tid in TECHNIQUES}  # a feature is there when it is not 0
 SUBSTANCE_CLOSENESS = 35.0  # similarity (0–100) to the nearest model answer below which a reply shares little
 GUARD_FLAGS = ("empty", "too_short", "dont_know", "wrong_fact", "copy", "jab", "stuffing", "off_topic",
                "other_language", "too_long")
@@ -41,8 +42,10 @@ def features(found: Measured) -> dict[str, float]:
         "words": min(math.log1p(text.words) / math.log1p(120), 1.0),
         "question": 1.0 if text.questions else 0.0,
     }
-    for tid in TECHNIQUES:
-        values[f"technique:{tid}"] = 1.0 if tid in shown else 0.0
+    for tid in shown:
+        name = _TECHNIQUE_FEATURES.get(tid)
+        if name:
+            values[name] = 1.0
     for guard in found.checks:
         if guard.flag is not None:
             name = guard.flag.id

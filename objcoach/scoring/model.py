@@ -54,17 +54,26 @@ class GraderModel(NamedTuple):
 
 def combine(values: Mapping[str, float], model: GraderModel) -> tuple[float, dict[str, float]]:
     """The grade (0–3 scale, unclamped) and the points each component of the breakdown gave."""
-    weights = model.weights
+    plan = _plan(model)
     points = {"base": model.bias * GRADE_POINTS}
-    total = model.bias
     for name, value in values.items():
-        weight = weights.get(name)
-        if not weight or not value:
-            continue
-        total += weight * value
-        group = _group(name)
-        points[group] = points.get(group, 0.0) + weight * value * GRADE_POINTS
-    return total, points
+        step = plan.get(name)
+        if step is not None and value:
+            group, weight = step
+            points[group] = points.get(group, 0.0) + weight * value
+    return sum(points.values()) / GRADE_POINTS, points
+
+
+_PLANS: dict[int, tuple[GraderModel, dict[str, tuple[str, float]]]] = {}
+
+
+def _plan(model: GraderModel) -> dict[str, tuple[str, float]]:
+    """Each weighted feature's component and its points per unit, worked out once per model."""
+    found = _PLANS.get(id(model))
+    if found is None or found[0] is not model:
+        plan = {name: (_group(name), weight * GRADE_POINTS) for name, weight in model.weights.items() if weight}
+        found = _PLANS[id(model)] = (model, plan)
+    return found[1]
 
 
 @lru_cache(maxsize=64)

@@ -60,7 +60,7 @@ def reply_features(found: Measured, model: GraderModel) -> tuple[dict[str, float
     wording = read_wording(found.text, model.grams, model.tone_bias, model.wording_bias)
     values["tone"] = wording.tone
     values["tone_harm"] = max(wording.tone, 0.0)
-    values["tone_peak"] = max(wording.tone_peak, 0.0)
+    values["tone_peak"] = wording.tone_peak
     values["wording"] = wording.wording
     return values, wording
 

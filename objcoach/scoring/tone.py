@@ -12,8 +12,9 @@ import math
 from array import array
 from bisect import bisect_left
 from collections.abc import Mapping
-from itertools import pairwise, repeat
-from typing import NamedTuple, cast
+from itertools import repeat
+from operator import add
+from typing import NamedTuple
 
 from objcoach.scoring.text import Analysis
 
@@ -32,10 +33,9 @@ def ngrams(text: Analysis) -> list[str]:
     neighbouring stems ("b:")."""
     found: list[str] = []
     stems = text.stems
-    for index, (norm, stem) in enumerate(zip(text.norms, stems, strict=True)):
+    for norm, stem in zip(text.norms, stems, strict=True):
         found.extend(word_grams(norm, stem))
-        if index + 1 < len(stems):
-            found.append("b:" + stem + " " + stems[index + 1])
+    found.extend(map(_PAIR.format, stems, stems[1:]))
     return found
 
 
@@ -53,7 +53,7 @@ class Grams:
     take, and a single `score` looks up a few hundred n-grams by bisection. After INDEX_AFTER lookups (a
     batch) a dict index is built once."""
 
-    __slots__ = ("_finds", "_index", "keys", "tone", "wording", "words")
+    __slots__ = ("_finds", "keys", "tone", "tone_of", "word_tone", "word_wording", "wording", "wording_of")
 
     def __init__(self, tone: Mapping[str, float], wording: Mapping[str, float]) -> None:
         keys = sorted(set(tone) | set(wording))
@@ -61,8 +61,11 @@ class Grams:
 
     def _set(self, keys: list[str], tone: array[float], wording: array[float]) -> None:
         self.keys, self.tone, self.wording = keys, tone, wording
-        self.words: dict[str, tuple[float, float]] = {}  # normalised word -> (tone, wording) of its n-grams
-        self._index: dict[str, int] | None = None
+        # normalised word -> what its n-grams weigh in each model
+        self.word_tone: dict[str, float] = {}
+        self.word_wording: dict[str, float] = {}
+        self.tone_of: dict[str, float] | None = None  # n-gram -> weight, once a batch has asked enough
+        self.wording_of: dict[str, float] = {}
         self._finds = 0
 
     def __getstate__(self) -> tuple[str, array[float], array[float]]:
@@ -78,44 +81,43 @@ class Grams:
     def as_dicts(self) -> tuple[dict[str, float], dict[str, float]]:
         return dict(zip(self.keys, self.tone, strict=True)), dict(zip(self.keys, self.wording, strict=True))
 
-    def find(self, gram: str) -> int:
-        """The n-gram's place, or -1 when neither model weighs it."""
-        index = self._index
-        if index is None:
-            self._finds += 1
+    def weights(self, grams: list[str]) -> tuple[list[float], list[float]]:
+        """What each n-gram weighs in the tone and the wording model (0 when unknown): by bisection for the
+        first INDEX_AFTER n-grams, then through two dicts, in C."""
+        if self.tone_of is None:
+            self._finds += len(grams)
             if self._finds <= INDEX_AFTER:
-                keys = self.keys
-                at = bisect_left(keys, gram)
-                return at if at < len(keys) and keys[at] == gram else -1
-            index = self._index = {key: at for at, key in enumerate(self.keys)}
-        return index.get(gram, -1)
+                keys, tone, wording = self.keys, self.tone, self.wording
+                places = [bisect_left(keys, gram) for gram in grams]
+                found = [at if at < len(keys) and keys[at] == gram else -1 for at, gram in zip(places, grams,
+                                                                                             strict=True)]
+                return ([tone[at] if at >= 0 else 0.0 for at in found],
+                        [wording[at] if at >= 0 else 0.0 for at in found])
+            self.tone_of = dict(zip(self.keys, self.tone, strict=True))
+            self.wording_of = dict(zip(self.keys, self.wording, strict=True))
+        return (list(map(self.tone_of.get, grams, repeat(0.0))),
+                list(map(self.wording_of.get, grams, repeat(0.0))))
 
-    def places(self, grams: list[str]) -> list[int]:
-        """Each n-gram's place, or -1 (in C once the index is built)."""
-        index = self._index
-        if index is not None:
-            return list(map(index.get, grams, repeat(-1)))
-        return [self.find(gram) for gram in grams]
-
-    def word(self, norm: str, stem: str) -> tuple[float, float]:
-        found = self.words.get(norm)
-        if found is None:
-            places = [at for at in self.places(word_grams(norm, stem)) if at >= 0]
-            found = (sum(self.tone[at] for at in places), sum(self.wording[at] for at in places))
-            if len(self.words) >= WORD_MEMO:
-                self.words.clear()
-            self.words[norm] = found
-        return found
+    def learn_words(self, norms: list[str], stems: list[str]) -> None:
+        """Work out what each new word weighs (its n-grams never change: a batch meets it again and again)."""
+        if len(self.word_tone) >= WORD_MEMO:
+            self.word_tone.clear()
+            self.word_wording.clear()
+        for norm, stem in zip(norms, stems, strict=True):
+            if norm not in self.word_tone:
+                tone, wording = self.weights(word_grams(norm, stem))
+                self.word_tone[norm] = sum(tone)
+                self.word_wording[norm] = sum(wording)
 
 
-INDEX_AFTER = 2_000  # lookups by bisection before a dict index pays for itself
+INDEX_AFTER = 2_000  # n-grams looked up by bisection before two dicts pay for themselves
 WORD_MEMO = 200_000  # words remembered; then the memo starts afresh, so memory stays bounded
 
 
 class Wording(NamedTuple):
     tone: float  # the tone model's logit: > 0 more likely harmful than not
-    tone_peak: float  # the same for the reply's harshest sentence: one jab spoils a polite reply
-    per_word: list[float]  # what each word (with the pair it starts) weighs towards harm
+    tone_peak: float  # the same for the reply's harshest sentence when above 0 (else 0): one jab spoils a reply
+    per_word: list[float]  # what each word (with the pair it starts) weighs towards harm, before length scaling
     wording: float  # the wording model's grade, learned from the words of every graded reply
 
 
@@ -123,26 +125,29 @@ def read_wording(text: Analysis, grams: Grams, tone_bias: float, wording_bias: f
     """Both n-gram models on `text`, every n-gram as often as it occurs, as in training (in C where it can:
     a batch reads millions of words)."""
     norms, stems = text.norms, text.stems
-    known = list(map(grams.words.get, norms))
-    words = [found or grams.word(norm, stem) for found, norm, stem in zip(known, norms, stems, strict=True)] \
-        if None in known else cast("list[tuple[float, float]]", known)
-    places = grams.places(["b:" + left + " " + right for left, right in pairwise(stems)])
-    weights_tone, weights_wording = grams.tone, grams.wording
-    pair_tone = [weights_tone[at] if at >= 0 else 0.0 for at in places]
+    tones = list(map(grams.word_tone.get, norms))
+    if None in tones:
+        grams.learn_words([n for n, t in zip(norms, tones, strict=True) if t is None],
+                          [s for s, t in zip(stems, tones, strict=True) if t is None])
+        tones = list(map(grams.word_tone.__getitem__, norms))
+    pair_tone, pair_wording = grams.weights(list(map(_PAIR.format, stems, stems[1:])))
     if stems:
         pair_tone.append(0.0)  # the last word starts no pair
+    per_word = list(map(add, tones, pair_tone))
     scale = length_scale(len(stems))
-    per_word = [(word[0] + pair) * scale for word, pair in zip(words, pair_tone, strict=True)]
-    tone = tone_bias + sum(per_word)
-    wording = wording_bias + scale * (sum(word[1] for word in words)
-                                      + sum(weights_wording[at] for at in places if at >= 0))
-    peak = tone
-    if text.sentences > 1:
+    tone = tone_bias + scale * sum(per_word)
+    wording = wording_bias + scale * (sum(map(grams.word_wording.__getitem__, norms)) + sum(pair_wording))
+    peak = max(tone, 0.0)
+    # no sentence can weigh above 0 when all the words that weigh towards harm together do not
+    if text.sentences > 1 and tone_bias + scale * sum(weight for weight in per_word if weight > 0) > 0:
         per_sentence: dict[int, float] = {}
         for sentence, weight in zip(text.sentence_ids(), per_word, strict=True):
-            per_sentence[sentence] = per_sentence.get(sentence, tone_bias) + weight
-        peak = max(per_sentence.values())
+            per_sentence[sentence] = per_sentence.get(sentence, 0.0) + weight
+        peak = max(tone_bias + scale * max(per_sentence.values()), 0.0)
     return Wording(tone, peak, per_word, wording)
+
+
+_PAIR = "b:{} {}"  # a pair of neighbouring stems, as ngrams() writes it
 
 
 def tone_evidence(text: Analysis, per_word: list[float]) -> str:
