@@ -32,7 +32,7 @@ from objcoach.scoring.measure import measure
 from objcoach.scoring.model import GraderModel, save_model
 from objcoach.scoring.score import guard_caps, points
 from objcoach.scoring.text import Analysis
-from objcoach.scoring.tone import Grams, length_scale, ngrams, read_wording
+from objcoach.scoring.tone import Grams, length_scale, ngrams, read_wording, reading_features
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
@@ -96,9 +96,7 @@ def fit_ngrams(rows: list[dict], vocabulary: set[str], keep: int | None = MAX_GR
 
 
 def with_readings(row: dict, tone_bias: float, wording_bias: float, grams: Grams) -> dict:
-    reading = read_wording(row["text"], grams, tone_bias, wording_bias)
-    return dict(row["values"], tone=reading.tone, tone_harm=max(reading.tone, 0.0),
-                tone_peak=reading.tone_peak, wording=reading.wording)
+    return {**row["values"], **reading_features(read_wording(row["text"], grams, tone_bias, wording_bias))}
 
 
 def train(rows: list[dict], caps: tuple[str, ...], about: dict) -> GraderModel:

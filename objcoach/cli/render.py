@@ -98,19 +98,17 @@ def score_panel(score: Score, feedback: Feedback, objection: Objection, lang: st
         parts.append(text(feedback.retry_prompt, "yellow"))
     if feedback.rephrased:
         parts.append(text(feedback.rephrased, "cyan"))
-    parts.append(breakdown_line(score, lang))
+    parts.append(breakdown_line(feedback, lang))
     if show_answer and score.closest_answer:
         parts.append(Group(text(t(lang, "closest_answer"), "bold"), text(score.closest_answer, "italic")))
     return Panel(Group(*spaced(parts)), title=safe_text(objection.id), title_align="left",
                  border_style=VERDICT_STYLES.get(score.verdict, ""))
 
 
-def breakdown_line(score: Score, lang: str) -> Text:
+def breakdown_line(feedback: Feedback, lang: str) -> Text:
     line = safe_text(f"{t(lang, 'breakdown')}: ", style="dim")
     pieces = []
-    for name, points in score.components.items():
-        kind, _, key = name.partition(":")
-        label = t(lang, f"flag.{key}") if kind == "flag" else name if key else t(lang, f"component.{name}")
+    for label, points in feedback.breakdown:
         pieces.append(f"{label} {points:+.0f}" if points < 0 else f"{label} {points:.0f}")
     line.append(", ".join(pieces), style="dim")
     return line

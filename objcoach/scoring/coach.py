@@ -30,6 +30,7 @@ class Feedback(NamedTuple):
     issues: tuple[str, ...]  # antipatterns and guards, described with advice
     retry_prompt: str  # for a partial reply: what to add on the next try
     rephrased: str  # for a weak reply or «не знаю»: the question put another way, with a hint
+    breakdown: tuple[tuple[str, float], ...] = ()  # the score's components in words, with their points
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -63,7 +64,17 @@ def feedback(score: Score, objection: Objection, catalog: Catalog, lang: str) ->
         retry = t(lang, "retry", missing="; ".join(i.what for i in improvements))
     elif score.verdict in ("weak", "fail") or dont_know:
         rephrased = _rephrase(score, objection, catalog, lang, content)
-    return Feedback(tuple(praise[:MAX_PRAISE]), tuple(improvements), issues, retry, rephrased)
+    return Feedback(tuple(praise[:MAX_PRAISE]), tuple(improvements), issues, retry, rephrased,
+                    tuple((_component(name, catalog, lang), points) for name, points in score.components.items()))
+
+
+def _component(name: str, catalog: Catalog, lang: str) -> str:
+    """A component of the score in words: an antipattern by its title, a flag as feedback names it."""
+    kind, _, key = name.partition(":")
+    if kind == "antipattern":
+        antipattern = catalog.antipatterns.get(key)
+        return antipattern.title.get(lang, key) if antipattern else key
+    return t(lang, f"flag.{key}") if kind == "flag" else t(lang, f"component.{name}")
 
 
 def hint(score: Score | None, objection: Objection, catalog: Catalog, lang: str, content: str,

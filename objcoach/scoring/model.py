@@ -76,7 +76,6 @@ def _plan(model: GraderModel) -> dict[str, tuple[str, float]]:
     return found[1]
 
 
-@lru_cache(maxsize=64)
 def _group(feature: str) -> str:
     for group, names in GROUPS:
         if any(feature == name or (name.endswith(":") and feature.startswith(name)) for name in names):

@@ -19,7 +19,7 @@ from objcoach.scoring.model import GRADE_POINTS, GraderModel, combine
 from objcoach.scoring.result import Hit, Score
 from objcoach.scoring.settings import MAX_REPLY_CHARS, verdict_for
 from objcoach.scoring.text import analyze
-from objcoach.scoring.tone import Wording, read_wording, tone_evidence
+from objcoach.scoring.tone import Wording, read_wording, reading_features, tone_evidence
 
 __all__ = ["MAX_REPLY_CHARS", "measure", "score_reply", "self_test", "technique_evidence", "verdict_for"]
 
@@ -56,13 +56,8 @@ def score_reply(reply: str, objection: Objection, catalog: Catalog, lang: str | 
 
 def reply_features(found: Measured, model: GraderModel) -> tuple[dict[str, float], Wording]:
     """The features the model combines: what `measure` found, and the tone and wording models' readings."""
-    values = features(found)
     wording = read_wording(found.text, model.grams, model.tone_bias, model.wording_bias)
-    values["tone"] = wording.tone
-    values["tone_harm"] = max(wording.tone, 0.0)
-    values["tone_peak"] = wording.tone_peak
-    values["wording"] = wording.wording
-    return values, wording
+    return {**features(found), **reading_features(wording)}, wording
 
 
 def guard_caps(found: Measured) -> tuple[tuple[str, float], ...]:

@@ -150,6 +150,12 @@ def read_wording(text: Analysis, grams: Grams, tone_bias: float, wording_bias: f
 _PAIR = "b:{} {}"  # a pair of neighbouring stems, as ngrams() writes it
 
 
+def reading_features(reading: Wording) -> dict[str, float]:
+    """The features the two models give the combination (the scorer and scripts/train.py both use these)."""
+    return {"tone": reading.tone, "tone_harm": max(reading.tone, 0.0), "tone_peak": reading.tone_peak,
+            "wording": reading.wording}
+
+
 def tone_evidence(text: Analysis, per_word: list[float]) -> str:
     """Up to three of the reply's words that weighed most towards harm, in the reply's order."""
     harmful = sorted((i for i, weight in enumerate(per_word) if weight > 0), key=lambda i: -per_word[i])[:3]
