@@ -15,6 +15,8 @@ from objcoach.cli.common import (
     LangOpt,
     UiLangOpt,
     chosen,
+    echo,
+    print_error,
     print_json,
 )
 from objcoach.errors import InputError
@@ -106,7 +108,7 @@ def grade_command(
         for row in _progress(rows, enabled=show_bar):
             total += 1
             errors += "error" in row
-    sys.stderr.write(f"objcoach: graded {total} row(s), {errors} with errors\n")
+    print_error(f"graded {total} row(s), {errors} with errors")
     if errors:
         raise typer.Exit(1)
 
@@ -386,13 +388,12 @@ def validate_command(
         print_json({"ok": not problems, "files": [str(p) for p in files], "problems": problems})
     elif problems:
         for line in problems:
-            sys.stdout.write(line + "\n")
-        sys.stdout.write(t(ui, "invalid", n=len(problems)) + "\n")
+            echo(line)
+        echo(t(ui, "invalid", n=len(problems)))
     else:
         assert loaded is not None
-        sys.stdout.write(t(ui, "valid", files=", ".join(str(p) for p in files),
-                           objections=len(loaded.objections), techniques=len(loaded.techniques),
-                           antipatterns=len(loaded.antipatterns)) + "\n")
+        echo(t(ui, "valid", files=", ".join(str(p) for p in files), objections=len(loaded.objections),
+               techniques=len(loaded.techniques), antipatterns=len(loaded.antipatterns)))
     if problems:
         raise typer.Exit(1)
 

@@ -126,13 +126,29 @@ def reading_as(store: Any, operator: str | None, everyone: bool) -> str | None:
     return str(identity) if identity is not None else operator_name(None)
 
 
+# Everything objcoach prints goes through the Rich console of cli/render.py or through these: both clean
+# it with `printable`, so text from a catalog, a reply, a file name or the history cannot send the terminal
+# commands (see objcoach/printable.py).
+
+
+def echo(text: str) -> None:
+    """One line of text on stdout, cleaned."""
+    from objcoach.printable import printable
+
+    sys.stdout.write(printable(text) + "\n")
+
+
 def print_error(message: str) -> None:
-    for line in message.splitlines() or [message]:
-        sys.stderr.write(f"objcoach: {line}\n")
+    from objcoach.printable import printable
+
+    for line in message.split("\n"):  # only \n: another line break is shown as an escape
+        sys.stderr.write(f"objcoach: {printable(line)}\n")
     sys.stderr.flush()
 
 
 def print_json(value: Any) -> None:
     import json
 
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+    from objcoach.printable import json_printable
+
+    sys.stdout.write(json_printable(json.dumps(value, ensure_ascii=False, indent=2)) + "\n")
