@@ -303,6 +303,18 @@ class Reader:
                 values.append(value)
         return tuple(values)
 
+    def located_strings(self, node: Node, path: str) -> list[tuple[str, Node, str]]:
+        """What strings() reads, each text with its node and field path, for a check of each item."""
+        if node.kind == SCALAR and node.tag is None:
+            value = self.string(node, path)
+            return [(value, node, path)] if value else []
+        found = []
+        for index, item in enumerate(self.sequence(node, path)):
+            value = self._usual_text(item) or self.string(item, f"{path}[{index}]")
+            if value:
+                found.append((value, item, f"{path}[{index}]"))
+        return found
+
     def _usual_text(self, node: Node) -> str | None:
         """The text of an ordinary non-empty scalar, spending its budget: what string() concludes for
         nearly every node, without building the path its messages would need. None (spending nothing)
