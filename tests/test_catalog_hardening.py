@@ -1,14 +1,16 @@
-"""A catalog's markers must be able to match (a word) without matching nearly everything (one letter)."""
+"""A catalog's markers must be able to match (a word) without matching nearly everything (one letter), and a
+catalog with a great many problems gives a report a person can read: the first problems and a count."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from conftest import run_cli
 
 from objcoach.catalog.load import load_files
-from objcoach.errors import CatalogError
+from objcoach.errors import MAX_LISTED, CatalogError
 
 ANSWER = "Понимаю вас, давайте посчитаем вместе. Что для вас важнее всего?"
 
@@ -53,3 +55,41 @@ def test_markers_of_two_letters_or_two_short_words_are_kept(tmp_path: Path) -> N
                     .replace(" | ы", ""), encoding="utf-8")
     catalog = load_files([path])
     assert catalog.techniques["me"].markers == {"ru": ("понимаю вас", "и я"), "en": ("i see",)}
+
+
+def _unknown_keys(count: int) -> str:
+    return "objections: []\n" + "".join(f"key{n}: 1\n" for n in range(count))
+
+
+def test_a_catalog_with_many_problems_lists_the_first_and_counts_the_rest(tmp_path: Path) -> None:
+    path = tmp_path / "keys.yaml"
+    path.write_text(_unknown_keys(200), encoding="utf-8")
+    with pytest.raises(CatalogError) as caught:
+        load_files([path])
+    assert len(caught.value.problems) == MAX_LISTED and caught.value.more == 200 - MAX_LISTED
+    assert caught.value.problems[0].startswith(f"{path}:2:1: key0: unknown key 'key0'")
+
+
+@pytest.mark.parametrize(("lang", "more", "total"), [
+    ("en", "... and 150 more problem(s), not listed", "200 problem(s) found."),
+    ("ru", "... и ещё проблем: 150 (не показаны)", "Найдено проблем: 200."),
+])
+def test_validate_prints_fifty_problems_and_how_many_more(tmp_path: Path, lang: str, more: str, total: str) -> None:
+    path = tmp_path / "keys.yaml"
+    path.write_text(_unknown_keys(200), encoding="utf-8")
+    code, out, _ = run_cli("validate", str(path), "--lang", lang)
+    lines = out.splitlines()
+    assert code == 1 and len(lines) == MAX_LISTED + 2
+    assert lines[-2].startswith(more) and lines[-1] == total
+    code, out, _ = run_cli("validate", str(path), "--json")
+    report = json.loads(out)
+    assert len(report["problems"]) == MAX_LISTED and report["not_listed"] == 150 and not report["ok"]
+
+
+def test_a_command_loading_such_a_catalog_shows_fifty_problems_on_stderr(tmp_path: Path) -> None:
+    path = tmp_path / "keys.yaml"
+    path.write_text(_unknown_keys(200), encoding="utf-8")
+    code, out, err = run_cli("list", "--catalog", str(path), "--lang", "ru")
+    lines = err.splitlines()
+    assert code == 2 and not out and len(lines) == MAX_LISTED + 1
+    assert lines[-1].startswith("objcoach: ... и ещё проблем: 150")

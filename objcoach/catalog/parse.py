@@ -28,12 +28,12 @@ _DETECTORS = ("question", "number")
 _SEVERITIES = ("block", "warn")
 
 
-def parse_files(paths: Sequence[Path], fingerprint: str = "") -> tuple[Catalog, list[str]]:
-    """The merged catalog of `paths` and every problem found (empty when valid)."""
+def parse_files(paths: Sequence[Path], fingerprint: str = "") -> tuple[Catalog, Problems]:
+    """The merged catalog of `paths` and the problems found (none when valid)."""
     problems = Problems()
     parts = [_parse_file(path, problems) for path in paths]
     catalog = _merge([part for part in parts if part is not None], problems, fingerprint)
-    return catalog, problems.lines
+    return catalog, problems
 
 
 @dataclass

@@ -14,7 +14,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from objcoach.errors import ObjcoachError
+from objcoach.errors import MAX_LISTED, CatalogError, ObjcoachError
 from objcoach.paths import DB_ENV
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -86,6 +86,14 @@ def guarded(function: F) -> F:
     def run(*args: Any, **kwargs: Any) -> Any:
         try:
             return function(*args, **kwargs)
+        except CatalogError as error:
+            from objcoach.i18n import ui_language
+
+            language = kwargs.get("language")  # the command's --lang, when it has one
+            ui = ui_language(chosen(language) if isinstance(language, Enum) else None)
+            for line in listed_problems(error.problems, error.more, ui):
+                print_error(line)
+            raise typer.Exit(error.exit_code) from None
         except ObjcoachError as error:
             print_error(str(error))
             raise typer.Exit(error.exit_code) from None
@@ -144,6 +152,18 @@ def print_error(message: str) -> None:
     for line in message.split("\n"):  # only \n: another line break is shown as an escape
         sys.stderr.write(f"objcoach: {printable(line)}\n")
     sys.stderr.flush()
+
+
+def listed_problems(problems: list[str], more: int, ui: str) -> list[str]:
+    """The first MAX_LISTED problems, then a line saying how many more there are (`more` of them were
+    counted but not described)."""
+    shown = problems[:MAX_LISTED]
+    more += len(problems) - len(shown)
+    if not more:
+        return shown
+    from objcoach.i18n import t
+
+    return [*shown, t(ui, "problems.more", n=more)]
 
 
 def print_json(value: Any) -> None:
