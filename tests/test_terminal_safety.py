@@ -169,6 +169,14 @@ def test_control_characters_are_shown_and_bidi_controls_removed() -> None:
     assert printable("строка\n\tвторая") == "строка\n\tвторая"
 
 
+def test_no_unsafe_character_gets_past_the_quick_check() -> None:
+    """printable() skips the translate for text it finds clean; no control or bidi character is let through."""
+    for code in range(0x3000):
+        for text in (chr(code), f"строка{chr(code)}\n\tещё"):
+            assert_printable(printable(text))
+            assert_printable(json_printable(json.dumps(text, ensure_ascii=False)))
+
+
 def test_json_output_stays_the_same_value_and_is_printable() -> None:
     value = {"reply": PAYLOAD + "\x85\u2028 ok"}
     dumped = json_printable(json.dumps(value, ensure_ascii=False))
