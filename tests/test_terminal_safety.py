@@ -184,6 +184,29 @@ def test_json_output_stays_the_same_value_and_is_printable() -> None:
     assert json.loads(dumped) == value
 
 
+class Screen(io.StringIO):
+    """What a terminal would show."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("out", [Screen(), io.StringIO()], ids=["terminal", "file"])
+def test_jsonl_rows_on_a_terminal_are_printable(out: io.StringIO) -> None:
+    """grade and export write their rows to stdout when given no --output: on a terminal the characters
+    JSON leaves raw are escaped; to a file or pipe the rows are written as they always were."""
+    from objcoach.io import write_jsonl
+
+    row = {"reply": "ответ" + PAYLOAD}
+    for _ in write_jsonl([row], out):
+        pass
+    assert json.loads(out.getvalue()) == row
+    if out.isatty():
+        assert_printable(out.getvalue())
+    else:
+        assert out.getvalue() == json.dumps(row, ensure_ascii=False) + "\n"
+
+
 def test_styled_panel_keeps_its_colours_and_cleans_the_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """On a terminal Rich's own colour codes stay; the text inside is cleaned, so what remains once those
     codes are taken out has no control character."""
@@ -193,11 +216,6 @@ def test_styled_panel_keeps_its_colours_and_cleans_the_text(tmp_path: Path, monk
     from objcoach.scoring.score import score_reply
 
     monkeypatch.delenv("NO_COLOR", raising=False)
-
-    class Screen(io.StringIO):
-        def isatty(self) -> bool:
-            return True
-
     path = tmp_path / "hostile.yaml"
     path.write_text(hostile_catalog(), encoding="utf-8")
     catalog = load_files([bundled_catalog_path(), path])
