@@ -153,7 +153,15 @@ def csv_rows(lines: Iterable[str], name: str) -> Iterator[Row]:
 
 def write_jsonl(rows: Iterable[dict[str, Any]], out: IO[str]) -> Iterator[dict[str, Any]]:
     """Each row as one JSON line; the rows pass through, so the caller can count them or show progress."""
-    encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder: json.dumps builds one a call
+    encode: Callable[[Any], str] = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps builds one a call
+    if out.isatty():  # rows for a person to read: C1 and bidi controls as \uXXXX escapes (the same JSON)
+        from objcoach.printable import json_printable
+
+        dump = encode
+
+        def encode(row: Any) -> str:
+            return json_printable(dump(row))
+
     pending = io.StringIO()
 
     def line(row: dict[str, Any]) -> None:

@@ -14,7 +14,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from objcoach.errors import ObjcoachError
+from objcoach.errors import MAX_LISTED, CatalogError, ObjcoachError
 from objcoach.paths import DB_ENV
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -86,6 +86,14 @@ def guarded(function: F) -> F:
     def run(*args: Any, **kwargs: Any) -> Any:
         try:
             return function(*args, **kwargs)
+        except CatalogError as error:
+            from objcoach.i18n import ui_language
+
+            language = kwargs.get("language")  # the command's --lang, when it has one
+            ui = ui_language(chosen(language) if isinstance(language, Enum) else None)
+            for line in listed_problems(error.problems, error.more, ui):
+                print_error(line)
+            raise typer.Exit(error.exit_code) from None
         except ObjcoachError as error:
             print_error(str(error))
             raise typer.Exit(error.exit_code) from None
@@ -126,13 +134,41 @@ def reading_as(store: Any, operator: str | None, everyone: bool) -> str | None:
     return str(identity) if identity is not None else operator_name(None)
 
 
+# Everything objcoach prints goes through the Rich console of cli/render.py or through these: both clean
+# it with `printable`, so text from a catalog, a reply, a file name or the history cannot send the terminal
+# commands (see objcoach/printable.py).
+
+
+def echo(text: str) -> None:
+    """One line of text on stdout, cleaned."""
+    from objcoach.printable import printable
+
+    sys.stdout.write(printable(text) + "\n")
+
+
 def print_error(message: str) -> None:
-    for line in message.splitlines() or [message]:
-        sys.stderr.write(f"objcoach: {line}\n")
+    from objcoach.printable import printable
+
+    for line in message.split("\n"):  # only \n: another line break is shown as an escape
+        sys.stderr.write(f"objcoach: {printable(line)}\n")
     sys.stderr.flush()
+
+
+def listed_problems(problems: list[str], more: int, ui: str) -> list[str]:
+    """The first MAX_LISTED problems, then a line saying how many more there are (`more` of them were
+    counted but not described)."""
+    shown = problems[:MAX_LISTED]
+    more += len(problems) - len(shown)
+    if not more:
+        return shown
+    from objcoach.i18n import t
+
+    return [*shown, t(ui, "problems.more", n=more)]
 
 
 def print_json(value: Any) -> None:
     import json
 
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+    from objcoach.printable import json_printable
+
+    sys.stdout.write(json_printable(json.dumps(value, ensure_ascii=False, indent=2)) + "\n")

@@ -62,6 +62,7 @@ MESSAGES: dict[str, str] = {
     "count": "Total: {n}",
     "valid": "{files}: catalog is valid ({objections} objections, {techniques} techniques, {antipatterns} antipatterns).",
     "invalid": "{n} problem(s) found.",
+    "problems.more": "... and {n} more problem(s), not listed: fix these first, then run validate again.",
     "selftest_fail": "{origin}: {id} [{lang}] model answer scored {score} ({verdict}); missing: {missing}; flags: {flags}",
     "graded": "Graded {n} row(s), {errors} with errors.",
     "spearman": "Spearman ρ",

@@ -62,6 +62,7 @@ MESSAGES: dict[str, str] = {
     "count": "Всего: {n}",
     "valid": "{files}: каталог в порядке ({objections} возражений, {techniques} техник, {antipatterns} антипаттернов).",
     "invalid": "Найдено проблем: {n}.",
+    "problems.more": "... и ещё проблем: {n} (не показаны): исправьте эти и запустите validate снова.",
     "selftest_fail": "{origin}: {id} [{lang}] образцовый ответ набрал {score} ({verdict}); не хватает: {missing}; замечания: {flags}",
     "graded": "Оценено строк: {n}, с ошибками: {errors}.",
     "spearman": "Спирмен ρ",
