@@ -186,6 +186,7 @@ MESSAGES: dict[str, str] = {
     "review.item": "{n} of {total} · {operator} · {objection} [{lang}] · {score} · {when}",
     "review.disputed": "Disputed by the operator: {note}",
     "review.prompt": "[a] accept as a model answer, [d] dismiss, [c] comment, [s] skip, [q] quit",
+    "review.unknown_key": "\"{key}\" is not a key here: type a, d, c, s or q (on the Russian layout ф, в, с, ы, й).",
     "review.comment_prompt": "Comment for the operator",
     "review.accepted": "The reply was added to {path} as a model answer.",
     "review.refused": "Not added: the reply does not pass the catalog's checks.",
