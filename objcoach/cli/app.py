@@ -24,14 +24,16 @@ COMMANDS: dict[str, str] = {
     **dict.fromkeys(["drill", "exam", "stats", "history", "leaderboard"], "objcoach.cli.practice"),
     **dict.fromkeys(["new-catalog", "add", "review", "report"], "objcoach.cli.mentor"),
     **dict.fromkeys(["export", "import", "assign", "assignments", "db"], "objcoach.cli.team"),
+    "config": "objcoach.cli.config",
 }
 
 
 @cache
 def _built(name: str) -> Any:
-    """The click command Typer builds for one command (for `db`, its group of subcommands)."""
+    """The click command Typer builds for one command (for `db` and `config`, a group of subcommands)."""
     module = import_module(COMMANDS[name])
-    return typer.main.get_command(module.db_commands if name == "db" else module.commands.apps[name])
+    group = {"db": "db_commands", "config": "config_commands"}.get(name)
+    return typer.main.get_command(getattr(module, group) if group else module.commands.apps[name])
 
 
 class LazyGroup(TyperGroup):

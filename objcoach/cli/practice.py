@@ -17,6 +17,7 @@ from objcoach.cli.common import (
     UiLangOpt,
     chosen,
     practising_as,
+    print_error,
     print_json,
     reading_as,
 )
@@ -44,13 +45,16 @@ def _session(mode: str, *, count: int, lang: str | None, operator: str | None, s
              time_limit: float | None = None) -> Any:
     from objcoach.catalog.load import load_catalog
     from objcoach.cli.terminal import Terminal
-    from objcoach.i18n import ui_language
+    from objcoach.i18n import first_run_hint, ui_language
     from objcoach.paths import db_path
     from objcoach.practice.session import Options, run
     from objcoach.scoring.settings import DONE_SCORE
     from objcoach.store.history import Store
 
     ui = ui_language(lang)
+    hint = first_run_hint(lang)
+    if hint:
+        print_error(hint.removeprefix("objcoach: "))
     loaded = load_catalog(catalog)
     terminal = Terminal(ui)
     with Store(db_path(db)) as store:
