@@ -68,7 +68,7 @@ app = typer.Typer(
     "  objcoach grade replies.jsonl --output scored.jsonl",
     cls=LazyGroup,
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # objcoach --install-completion (bash, zsh, fish, PowerShell)
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -82,7 +82,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+    version: Annotated[bool, typer.Option("--version", "-V", callback=_version, is_eager=True,
                                           help="Print the version and exit.")] = False,
 ) -> None:
     """objcoach: a terminal coach for answering client objections (Russian and English)."""

@@ -73,9 +73,9 @@ SinceOpt = Annotated[str | None, typer.Option(help="Only since: 7d, 12h, 2w or a
 DbOpt = Annotated[str | None, typer.Option("--db", envvar=DB_ENV, show_default=False,
                                            help="History database: a SQLite file or postgresql://... "
                                            "(default: history.sqlite3 in OBJCOACH_HOME).")]
-OperatorOpt = Annotated[str | None, typer.Option("--operator", "-o", help="Whose practice this is (default: the "
+OperatorOpt = Annotated[str | None, typer.Option("--operator", "-u", help="Whose practice this is (default: the "
                                                  "config file, then the OS user).", show_default=False)]
-OutputOpt = Annotated[Path | None, typer.Option("--output", help="Write here instead of stdout (the file is "
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout (the file is "
                                                 "replaced only when everything was written).", show_default=False)]
 
 def guarded(function: F) -> F:

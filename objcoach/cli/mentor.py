@@ -265,7 +265,7 @@ def review_command(
 
 @commands.command("report")
 def report_command(
-    operator: Annotated[list[str] | None, typer.Option("--operator", "-o", help="Only this operator "
+    operator: Annotated[list[str] | None, typer.Option("--operator", "-u", help="Only this operator "
                                                        "(repeatable; default: everyone).", show_default=False)] = None,
     since: SinceOpt = None,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = ReportFormat.md,

@@ -93,7 +93,7 @@ def drill_command(
 
       objcoach drill --count 3 --domain bank --lang ru
 
-      printf 'reply one\nreply two\n' | objcoach drill --count 2 --seed 1
+      printf 'reply one\\nreply two\\n' | objcoach drill --count 2 --seed 1
     """
     if retries is None:
         retries = 1 if sys.stdin.isatty() else 0

@@ -55,9 +55,13 @@ class SafeConsole(Console):
     layout counts the visible \\xNN escapes). Rich's own colour and cursor codes are added after that, to
     the clean text, and stay as they are."""
 
+    boxes = True  # False when the output is not a terminal: tables and panels lose their borders
+
     def render(self, renderable: RenderableType, options: ConsoleOptions | None = None) -> Iterable[Segment]:
         if isinstance(renderable, Text):
             renderable = clean_text(renderable)
+        elif not self.boxes:
+            renderable = _unboxed(renderable)
         return super().render(renderable, options)
 
     def render_str(self, text: str, **options: Any) -> Text:
@@ -90,8 +94,30 @@ def console(stderr: bool = False, file: IO[str] | None = None) -> Console:
     """A console that prints plain text (no colour codes) when not on a terminal or under NO_COLOR."""
     stream = file or (sys.stderr if stderr else sys.stdout)
     plain = not stream.isatty() or "NO_COLOR" in os.environ
-    return SafeConsole(file=stream, no_color=plain, color_system=None if plain else "auto",
+    made = SafeConsole(file=stream, no_color=plain, color_system=None if plain else "auto",
                        highlight=False, emoji=False, markup=False, width=None if not plain else 100)
+    made.boxes = stream.isatty()  # a pipe or a file gets plain text: no box drawing to strip in a script
+    return made
+
+
+def _unboxed(renderable: RenderableType) -> RenderableType:
+    """A table without borders (columns still aligned), a panel as its title above its content."""
+    from rich.table import Table
+
+    if isinstance(renderable, Table):
+        renderable.box = None
+        renderable.show_edge = False
+        renderable.padding = (0, 2, 0, 0)
+        if renderable.show_lines:
+            renderable.show_lines = False
+            renderable.padding = (0, 2, 1, 0)  # a blank line between rows instead of a rule
+        return renderable
+    if isinstance(renderable, Panel):
+        title = renderable.title
+        heading = title if isinstance(title, Text) else Text(str(title or ""))
+        heading.stylize("bold")
+        return Group(heading, renderable.renderable) if heading.plain else renderable.renderable
+    return renderable
 
 
 def text(value: str, style: str = "") -> Text:
