@@ -18,7 +18,7 @@ from objcoach.errors import ObjcoachError
 from objcoach.scoring.settings import DEFAULT_SETTINGS
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-_TOP_KEYS = ("version", "languages", "techniques", "antipatterns", "objections", "scoring")
+_TOP_KEYS = ("version", "languages", "techniques", "antipatterns", "objections", "domains", "tags", "scoring")
 _TECHNIQUE_KEYS = ("title", "why", "markers", "examples", "detect")
 _ANTIPATTERN_KEYS = ("title", "markers", "severity", "advice")
 _OBJECTION_KEYS = ("id", "client", "variants", "context", "domain", "tags", "difficulty", "checklist",
@@ -48,6 +48,7 @@ class _Part:
     ids: list[tuple[str, str]] = field(default_factory=list)
     settings: dict[str, float] = field(default_factory=dict)
     model: str = ""  # scoring.model, resolved against the catalog's folder
+    titles: dict[str, dict[str, Texts]] = field(default_factory=dict)  # "domains"/"tags" -> key -> title
 
 
 def _parse_file(path: Path, problems: Problems) -> _Part | None:
@@ -86,8 +87,12 @@ def _parse_file(path: Path, problems: Problems) -> _Part | None:
             objection = _objection(read, node, f"objections[{index}]", required_langs, part)
             if objection:
                 part.objections.append((objection, read.where(node)))
-    elif not part.techniques and not part.antipatterns:
+    elif not part.techniques and not part.antipatterns and not part.titles:
         read.fail(root, "objections", "the catalog has no objections")
+    for section in ("domains", "tags"):
+        if section in top:
+            part.titles[section] = {key: _texts(read, node, f"{section}.{key}")
+                                    for key, (_, node) in read.mapping(top[section][1], section).items()}
     if "scoring" in top:
         part.settings, part.model = _settings(read, top["scoring"][1], path)
     return part
@@ -295,6 +300,7 @@ def _merge(parts: Iterable[_Part], problems: Problems, fingerprint: str) -> Cata
     seen: dict[str, str] = {}  # objection id -> where it first appears
     settings: dict[str, float] = {}
     model = ""
+    titles: dict[str, dict[str, Texts]] = {"domains": {}, "tags": {}}
     parts = list(parts)
     for part in parts:
         for kind, mine, merged in (("technique", part.techniques, techniques),
@@ -316,6 +322,9 @@ def _merge(parts: Iterable[_Part], problems: Problems, fingerprint: str) -> Cata
                 objections[objection.id] = (objection, place)
         settings.update(part.settings)
         model = part.model or model
+        for section, named in part.titles.items():
+            for key, texts in named.items():  # a later file may title a key in more languages
+                titles[section][key] = {**titles[section].get(key, {}), **texts}
     for part in parts:
         for technique_id, place, path in part.references:
             if technique_id not in techniques:
@@ -327,6 +336,8 @@ def _merge(parts: Iterable[_Part], problems: Problems, fingerprint: str) -> Cata
         settings=settings,
         fingerprint=fingerprint,
         model=model,
+        domains=titles["domains"],
+        tags=titles["tags"],
     )
 
 

@@ -98,13 +98,21 @@ def guarded(function: F) -> F:
             print_error(str(error))
             raise typer.Exit(error.exit_code) from None
         except KeyboardInterrupt:
-            print_error("interrupted")
+            print_error(_in_language(kwargs, "interrupted"))
             raise typer.Exit(130) from None
         except BrokenPipeError:
             sys.stderr.close()
             raise typer.Exit(0) from None
 
     return run  # type: ignore[return-value]
+
+
+def _in_language(kwargs: dict[str, Any], key: str) -> str:
+    """A message in the command's language (its --lang when it has one, else the usual rule)."""
+    from objcoach.i18n import t, ui_language
+
+    language = kwargs.get("language")
+    return t(ui_language(chosen(language) if isinstance(language, Enum) else None), key)
 
 
 def practising_as(store: Any, operator: str | None) -> str:

@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # only for annotations: a score panel should not pay for tabl
     from rich.table import Table
 
     from objcoach.catalog.model import Catalog, Objection, Technique
+    from objcoach.cli.names import Names
     from objcoach.scoring.calibration import Calibration
     from objcoach.scoring.coach import Feedback
     from objcoach.scoring.result import Score
@@ -154,7 +155,10 @@ def score_panel(score: Score, feedback: Feedback, objection: Objection, lang: st
     parts.append(breakdown_line(feedback, lang))
     if show_answer and score.closest_answer:
         parts.append(Group(text(t(lang, "closest_answer"), "bold"), text(score.closest_answer, "italic")))
-    return Panel(Group(*spaced(parts)), title=safe_text(objection.id), title_align="left",
+    from objcoach.cli.names import quoted
+
+    words = objection.client.get(score.lang) or next(iter(objection.client.values()), objection.id)
+    return Panel(Group(*spaced(parts)), title=safe_text(quoted(words, lang)), title_align="left",
                  border_style=VERDICT_STYLES.get(score.verdict, ""))
 
 
@@ -302,9 +306,11 @@ def number(value: float) -> str:
 # --- stats and history ------------------------------------------------------------------------
 
 
-def stats(report: dict[str, Any], ui: str) -> RenderableType:
+def stats(report: dict[str, Any], ui: str, names: Names | None = None) -> RenderableType:
+    from objcoach.cli.names import Names
     from objcoach.mentor.reports import sparkline
 
+    names = names or Names(None, ui)
     who = report["operator"] or t(ui, "stats.everyone")
     if not report["attempts"]:
         return text(t(ui, "stats.none"))
@@ -324,12 +330,13 @@ def stats(report: dict[str, Any], ui: str) -> RenderableType:
     for column in ("objection", "summary.best", "stats.last", "summary.tries", "summary.due"):
         mastery.add_column(t(ui, column), overflow="fold")
     for row in report["mastery"]:
-        name = row["objection_id"] if report["operator"] else f"{row['operator']}: {row['objection_id']}"
-        mastery.add_row(safe_text(f"{name} [{row['lang']}]"), _cell(row["best"]), _cell(row["last"]),
+        name = names.objection(row["objection_id"], row["lang"])
+        name = name if report["operator"] else f"{row['operator']}: {name}"
+        mastery.add_row(safe_text(name), _cell(row["best"]), _cell(row["last"]),
                         str(row["attempts"]), (row["next_due"] or "—")[:16].replace("T", " "))
     parts: list[RenderableType] = [text(t(ui, "stats.title", who=who), "bold"), grid, mastery]
     if report["missed_steps"]:
-        steps = ", ".join(f"{row['step']} ({row['times']})" for row in report["missed_steps"][:5])
+        steps = ", ".join(f"{names.technique(row['step'])} ({row['times']})" for row in report["missed_steps"][:5])
         parts.append(text(f"{t(ui, 'stats.steps')}: {steps}", "yellow"))
     return Group(*parts)
 
@@ -338,14 +345,17 @@ def _cell(value: Any) -> str:
     return "—" if value is None else str(value)
 
 
-def history(rows: list[dict[str, Any]], ui: str) -> RenderableType:
+def history(rows: list[dict[str, Any]], ui: str, names: Names | None = None) -> RenderableType:
+    from objcoach.cli.names import Names
+
+    names = names or Names(None, ui)
     if not rows:
         return text(t(ui, "history.none"))
     table = new_table(show_lines=True)
     for column in ("history.when", "objection", "score", "reply"):
         table.add_column(t(ui, column), overflow="fold")
     for row in rows:
-        score = _cell(row["score"]) + (f" {row['verdict']}" if row["verdict"] else "")
+        score = _cell(row["score"]) + (f" {names.verdict(row['verdict'])}" if row["verdict"] else "")
         if row["outcome"] != "scored":
             score = t(ui, "outcome." + row["outcome"])
         if row["disputed"]:
@@ -354,7 +364,8 @@ def history(rows: list[dict[str, Any]], ui: str) -> RenderableType:
             score += f" · {t(ui, 'review.decision')}: {t(ui, 'review.status.' + row['review'])}"
             if row.get("review_comment"):
                 score += f" «{row['review_comment']}»"
-        table.add_row(row["created_at"][:16].replace("T", " "), safe_text(f"{row['objection_id']} [{row['lang']}]"),
+        table.add_row(row["created_at"][:16].replace("T", " "), safe_text(names.objection(row["objection_id"],
+                                                                                          row["lang"])),
                       safe_text(score), safe_text(row["reply"]))
     return table
 

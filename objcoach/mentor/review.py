@@ -55,7 +55,8 @@ class Reviewer:
             say(t(ui, "review.none"))
             return
         for n, attempt in enumerate(candidates, start=1):
-            score = "—" if attempt["score"] is None else f"{attempt['score']} {attempt['verdict']}"
+            verdict = t(ui, f"verdict.{attempt['verdict']}") if attempt["verdict"] else ""
+            score = "—" if attempt["score"] is None else f"{attempt['score']} {verdict}"
             say(t(ui, "review.item", n=n, total=len(candidates), operator=attempt["operator"],
                   objection=attempt["objection_id"], lang=attempt["lang"], score=score,
                   when=attempt["created_at"][:16].replace("T", " ")))
