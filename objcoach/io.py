@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import os
 import sys
 import tempfile
@@ -126,7 +127,7 @@ def jsonl_rows(lines: Iterable[str]) -> Iterator[Row]:
         if not line.strip():
             continue
         try:
-            value = json.loads(line, parse_constant=_no_constant)
+            value = json.loads(line, parse_constant=_no_constant, parse_float=_finite_float)
         except json.JSONDecodeError as error:
             yield Row(number, {}, f"line {number}: not valid JSON ({error.msg})")
             continue
@@ -153,6 +154,14 @@ def jsonl_rows(lines: Iterable[str]) -> Iterator[Row]:
 
 def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite_float(text: str) -> float:
+    """1e999 would be read as infinity and written back as Infinity, which is not JSON."""
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"{text[:20]} is too large a number")
+    return value
 
 
 def _unpaired_surrogate(row: dict[str, Any]) -> str:

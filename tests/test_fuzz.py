@@ -39,6 +39,10 @@ RAW_HOSTILE = st.sampled_from([
 ])
 
 
+def _refuse(name: str) -> Any:
+    raise AssertionError(f"{name} written where JSON has no such number")
+
+
 def dumped(row: dict[str, Any]) -> str:
     return json.dumps(row, ensure_ascii=False)
 
@@ -67,7 +71,8 @@ def test_grade_never_raises_and_grades_every_good_row(rows: list[tuple[str, Any]
     lines = [dumped(row) if kind == "good" else row for kind, row in rows]
     code, out, err = run_cli("grade", "-", stdin="\n".join(lines) + "\n")
     assert "Traceback" not in err and code in (0, 1), err
-    graded = [json.loads(line) for line in out.split("\n") if line]  # not splitlines: U+0085 is text here
+    # strict JSON out (no NaN or Infinity); not splitlines: U+0085 is text here
+    graded = [json.loads(line, parse_constant=_refuse) for line in out.split("\n") if line]
     counted = [line for line in lines if line.strip()]  # a blank line is no row
     assert len(graded) == len(counted), (lines, out)
     for (kind, _), row in zip([pair for pair, line in zip(rows, lines, strict=True) if line.strip()], graded,

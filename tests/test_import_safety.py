@@ -175,6 +175,7 @@ HOSTILE_LINES = {
     "5000 digits": '{"objection": "too-expensive", "reply": "ok", "n": ' + "9" * 5000 + "}",
     "deep": '{"objection": "too-expensive", "reply": "ok", "n": ' + "[" * 100_000 + "]" * 100_000 + "}",
     "nan": '{"objection": "too-expensive", "reply": "ok", "n": NaN}',
+    "1e999": '{"objection": "too-expensive", "reply": "ok", "n": 1e999}',
     "reply object": '{"objection": "too-expensive", "reply": {"a": 1}}',
     "objection list": '{"objection": ["too-expensive"], "reply": "ok"}',
     "lang number": '{"objection": "too-expensive", "reply": "ok", "lang": 5}',
@@ -193,7 +194,7 @@ def test_grade_turns_hostile_rows_into_error_rows_and_goes_on(kind: str) -> None
     assert "graded 3 row(s), 1 with errors" in err
 
 
-@pytest.mark.parametrize("kind", ["surrogate", "surrogate key", "5000 digits", "deep", "nan"])
+@pytest.mark.parametrize("kind", ["surrogate", "surrogate key", "5000 digits", "deep", "nan", "1e999"])
 def test_import_reports_hostile_lines_by_number_and_imports_the_rest(tmp_path: Path, kind: str) -> None:
     hostile = HOSTILE_LINES[kind].replace('"objection": "too-expensive"', json.dumps(attempt(2))[1:-1])
     source = tmp_path / "in.jsonl"
