@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import os
 import sys
 import tempfile
@@ -126,14 +127,51 @@ def jsonl_rows(lines: Iterable[str]) -> Iterator[Row]:
         if not line.strip():
             continue
         try:
-            value = json.loads(line)
+            value = json.loads(line, parse_constant=_no_constant, parse_float=_finite_float)
         except json.JSONDecodeError as error:
             yield Row(number, {}, f"line {number}: not valid JSON ({error.msg})")
+            continue
+        except ValueError as error:  # NaN, Infinity, or more digits than Python turns into a number
+            reason = "a number with too many digits" if "digits" in str(error) else str(error)
+            yield Row(number, {}, f"line {number}: not valid JSON ({reason})")
+            continue
+        except RecursionError:
+            yield Row(number, {}, f"line {number}: not valid JSON (nested too deeply)")
             continue
         if not isinstance(value, dict):
             yield Row(number, {}, f"line {number}: should be a JSON object")
             continue
+        # json.loads turns an escaped lone surrogate ("\ud800") into text no file or database can hold;
+        # the escape is rare, so only lines that have one are checked
+        if "\\ud" in line or "\\uD" in line:
+            broken = _unpaired_surrogate(value)
+            if broken:
+                yield Row(number, {}, f"line {number}: {broken}: text with an unpaired surrogate (\\uD800–\\uDFFF) "
+                                      "is not valid Unicode")
+                continue
         yield Row(number, value)
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite_float(text: str) -> float:
+    """1e999 would be read as infinity and written back as Infinity, which is not JSON."""
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"{text[:20]} is too large a number")
+    return value
+
+
+def _unpaired_surrogate(row: dict[str, Any]) -> str:
+    """The first field whose value (at any depth, keys too) holds a lone surrogate, or ""."""
+    for key, value in row.items():
+        try:
+            json.dumps({key: value}, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            return key.encode("utf-8", "backslashreplace").decode("utf-8") or "a field with no name"
+    return ""
 
 
 def csv_rows(lines: Iterable[str], name: str) -> Iterator[Row]:

@@ -259,7 +259,7 @@ def _accepted_replies(db: str | None) -> list[dict[str, Any]]:
     target = db_path(db)
     if isinstance(target, PurePath) and not target.exists():
         return []
-    with Store(target) as store:
+    with Store(target, read_only=True) as store:
         return store.accepted_replies()
 
 

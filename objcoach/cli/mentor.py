@@ -298,7 +298,7 @@ def report_command(
     start = parse_since(since, now)
     until = now.isoformat(timespec="seconds")
     before = previous_period(start, now)
-    with Store(db_path(db)) as store:
+    with Store(db_path(db), read_only=True) as store:
         names = operator or store.operators()
         reports = [operator_report(store.stats(name, start), store.stats(name, *before) if before else None,
                                    name, loaded, ui, (start, until), store.lowest_replies(name, start, 3))

@@ -161,7 +161,7 @@ def stats_command(
 
     ui = ui_language(chosen(language))
     now = utcnow()
-    with Store(db_path(db)) as store:
+    with Store(db_path(db), read_only=True) as store:
         if team:
             rows = store.team(parse_since(since, now))
             if as_json:
@@ -204,7 +204,7 @@ def history_command(
     from objcoach.store.history import Store
 
     ui = ui_language(chosen(language))
-    with Store(db_path(db)) as store:
+    with Store(db_path(db), read_only=True) as store:
         rows = store.history(reading_as(store, operator, everyone), limit)
     if as_json:
         print_json(rows)
@@ -239,7 +239,7 @@ def leaderboard_command(
     from objcoach.store.history import Store
 
     ui = ui_language(chosen(language))
-    with Store(db_path(db)) as store:
+    with Store(db_path(db), read_only=True) as store:
         rows = leaderboard(store.team(parse_since(since, utcnow())), by.value)
     if as_json:
         print_json(rows)

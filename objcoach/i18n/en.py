@@ -181,6 +181,7 @@ MESSAGES: dict[str, str] = {
     "report.trend": "Trend",
     "import.done": "Imported {added}, already here {skipped}, with errors {errors}.",
     "import.unknown": "Attempts for unknown objections were kept: {ids}",
+    "import.stopped": "{reason}. The import stopped there; the {added} attempt(s) added before it are kept.",
     "export.done": "Exported {n} attempt(s).",
     "review.none": "Nothing to review: no disputed or weak attempts.",
     "review.item": "{n} of {total} · {operator} · {objection} [{lang}] · {score} · {when}",

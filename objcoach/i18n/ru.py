@@ -181,6 +181,7 @@ MESSAGES: dict[str, str] = {
     "report.trend": "Динамика",
     "import.done": "Импортировано {added}, уже было {skipped}, с ошибками {errors}.",
     "import.unknown": "Попытки с неизвестными возражениями сохранены: {ids}",
+    "import.stopped": "{reason}. Импорт остановлен на этой строке; добавленные до неё попытки ({added}) сохранены.",
     "export.done": "Выгружено попыток: {n}.",
     "review.none": "Нечего разбирать: нет оспоренных и слабых попыток.",
     "review.item": "{n} из {total} · {operator} · {objection} [{lang}] · {score} · {when}",

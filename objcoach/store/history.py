@@ -10,25 +10,40 @@ from __future__ import annotations
 
 import json
 import uuid
+import warnings
 from collections.abc import Iterator, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from objcoach.store.backends import BUSY_TIMEOUT_MS, PostgresConnection, SqliteConnection, StoreError, connect
+from objcoach.errors import HistoryWarning
+from objcoach.store.backends import (
+    BUSY_TIMEOUT_MS,
+    PostgresConnection,
+    RowRefused,
+    SqliteConnection,
+    StoreError,
+    connect,
+)
 from objcoach.store.base import Attempt, CardState, now_iso
 from objcoach.store.migrations import SCHEMA_VERSION, migrate
 
-__all__ = ["BUSY_TIMEOUT_MS", "SCHEMA_VERSION", "Attempt", "Store", "StoreError", "now_iso"]
+__all__ = ["BUSY_TIMEOUT_MS", "SCHEMA_VERSION", "Attempt", "RowRefused", "Store", "StoreError", "now_iso"]
 
 
 class Store:
     """The history, in a SQLite file (a path) or a PostgreSQL database (a postgresql:// URL)."""
 
-    def __init__(self, target: str | Path) -> None:
+    def __init__(self, target: str | Path, read_only: bool = False) -> None:
+        """`read_only`: for commands that only read. A SQLite file is then opened read-only, unless its
+        schema is older: it is upgraded first, which writes."""
         self.path = target
-        self.c: SqliteConnection | PostgresConnection = connect(target)
+        self.c: SqliteConnection | PostgresConnection = connect(target, read_only)
         try:
+            if isinstance(self.c, SqliteConnection) and self.c.read_only and \
+                    self.c.schema_version() < SCHEMA_VERSION:
+                self.c.close()
+                self.c = connect(target)
             migrate(self.c)
         except BaseException:
             self.c.close()
@@ -131,12 +146,16 @@ class Store:
 
     def history(self, operator: str | None, limit: int) -> list[dict[str, Any]]:
         where, params = _operator_filter(operator, "a.")
-        return self.c.query(
+        rows = self.c.query(
             f"SELECT a.id, a.created_at, a.operator, a.objection_id, a.lang, a.mode, a.try_no, a.reply, a.score, "
             f"a.verdict, a.duration, a.late, a.outcome, a.disputed, a.dispute_note, a.session_id, "
             f"r.decision AS review, r.comment AS review_comment, r.mentor AS reviewer "
             f"FROM attempts AS a LEFT JOIN reviews AS r ON r.attempt_id = a.id {where} "
             f"ORDER BY a.created_at DESC, a.id DESC LIMIT ?", (*params, limit))
+        for row in rows:
+            if not _is_time(row["created_at"]):
+                self._odd(f"attempt {row['id']!r} has a created_at that is not a time ({row['created_at']!r})")
+        return rows
 
     def attempt(self, attempt_id: str) -> dict[str, Any] | None:
         rows = self.c.query("SELECT * FROM attempts WHERE id = ?", (attempt_id,))
@@ -181,20 +200,36 @@ class Store:
             f" AND c.lang = a.lang) AS due "
             f"FROM attempts AS a {where} GROUP BY operator, objection_id, lang ORDER BY best, objection_id",
             params)
-        missed = self.c.query(
-            f"SELECT step.value AS step, COUNT(*) AS times FROM attempts, {self.c.missed_steps} "
-            f"{scored} GROUP BY step.value ORDER BY times DESC, step.value", params)
+        def missed_steps(steps: str) -> list[dict[str, Any]]:
+            return self.c.query(f"SELECT {self.c.missed_step} AS step, COUNT(*) AS times FROM attempts, {steps} "
+                                f"{scored} GROUP BY {self.c.missed_step} ORDER BY times DESC, step", params)
+
+        try:
+            missed = missed_steps(self.c.missed_steps)
+        except StoreError:  # a stored list that is not JSON: read again, that row's steps apart
+            missed = missed_steps(self.c.missed_steps_checked)
         exam_where = where.replace("created_at", "started_at")
         exams = self.c.query(
             f"SELECT COUNT(*) AS taken, COALESCE(SUM(passed), 0) AS passed FROM sessions "
             f"{exam_where} {'AND' if exam_where else 'WHERE'} mode = 'exam' AND passed IS NOT NULL", params)[0]
+        # rows stored by an older import or by hand: left out of the figures they would break, with a warning
+        odd_days = [row for row in days if not _is_day(row["day"])]
+        if odd_days:
+            self._odd(f"{sum(int(row['attempts']) for row in odd_days)} attempt(s) have a created_at that is not a "
+                      f"date (such as {odd_days[0]['day']!r}): left out of the streak and the daily trend")
+        odd_steps = sum(int(row["times"]) for row in missed if not isinstance(row["step"], str))
+        if odd_steps:
+            self._odd(f"{odd_steps} attempt(s) have missed steps that are not a JSON list of step ids: "
+                      f"left out of the missed steps")
         return {
             "attempts": int(totals["attempts"]),
             "sessions": int(totals["sessions"]),
             "average": _float(totals["average"]),
-            "days": [{**row, "average": _float(row["average"]), "attempts": int(row["attempts"])} for row in days],
+            "days": [{**row, "average": _float(row["average"]), "attempts": int(row["attempts"])}
+                     for row in days if _is_day(row["day"])],
             "mastery": [{**row, "attempts": int(row["attempts"])} for row in mastery],
-            "missed_steps": [{"step": row["step"], "times": int(row["times"])} for row in missed],
+            "missed_steps": [{"step": row["step"], "times": int(row["times"])} for row in missed
+                             if isinstance(row["step"], str)],
             "exams": {"taken": int(exams["taken"]), "passed": int(exams["passed"])},
         }
 
@@ -251,6 +286,9 @@ class Store:
     def integrity(self) -> str:
         return self.c.integrity()
 
+    def _odd(self, message: str) -> None:
+        warnings.warn(f"{self.c.label}: {message}", HistoryWarning, stacklevel=3)
+
     # --- moving history between machines -------------------------------------------------
 
     def export_rows(self, operator: str | None, since: str | None) -> Iterator[dict[str, Any]]:
@@ -300,6 +338,22 @@ def _period(operator: str | None, since: str | None, until: str | None, prefix: 
             conditions.append(prefix + condition)
             params.append(value)
     return ("WHERE " + " AND ".join(conditions)) if conditions else "", params
+
+
+def _is_day(value: Any) -> bool:
+    try:
+        date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _is_time(value: Any) -> bool:
+    try:
+        datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def _float(value: Any) -> float | None:
