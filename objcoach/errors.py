@@ -30,3 +30,7 @@ class ObjectionNotFoundError(ObjcoachError):
 
 class InputError(ObjcoachError):
     """A file or argument the user gave cannot be used."""
+
+
+class OutputError(ObjcoachError):
+    """Output could not be written where it was asked for (a folder, a full disk, a closed device)."""

@@ -1,25 +1,29 @@
 """Files in and out: rows of JSONL or CSV read and written, one atomic write, one spreadsheet-safe CSV cell.
 
 Every file objcoach writes whole (a report, graded rows, an export, a catalog edit, a cache) goes through
-`atomic_write`: a temporary file in the same folder, flushed and fsynced, then renamed over the target, so
-a crash or Ctrl-C leaves the old file exactly as it was. Rows are read and written as streams, so memory
-stays flat on any number of them; every CSV cell written, the header's too, goes through `safe_cell`.
+`atomic_write`: a temporary file beside the target, flushed and fsynced, then renamed over it, so a crash,
+Ctrl-C or a full disk leaves the old file exactly as it was (a symlink's target is replaced and the link
+kept; a device or FIFO, having nothing to rename over, is written in place). Rows are read and written as
+streams, so memory stays flat on any number of them; every CSV cell written, the header's too, goes through
+`safe_cell`.
 """
 
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import IO, Any, NamedTuple
+from typing import IO, Any, NamedTuple, cast
 
-from objcoach.errors import InputError
+from objcoach.errors import InputError, OutputError
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 WRITE_EVERY = 100  # rows joined into one write: stdout may be unbuffered (python -u, PYTHONUNBUFFERED)
@@ -45,27 +49,136 @@ def default_mode() -> int:
 @contextmanager
 def atomic_write(path: Path | None, *, binary: bool = False) -> Iterator[IO[Any]]:
     """A handle to write `path` whole: renamed over it only when the block ends without an error, so the
-    old file stays as it was otherwise. An existing file keeps its mode. With no path, stdout."""
+    old file stays as it was otherwise. An existing file keeps its mode; a symlink is followed and its
+    target replaced. A device or FIFO (/dev/null, /dev/stdout) is written in place: it has nothing to
+    rename over. With no path, stdout. A failed write is an OutputError naming the target."""
     if path is None:
-        yield sys.stdout.buffer if binary else sys.stdout
-        (sys.stdout.buffer if binary else sys.stdout).flush()
+        stdout = sys.stdout.buffer if binary else sys.stdout
+        checked = _Checked(stdout, "stdout", _silence_stdout)
+        yield cast(IO[Any], checked)
+        checked.flush()
         return
-    folder = path.resolve().parent
-    if not folder.is_dir():
-        raise InputError(f"{path}: folder {folder} does not exist")
-    descriptor, name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    status = _status(path)
+    if status is not None and not stat.S_ISREG(status.st_mode):
+        with _in_place(path, status, binary) as handle:
+            yield handle
+        return
+    target = Path(os.path.realpath(path))  # the temp file goes beside the real file: one file system
+    if not target.parent.is_dir():
+        raise OutputError(f"{path}: folder {target.parent} does not exist")
+    try:
+        descriptor, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as error:
+        raise OutputError(f"{path}: cannot be written ({error.strerror})") from None
     temp = Path(name)
     try:
-        with (open(descriptor, "wb") if binary else
-              open(descriptor, "w", encoding="utf-8", newline="")) as handle:
-            yield handle
+        handle = _opened(descriptor, binary)
+        try:
+            yield cast(IO[Any], _Checked(handle, str(path)))
+        except BaseException:
+            with suppress(OSError):
+                handle.close()
+            raise
+        try:  # a full disk may only show at flush, fsync or close; the rename can fail too
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temp, path.stat().st_mode & 0o777 if path.exists() else default_mode())
-        os.replace(temp, path)
+            handle.close()
+            os.chmod(temp, status.st_mode & 0o777 if status is not None else default_mode())
+            os.replace(temp, target)
+        except OSError as error:
+            with suppress(OSError):
+                handle.close()
+            raise OutputError(_not_written(path, error)) from None
     except BaseException:
-        temp.unlink(missing_ok=True)
+        with suppress(OSError):
+            temp.unlink()
         raise
+
+
+def _status(path: Path) -> os.stat_result | None:
+    """What `path` names (a symlink followed), None when nothing; a folder or a loop is an OutputError."""
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise OutputError(f"{path}: cannot be written ({error.strerror})") from None
+    if stat.S_ISDIR(status.st_mode):
+        raise OutputError(f"{path}: is a folder; give a file name")
+    if not (stat.S_ISREG(status.st_mode) or stat.S_ISCHR(status.st_mode) or stat.S_ISFIFO(status.st_mode)):
+        raise OutputError(f"{path}: is neither a file nor a character device or FIFO; give a file name")
+    return status
+
+
+@contextmanager
+def _in_place(path: Path, status: os.stat_result, binary: bool) -> Iterator[IO[Any]]:
+    """Write to a character device or FIFO as it is (never replaced): nothing to fsync or rename."""
+    try:
+        # O_NONBLOCK: a FIFO nobody reads is an error now (ENXIO), not a wait for ever
+        descriptor = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+    except OSError as error:
+        reason = "no program is reading it" if error.errno == errno.ENXIO else error.strerror
+        raise OutputError(f"{path}: cannot be written ({reason})") from None
+    os.set_blocking(descriptor, True)
+    handle = _opened(descriptor, binary)
+    checked = _Checked(handle, str(path))
+    try:
+        yield cast(IO[Any], checked)
+        checked.flush()
+    finally:
+        with suppress(OSError):
+            handle.close()
+
+
+def _opened(descriptor: int, binary: bool) -> IO[Any]:
+    return open(descriptor, "wb") if binary else open(descriptor, "w", encoding="utf-8", newline="")
+
+
+def _not_written(path: Path | str, error: OSError) -> str:
+    return f"{path}: cannot be written ({error.strerror or error})"
+
+
+class _Checked:
+    """A handle whose failed write or flush (a full disk, /dev/full) is one OutputError naming where, not a
+    traceback. A closed pipe stays a BrokenPipeError: the command then ends quietly (`... | head`)."""
+
+    def __init__(self, handle: IO[Any], name: str, on_failure: Callable[[], None] | None = None) -> None:
+        self._handle = handle
+        self._name = name
+        self._on_failure = on_failure
+
+    def write(self, data: Any) -> int:
+        try:
+            return self._handle.write(data)
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise self._failed(error) from None
+
+    def flush(self) -> None:
+        try:
+            self._handle.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise self._failed(error) from None
+
+    def _failed(self, error: OSError) -> OutputError:
+        if self._on_failure is not None:
+            self._on_failure()
+        return OutputError(_not_written(self._name, error))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._handle, name)
+
+
+def _silence_stdout() -> None:
+    """After stdout failed, point it at /dev/null: Python flushes it again on exit, and that would print
+    "Exception ignored" and exit 120 after our one clear line."""
+    with suppress(OSError, ValueError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
 
 
 # --- reading rows --------------------------------------------------------------------------------

@@ -58,6 +58,7 @@ def write(kind: str, fingerprint: str, value: object) -> None:
     """Keep `value` for `kind` under this fingerprint (replacing what the same files had before)."""
     import pickle
 
+    from objcoach.errors import ObjcoachError
     from objcoach.io import atomic_write  # only when a cache is rebuilt: start-up stays lean
 
     target = _file(kind, fingerprint)
@@ -66,7 +67,7 @@ def write(kind: str, fingerprint: str, value: object) -> None:
         with atomic_write(target, binary=True) as stream:
             pickle.dump(fingerprint, stream, protocol=pickle.HIGHEST_PROTOCOL)
             pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
-    except (OSError, pickle.PicklingError):
+    except (OSError, ObjcoachError, pickle.PicklingError):  # atomic_write says OutputError
         pass  # a read-only home or a full disk: the next run builds it again, nothing is lost
 
 
