@@ -4,15 +4,18 @@ Every file objcoach writes whole (a report, graded rows, an export, a catalog ed
 `atomic_write`: a temporary file beside the target, flushed and fsynced, then renamed over it, so a crash,
 Ctrl-C or a full disk leaves the old file exactly as it was (a symlink's target is replaced and the link
 kept; a device or FIFO, having nothing to rename over, is written in place). Rows are read and written as
-streams, so memory stays flat on any number of them; every CSV cell written, the header's too, goes through
-`safe_cell`.
+streams, so memory stays flat on any number of them: each line is read with a bound and decoded on its own,
+so a line too long or not UTF-8 is an error row naming its number. Every CSV cell written, the header's too,
+goes through `safe_cell`.
 """
 
 from __future__ import annotations
 
 import csv
 import errno
+import functools
 import io
+import itertools
 import json
 import os
 import stat
@@ -27,7 +30,6 @@ from objcoach.errors import InputError, OutputError
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 WRITE_EVERY = 100  # rows joined into one write: stdout may be unbuffered (python -u, PYTHONUNBUFFERED)
-csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # a reply may be longer than csv's default 128 KiB cell
 
 Columns = Sequence[str] | Callable[[Mapping[str, Any]], Sequence[str]]
 
@@ -190,12 +192,20 @@ class Row(NamedTuple):  # a tuple: a batch makes one a row
     error: str = ""
 
 
-def open_input(path: str) -> tuple[IO[str], str]:
-    """A text stream for `path` ("-" is stdin), decoded as UTF-8 (a BOM allowed), and its name."""
+MAX_ROW_BYTES = 1024 * 1024  # a longer line is an error row, so one huge line can't take all the memory
+_TOO_LONG = f"longer than {MAX_ROW_BYTES // (1024 * 1024)} MB; a row may be at most that"
+_NOT_UTF8 = "not UTF-8 text (the file is not UTF-8: save it as UTF-8)"
+_BOM = b"\xef\xbb\xbf"
+csv.field_size_limit(MAX_ROW_BYTES)  # a quoted cell never closed stops there, not at the end of memory
+
+
+def open_input(path: str) -> tuple[IO[bytes], str]:
+    """The bytes of `path` ("-" is stdin) and its name; rows are decoded line by line, so a line that is not
+    UTF-8 is named by its number."""
     if path == "-":
-        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="replace"), "<stdin>"
+        return sys.stdin.buffer, "<stdin>"
     try:
-        return open(path, encoding="utf-8-sig", errors="replace", newline=""), path
+        return open(path, "rb"), path
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -214,51 +224,164 @@ def detect_format(name: str, first_line: str) -> str:
     return "jsonl" if first_line.lstrip().startswith("{") else "csv"
 
 
-def read_rows(stream: IO[str], name: str) -> Iterator[Row]:
+def read_rows(stream: IO[bytes] | io.TextIOWrapper, name: str) -> Iterator[Row]:
     """Rows of a JSONL or CSV stream; a malformed row becomes a Row with an error, the rest go on."""
-    first = stream.readline()
-    while first and not first.strip():
-        first = stream.readline()
+    binary = cast(IO[bytes], stream.buffer) if isinstance(stream, io.TextIOWrapper) else stream  # opened as text
+    read, first, number = _start(binary)
     if not first:
         return
-    rest = _chain(first, stream)
-    if detect_format(name, first) == "jsonl":
-        yield from jsonl_rows(rest)
+    lines = itertools.chain((first,), iter(read, b""))
+    if detect_format(name, first.decode(errors="replace")) == "jsonl":
+        yield from _jsonl(lines, read, number)
     else:
-        yield from csv_rows(rest, name)
+        yield from _csv(lines, read, number, name)
 
 
-def _chain(first: str, stream: IO[str]) -> Iterator[str]:
-    yield first
-    yield from stream
+def jsonl_rows(stream: IO[bytes]) -> Iterator[Row]:
+    """JSON objects, one a line, numbered by line; a malformed line becomes a Row with an error."""
+    read, first, number = _start(stream)
+    if first:
+        yield from _jsonl(itertools.chain((first,), iter(read, b"")), read, number)
 
 
-def jsonl_rows(lines: Iterable[str]) -> Iterator[Row]:
-    """JSON objects, one a line, numbered from 1; a malformed line becomes a Row with an error."""
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
+def _start(stream: IO[bytes]) -> tuple[Callable[[], bytes], bytes, int]:
+    """A bounded readline of the stream, its first line that is not blank (without a BOM), that line's number."""
+    read = functools.partial(stream.readline, MAX_ROW_BYTES + 1)
+    first, number = read().removeprefix(_BOM), 1
+    while first and not first.strip():
+        first, number = read(), number + 1
+    return read, first, number
+
+
+def _too_long(line: bytes) -> bool:
+    return len(line) > MAX_ROW_BYTES and not line.endswith(b"\n")
+
+
+def _skip_rest(read: Callable[[], bytes]) -> None:
+    """Drop the rest of a line too long to keep, a bounded piece at a time."""
+    piece = read()
+    while piece and not piece.endswith(b"\n"):
+        piece = read()
+
+
+def _jsonl(lines: Iterator[bytes], read: Callable[[], bytes], start: int) -> Iterator[Row]:
+    loads = json.loads
+    for number, line in enumerate(lines, start=start):
+        if len(line) > MAX_ROW_BYTES and _too_long(line):
+            _skip_rest(read)
+            yield Row(number, {}, f"line {number}: {_TOO_LONG}")
             continue
         try:
-            value = json.loads(line)
-        except json.JSONDecodeError as error:
-            yield Row(number, {}, f"line {number}: not valid JSON ({error.msg})")
+            value = loads(line.decode())
+        except UnicodeDecodeError:
+            yield Row(number, {}, f"line {number}: {_NOT_UTF8}")
+            continue
+        except ValueError as error:  # not JSON, or a number of thousands of digits
+            if line.strip():
+                yield Row(number, {}, f"line {number}: not valid JSON ({getattr(error, 'msg', error)})")
+            continue
+        except RecursionError:
+            yield Row(number, {}, f"line {number}: not valid JSON (nested too deeply)")
             continue
         if not isinstance(value, dict):
             yield Row(number, {}, f"line {number}: should be a JSON object")
             continue
+        # "\ud800" alone decodes to a lone surrogate, which no UTF-8 output can hold: refused here, where the
+        # line is known, not when a batch of rows is written
+        if b"\\" in line and _lone_surrogate(line, value):
+            yield Row(number, {}, f"line {number}: has a \\u escape that is half of a character (a lone surrogate)")
+            continue
         yield Row(number, value)
 
 
-def csv_rows(lines: Iterable[str], name: str) -> Iterator[Row]:
-    """Records under a header row, numbered as a spreadsheet does (the first record is row 2)."""
-    reader = csv.DictReader(lines)
-    if not reader.fieldnames:
-        raise InputError(f"{name}: the CSV file has no header row")
-    for number, record in enumerate(reader, start=2):
-        if None in record:
-            yield Row(number, {}, f"row {number}: more cells than the header has")
+def _lone_surrogate(line: bytes, value: dict[str, Any]) -> bool:
+    if b"\\ud" not in line and b"\\uD" not in line:
+        return False
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+class _BadLine(Exception):
+    """A line that can't be part of a row: too long, or not UTF-8."""
+
+
+class _CsvLines:
+    """Decoded lines for csv.reader. A bad line raises _BadLine through the reader, which starts a new record
+    on its next call: the bad one becomes an error row and the rest go on."""
+
+    def __init__(self, lines: Iterator[bytes], read: Callable[[], bytes], number: int) -> None:
+        self.lines, self.read, self.number, self.ended = lines, read, number - 1, False
+
+    def __iter__(self) -> _CsvLines:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self.lines, b"")
+        if not line:
+            self.ended = True
+            raise StopIteration
+        self.number += 1
+        if _too_long(line):
+            _skip_rest(self.read)
+            raise _BadLine(f"line {self.number}: {_TOO_LONG}")
+        try:
+            return line.decode()
+        except UnicodeDecodeError:
+            raise _BadLine(f"line {self.number}: {_NOT_UTF8}") from None
+
+
+def _csv(lines: Iterator[bytes], read: Callable[[], bytes], number: int, name: str) -> Iterator[Row]:
+    """Records under a header row, numbered as a spreadsheet does (the first record is row 2). A record that
+    can't be read is an error row naming its line and keeping the header's columns, so the output keeps them."""
+    source = _CsvLines(lines, read, number)
+    reader = csv.reader(source, strict=True)
+    try:
+        header = next(reader)
+    except _BadLine as bad:
+        raise InputError(f"{name}: {bad}") from None
+    except csv.Error as error:
+        raise InputError(f"{name}: line {number}: the header row is not valid CSV ({error})") from None
+    _check_header(header, name, number)
+    record = 1
+    while True:
+        start = source.number + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except _BadLine as bad:
+            record += 1
+            yield Row(record, dict.fromkeys(header), str(bad))
             continue
-        yield Row(number, {key: value for key, value in record.items() if key is not None})
+        except csv.Error as error:
+            record += 1
+            problem = ("a quoted cell starts on this line and is never closed" if source.ended
+                       else f"not valid CSV ({error})")
+            yield Row(record, dict.fromkeys(header), f"line {start}: {problem}")
+            continue
+        if not cells:  # a blank line
+            continue
+        record += 1
+        fields: dict[str, Any] = dict.fromkeys(header)  # a short record's missing cells are None, as csv does
+        fields.update(zip(header, cells, strict=False))
+        if len(cells) > len(header):
+            yield Row(record, fields, f"row {record} (line {start}): more cells than the header has")
+            continue
+        yield Row(record, fields)
+
+
+def _check_header(header: list[str], name: str, line: int) -> None:
+    """Two columns of the same name would leave one of them unread: refused, naming both."""
+    seen: dict[str, int] = {}
+    for column, title in enumerate(header, start=1):
+        if title in seen:
+            what = f"named {title!r}" if title else "without a name"
+            raise InputError(f"{name}: line {line}: columns {seen[title]} and {column} are both {what}; "
+                             "rename one")
+        seen[title] = column
 
 
 # --- writing rows --------------------------------------------------------------------------------

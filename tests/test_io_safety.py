@@ -3,6 +3,7 @@ writes, rows kept in order, bounded reads, and CSV or JSONL that is not what it 
 
 from __future__ import annotations
 
+import csv
 import errno
 import io
 import json
@@ -16,6 +17,7 @@ import pytest
 from conftest import run_cli
 
 from objcoach import io as objcoach_io
+from objcoach.io import MAX_ROW_BYTES
 
 OBJCOACH = [sys.executable, "-m", "objcoach"]
 GOOD = {"objection": "too-expensive", "reply": "I understand. What budget did you have in mind?"}
@@ -186,3 +188,153 @@ def test_a_full_disk_at_any_step_keeps_the_old_file_and_leaves_no_temp(tmp_path:
     assert leftovers(tmp_path) == []
 
 
+# --- 9. every graded row is written, in order ----------------------------------------------------
+
+
+def test_a_bad_row_after_150_good_ones_loses_none_on_stdout(tmp_path: Path) -> None:
+    lone_surrogate = '{"objection": "too-expensive", "reply": "x \\ud800"}'
+    source = rows_file(tmp_path, [*good_lines(150), lone_surrogate, *good_lines(5)])
+    code, out, err = run_cli("grade", str(source))
+    assert code == 1 and "Traceback" not in err
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert len(rows) == 156
+    assert [row.get("n") for row in rows[:150]] == list(range(150))
+    assert rows[150] == {"error": "line 151: has a \\u escape that is half of a character (a lone surrogate)"}
+    assert "error" not in rows[151]
+
+
+@pytest.mark.parametrize("bad", ['{"reply": ' + "[" * 100_000 + "]" * 100_000 + "}", '{"n": 1' + "0" * 5000 + "}"],
+                         ids=["nested", "huge-number"])
+def test_json_that_python_cannot_take_is_an_error_row_and_the_rest_go_on(tmp_path: Path, bad: str) -> None:
+    code, out, err = run_cli("grade", str(rows_file(tmp_path, [*good_lines(2), bad, *good_lines(2)])))
+    assert code == 1 and "Traceback" not in err
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert len(rows) == 5 and rows[2]["error"].startswith("line 3: not valid JSON")
+
+
+# --- 10. bounded reads ---------------------------------------------------------------------------
+
+
+def peak_memory_of_grade(source: Path, home: Path) -> tuple[int, str, int]:
+    """grade in a process of its own: (exit code, stderr, peak resident memory in MB)."""
+    # VmHWM, not ru_maxrss: a forked child's ru_maxrss starts from the parent's (pytest's) high-water mark
+    script = ("import re, sys\nfrom objcoach.cli.app import app\ntry:\n    app(sys.argv[1:])\nfinally:\n"
+              "    status = open('/proc/self/status').read()\n"
+              "    print(int(re.search(r'VmHWM:\\s+(\\d+)', status).group(1)) // 1024, file=sys.stderr)\n")
+    env = {**os.environ, "OBJCOACH_HOME": str(home), "NO_COLOR": "1"}
+    result = subprocess.run([sys.executable, "-c", script, "grade", str(source)], capture_output=True, env=env,
+                            timeout=120, check=False)
+    *lines, peak = result.stderr.decode().splitlines()
+    return result.returncode, "\n".join(lines), int(peak)
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="peak memory is read from /proc")
+def test_one_huge_line_is_an_error_row_in_bounded_memory(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    with source.open("w", encoding="utf-8") as out:
+        out.write(good_lines(1)[0] + "\n")
+        out.write('{"objection": "too-expensive", "reply": "')
+        for _ in range(100):
+            out.write("я" * (1024 * 1024 // 2))  # 100 MB in all, never held at once here
+        out.write('"}\n')
+        out.write(good_lines(1)[0] + "\n")
+    code, err, peak = peak_memory_of_grade(source, tmp_path / "home")
+    assert code == 1 and "graded 3 row(s), 1 with errors" in err
+    assert peak < 200, f"{peak} MB for a 100 MB line"
+
+
+def test_a_line_longer_than_the_limit_names_its_line(tmp_path: Path) -> None:
+    long_line = json.dumps({**GOOD, "reply": "x" * (MAX_ROW_BYTES + 10)})
+    code, out, _ = run_cli("grade", str(rows_file(tmp_path, [*good_lines(1), long_line, *good_lines(1)])))
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 1 and len(rows) == 3 and rows[1] == {"error": "line 2: longer than 1 MB; a row may be at most that"}
+    assert "error" not in rows[2]
+    just_fits = json.dumps({**GOOD, "reply": "x" * (MAX_ROW_BYTES - 100)})
+    code, out, _ = run_cli("grade", str(rows_file(tmp_path, [just_fits])))
+    assert code == 0 and "error" not in json.loads(out)
+
+
+def test_grade_still_reads_stdin() -> None:
+    code, out, err = run_cli("grade", "-", stdin=good_lines(1)[0] + "\n")
+    assert code == 0 and json.loads(out)["objection_id"] == "too-expensive", err
+
+
+# --- 11. CSV and JSONL that are not what they claim ------------------------------------------------
+
+
+def grade_csv(tmp_path: Path, data: bytes, *args: str) -> tuple[int, list[dict[str, str]], str]:
+    source = tmp_path / "in.csv"
+    source.write_bytes(data)
+    code, out, err = run_cli("grade", str(source), "--format", "csv", *args)
+    return code, list(csv.DictReader(io.StringIO(out))), err
+
+
+def test_an_unterminated_quote_is_an_error_naming_its_line(tmp_path: Path) -> None:
+    code, rows, err = grade_csv(tmp_path, b'objection,reply\ntoo-expensive,fine\ntoo-expensive,"never closed\n'
+                                          b"too-expensive,swallowed\ntoo-expensive,swallowed too\n")
+    assert code == 1 and "Traceback" not in err
+    assert rows[0]["error"] == ""
+    assert rows[1]["error"] == "line 3: a quoted cell starts on this line and is never closed"
+    assert len(rows) == 2 and "swallowed" not in rows[1]["reply"]
+
+
+def test_junk_after_a_closing_quote_is_an_error_row_and_the_rest_go_on(tmp_path: Path) -> None:
+    code, rows, _ = grade_csv(tmp_path, b'objection,reply\ntoo-expensive,"a"b\ntoo-expensive,next\n')
+    assert code == 1 and rows[0]["error"].startswith("line 2: not valid CSV") and rows[1]["reply"] == "next"
+
+
+def test_latin1_lines_are_errors_naming_the_line(tmp_path: Path) -> None:
+    code, rows, _ = grade_csv(tmp_path, "objection,reply\ntoo-expensive,café\ntoo-expensive,ok\n".encode("latin-1"))
+    assert code == 1 and len(rows) == 2
+    assert rows[0]["error"] == "line 2: not UTF-8 text (the file is not UTF-8: save it as UTF-8)"
+    assert rows[1]["reply"] == "ok" and rows[1]["error"] == ""
+    assert not any("\ufffd" in cell for row in rows for cell in row.values())
+
+
+def test_a_latin1_header_is_refused_naming_line_1(tmp_path: Path) -> None:
+    code, _, err = grade_csv(tmp_path, "objection,réponse\ntoo-expensive,ok\n".encode("latin-1"))
+    assert code == 2 and err.startswith("objcoach: ") and "in.csv: line 1: not UTF-8 text" in err
+
+
+def test_a_duplicate_column_is_refused_naming_it(tmp_path: Path) -> None:
+    code, _, err = grade_csv(tmp_path, b"objection,reply,who,reply\ntoo-expensive,a,anna,b\n")
+    assert code == 2 and err.endswith("in.csv: line 1: columns 2 and 4 are both named 'reply'; rename one\n")
+
+
+def test_a_malformed_first_row_keeps_every_input_column(tmp_path: Path) -> None:
+    code, rows, _ = grade_csv(tmp_path, b"objection,reply,who\ntoo-expensive,a,anna,extra\n"
+                                        b"too-expensive,b,boris\n")
+    assert code == 1
+    assert rows[0]["who"] == "anna" and rows[0]["error"] == "row 2 (line 2): more cells than the header has"
+    assert rows[1]["who"] == "boris" and rows[1]["verdict"]
+
+
+def test_a_row_after_a_multiline_cell_names_its_own_line(tmp_path: Path) -> None:
+    code, rows, _ = grade_csv(tmp_path, b'objection,reply\ntoo-expensive,"two\nlines"\ntoo-expensive,"x"y\n')
+    assert code == 1 and rows[0]["reply"] == "two\nlines" and rows[1]["error"].startswith("line 4: ")
+
+
+def test_undecodable_jsonl_is_an_error_naming_the_line(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(good_lines(1)[0].encode() + b"\n" + '{"objection": "too-expensive", "reply": "café"}\n'
+                       .encode("latin-1") + good_lines(1)[0].encode() + b"\n")
+    code, out, _ = run_cli("grade", str(source))
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 1 and len(rows) == 3
+    assert rows[1] == {"error": "line 2: not UTF-8 text (the file is not UTF-8: save it as UTF-8)"}
+
+
+def test_import_names_an_undecodable_line(tmp_path: Path) -> None:
+    source = tmp_path / "attempts.jsonl"
+    source.write_bytes(b'{"id": "caf\xe9"}\n')
+    code, out, _ = run_cli("import", str(source), "--db", str(tmp_path / "h.sqlite3"), "--json")
+    assert code == 1
+    assert json.loads(out)["errors"] == ["line 1: not UTF-8 text (the file is not UTF-8: save it as UTF-8)"]
+
+
+def test_a_bom_and_blank_lines_before_the_first_row_are_fine(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_bytes(b"\xef\xbb\xbf\n\nobjection,reply\r\ntoo-expensive,ok\r\n")
+    code, out, err = run_cli("grade", str(source))
+    assert code == 0, err
+    assert json.loads(out)["reply"] == "ok"

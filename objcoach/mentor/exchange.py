@@ -53,9 +53,9 @@ class ImportResult:
         return {"added": self.added, "skipped": self.skipped, "errors": self.errors, "unknown_objections": self.unknown}
 
 
-def import_lines(store: Store, lines: Iterable[str], catalog: Catalog | None) -> ImportResult:
+def import_lines(store: Store, stream: IO[bytes], catalog: Catalog | None) -> ImportResult:
     result = ImportResult()
-    for parsed in jsonl_rows(lines):
+    for parsed in jsonl_rows(stream):
         number, row = parsed.number, parsed.fields
         problem = parsed.error or _problem(row)
         if problem:
