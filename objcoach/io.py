@@ -29,14 +29,21 @@ from typing import IO, Any, NamedTuple, cast
 from objcoach.errors import InputError, OutputError
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# what a spreadsheet may skip before a formula: any Unicode space or line break, and the invisible
+# characters that don't count as spaces (zero-width space and joiners, word joiner, BOM)
+_SKIPPED = ("\t\n\v\f\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+            "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"  # every character str.isspace() accepts
+            "\u200b\u200c\u200d\u2060\ufeff")
 WRITE_EVERY = 100  # rows joined into one write: stdout may be unbuffered (python -u, PYTHONUNBUFFERED)
 
 Columns = Sequence[str] | Callable[[Mapping[str, Any]], Sequence[str]]
 
 
 def safe_cell(value: Any) -> Any:
-    """A spreadsheet shows a cell that starts with = + - @ or a tab as a formula: make it text."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    """A spreadsheet shows a cell that starts with = + - @ or a tab as a formula, even after spaces or a line
+    break: make it text. Every CSV cell objcoach writes, headers too, goes through here (see write_csv)."""
+    if isinstance(value, str) and (value.startswith(_FORMULA_START)
+                                   or value.lstrip(_SKIPPED).startswith(_FORMULA_START)):
         return "'" + value
     return value
 

@@ -17,7 +17,7 @@ import pytest
 from conftest import run_cli
 
 from objcoach import io as objcoach_io
-from objcoach.io import MAX_ROW_BYTES
+from objcoach.io import MAX_ROW_BYTES, safe_cell
 
 OBJCOACH = [sys.executable, "-m", "objcoach"]
 GOOD = {"objection": "too-expensive", "reply": "I understand. What budget did you have in mind?"}
@@ -128,6 +128,54 @@ def test_report_and_export_write_a_fifo_in_place_too(tmp_path: Path, command: li
     finally:
         os.close(reader)
     assert stat.S_ISFIFO(os.stat(fifo).st_mode) and leftovers(tmp_path) == []
+
+
+# --- 2. CSV cells a spreadsheet would run ------------------------------------------------------
+
+
+@pytest.mark.parametrize("lead", [" ", "\xa0", "\u2003", "\u3000", "\n", "\r\n", "\t ", "\u200b", "\ufeff", "  \xa0"])
+@pytest.mark.parametrize("formula", ["=1+1", "+1", "-1", "@SUM(A1)"])
+def test_a_formula_after_any_space_or_line_break_is_text(lead: str, formula: str) -> None:
+    assert safe_cell(lead + formula) == "'" + lead + formula
+
+
+def test_cells_that_are_not_formulas_are_left_alone() -> None:
+    assert [safe_cell(v) for v in (" ok", "a=b", "\xa0Понимаю", "", 5, -3, None)] == \
+        [" ok", "a=b", "\xa0Понимаю", "", 5, -3, None]
+
+
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+
+
+def spreadsheet_would_run(cell: str) -> bool:
+    return cell.lstrip().lstrip(INVISIBLE).startswith(("=", "+", "-", "@")) and not cell.startswith("'")
+
+
+def test_grade_csv_from_jsonl_neutralises_every_cell_and_the_header(tmp_path: Path) -> None:
+    row = {"objection": "too-expensive", "reply": "\xa0=HYPERLINK(\"http://x\")", " =cmd|calc": "\n+1",
+           "\u2003@note": "x", "lang": " -en"}
+    code, out, err = run_cli("grade", str(rows_file(tmp_path, [json.dumps(row)])), "--format", "csv")
+    assert code == 0, err
+    header, *records = list(csv.reader(io.StringIO(out)))
+    assert "' =cmd|calc" in header and "'\u2003@note" in header
+    assert not any(spreadsheet_would_run(cell) for cell in (*header, *records[0]))
+
+
+def test_export_and_report_csv_neutralise_cells_after_spaces(tmp_path: Path) -> None:
+    # drill strips what is typed; an imported attempt keeps its text as it came
+    db = str(tmp_path / "h.sqlite3")
+    operator = "\xa0=cmd|calc"
+    attempt = {"format": 1, "id": "a1", "operator": operator, "objection_id": "too-expensive", "lang": "en",
+               "mode": "drill", "created_at": "2026-12-01T10:00:00+00:00", "try_no": 1, "score": 40,
+               "verdict": "weak", "reply": "\n=HYPERLINK(\"http://x\")", "dispute_note": "\u2003@x"}
+    code, _, err = run_cli("import", str(rows_file(tmp_path, [json.dumps(attempt)])), "--db", db)
+    assert code == 0, err
+    for command in (["export", "--all", "--format", "csv"], ["report", "--format", "csv", "--operator", operator]):
+        code, out, err = run_cli(*command, "--db", db)
+        assert code == 0, err
+        cells = [cell for record in csv.reader(io.StringIO(out)) for cell in record]
+        assert "'" + operator in cells
+        assert not any(spreadsheet_would_run(cell) for cell in cells)
 
 
 # --- 8. failed writes: one line, nothing half-written --------------------------------------------
