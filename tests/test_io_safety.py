@@ -302,6 +302,38 @@ def test_a_line_longer_than_the_limit_names_its_line(tmp_path: Path) -> None:
     assert code == 0 and "error" not in json.loads(out)
 
 
+@pytest.mark.parametrize("where", ["/dev/zero", "fifo"])
+def test_a_catalog_that_is_not_a_regular_file_is_refused_at_once(tmp_path: Path, where: str) -> None:
+    if where == "fifo":
+        where = str(tmp_path / "catalog.fifo")
+        os.mkfifo(where)
+    elif not Path(where).exists():
+        pytest.skip(f"no {where}")
+    result = objcoach("list", "--catalog", where, home=tmp_path / "home", timeout=30)
+    assert result.returncode == 2
+    assert result.stderr.decode() == f"objcoach: {where}: is not a regular file (a device, FIFO or socket " \
+                                     "can't be a catalog)\n"
+
+
+def test_a_catalog_is_read_at_most_to_its_cap_whatever_its_size_says(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from objcoach.catalog import cache
+
+    path = tmp_path / "grows.yaml"
+    path.write_bytes(b"#" * 2000)
+    real = os.fstat
+
+    def shrunk(descriptor: int) -> os.stat_result:  # a file that grows after its size was read
+        status = list(real(descriptor))
+        status[stat.ST_SIZE] = 10
+        return os.stat_result(status)
+
+    monkeypatch.setattr(cache.os, "fstat", shrunk)
+    with pytest.raises(cache.TooBigError):
+        cache.read_regular(path, 1000)
+    assert cache.read_regular(path, 2000) == b"#" * 2000
+
+
 def test_grade_still_reads_stdin() -> None:
     code, out, err = run_cli("grade", "-", stdin=good_lines(1)[0] + "\n")
     assert code == 0 and json.loads(out)["objection_id"] == "too-expensive", err
