@@ -334,6 +334,30 @@ def test_a_catalog_is_read_at_most_to_its_cap_whatever_its_size_says(tmp_path: P
     assert cache.read_regular(path, 2000) == b"#" * 2000
 
 
+def test_add_reads_neither_a_device_nor_a_fifo(tmp_path: Path) -> None:
+    # devices only ever as input here: --to is written, so a FIFO of our own stands for one there
+    result = objcoach("add", "--from", "/dev/zero", "--to", str(tmp_path / "team.yaml"), home=tmp_path / "home",
+                      timeout=30)
+    assert result.returncode == 2
+    assert result.stderr.decode() == "objcoach: /dev/zero: cannot be read (not a regular file: a device, FIFO or " \
+                                     "socket can't be read as one)\n"
+    fifo = tmp_path / "team.fifo"
+    os.mkfifo(fifo)
+    result = objcoach("add", "--to", str(fifo), "--id", "x-one", "--client-ru", "Дорого", "--answer-ru", "Понимаю",
+                      home=tmp_path / "home", timeout=30)
+    assert result.returncode == 2 and "not a regular file" in result.stderr.decode()
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+def test_a_team_model_is_read_bounded_too(tmp_path: Path) -> None:
+    fifo = tmp_path / "model.fifo"
+    os.mkfifo(fifo)
+    script = ("import sys\nfrom objcoach.errors import ObjcoachError\nfrom objcoach.scoring.model import _load_team\n"
+              "try:\n    _load_team(sys.argv[1])\nexcept ObjcoachError as error:\n    print(error)\n")
+    result = subprocess.run([sys.executable, "-c", script, str(fifo)], capture_output=True, timeout=30, check=False)
+    assert "not a regular file" in result.stdout.decode(), result.stderr.decode()
+
+
 def test_grade_still_reads_stdin() -> None:
     code, out, err = run_cli("grade", "-", stdin=good_lines(1)[0] + "\n")
     assert code == 0 and json.loads(out)["objection_id"] == "too-expensive", err

@@ -9,6 +9,7 @@ be written (a read-only home) is skipped.
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import stat
@@ -48,10 +49,13 @@ def fingerprint(paths: Sequence[Path]) -> str | None:
 class NotRegularFileError(OSError):
     """A path to read whole is a device, FIFO or socket: /dev/zero never ends, a FIFO waits for a writer."""
 
+    def __init__(self) -> None:
+        super().__init__(errno.EINVAL, "not a regular file: a device, FIFO or socket can't be read as one")
+
 
 class TooBigError(OSError):
-    def __init__(self, size: int) -> None:
-        super().__init__(f"larger than the limit ({size} bytes)")
+    def __init__(self, size: int, limit: int) -> None:
+        super().__init__(errno.EFBIG, f"larger than {limit // (1024 * 1024)} MB")
         self.size = size  # 0 when the file grew past the limit while it was read
 
 
@@ -65,12 +69,12 @@ def read_regular(path: Path, limit: int) -> bytes:
         if stat.S_ISDIR(status.st_mode):
             raise IsADirectoryError(str(path))
         if not stat.S_ISREG(status.st_mode):
-            raise NotRegularFileError(str(path))
+            raise NotRegularFileError()
         if status.st_size > limit:
-            raise TooBigError(status.st_size)
+            raise TooBigError(status.st_size, limit)
         data = stream.read(limit + 1)
     if len(data) > limit:
-        raise TooBigError(0)
+        raise TooBigError(0, limit)
     return data
 
 
