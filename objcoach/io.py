@@ -416,21 +416,40 @@ def write_jsonl(rows: Iterable[dict[str, Any]], out: IO[str]) -> Iterator[dict[s
 
 def write_csv(rows: Iterable[dict[str, Any]], out: IO[str], columns: Columns) -> Iterator[dict[str, Any]]:
     """Rows as CSV with a header; the rows pass through. `columns` is a fixed list (its header is written
-    even for no rows) or a function that chooses them from the first row. A list or dict in a cell is
-    written as JSON; every cell goes through `safe_cell`."""
+    even for no rows) or a function that chooses them from the first row that has a field besides "error"
+    (a row that could not be read has none of the input's: the rows before it wait, at most WRITE_EVERY of
+    them). A list or dict in a cell is written as JSON; every cell goes through `safe_cell`."""
     pending = io.StringIO()
     writer = csv.writer(pending)
+    pick = columns if callable(columns) else None
     chosen: list[str] = [] if callable(columns) else list(columns)
-    if not callable(columns):
+    if pick is None:
         writer.writerow([safe_cell(name) for name in chosen])
+    waiting: list[dict[str, Any]] = []
 
-    def record(row: dict[str, Any]) -> None:
-        if callable(columns) and not chosen:
-            chosen.extend(columns(row))
-            writer.writerow([safe_cell(name) for name in chosen])
+    def line(row: dict[str, Any]) -> None:
         writer.writerow([safe_cell(_plain(row.get(name, ""))) for name in chosen])
 
-    return _in_batches(rows, out, record, pending)
+    def choose(row: dict[str, Any]) -> None:
+        chosen.extend(pick(row) if pick is not None else ())
+        writer.writerow([safe_cell(name) for name in chosen])
+        for held in waiting:
+            line(held)
+        waiting.clear()
+
+    def record(row: dict[str, Any]) -> None:
+        if chosen or pick is None:
+            line(row)
+            return
+        waiting.append(row)
+        if len(row) > ("error" in row) or len(waiting) >= WRITE_EVERY:
+            choose(row)
+
+    def finish() -> None:
+        if waiting:
+            choose(waiting[-1])
+
+    return _in_batches(rows, out, record, pending, finish)
 
 
 def _plain(value: Any) -> Any:
@@ -440,10 +459,10 @@ def _plain(value: Any) -> Any:
 
 
 def _in_batches(rows: Iterable[dict[str, Any]], out: IO[str], write: Callable[[dict[str, Any]], None],
-                pending: io.StringIO) -> Iterator[dict[str, Any]]:
+                pending: io.StringIO, finish: Callable[[], None] | None = None) -> Iterator[dict[str, Any]]:
     """`write` each row into `pending`, and `pending` to `out` every WRITE_EVERY rows; what is pending is written
-    when the rows stop for any reason (an error, Ctrl-C, the consumer closing the generator), so every
-    row already produced is kept."""
+    when the rows stop for any reason (an error, Ctrl-C, the consumer closing the generator), after `finish`
+    has written what `write` held back, so every row already produced is kept."""
     count = 0
     try:
         for row in rows:
@@ -455,5 +474,7 @@ def _in_batches(rows: Iterable[dict[str, Any]], out: IO[str], write: Callable[[d
                 pending.truncate()
             yield row
     finally:
+        if finish is not None:
+            finish()
         if pending.tell():
             out.write(pending.getvalue())

@@ -11,6 +11,7 @@ import os
 import stat
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -442,3 +443,23 @@ def test_a_bom_and_blank_lines_before_the_first_row_are_fine(tmp_path: Path) -> 
     code, out, err = run_cli("grade", str(source))
     assert code == 0, err
     assert json.loads(out)["reply"] == "ok"
+
+
+def test_a_malformed_first_jsonl_line_keeps_every_input_column_in_csv(tmp_path: Path) -> None:
+    source = rows_file(tmp_path, ["{not json", json.dumps({**GOOD, "who": "anna"})])
+    code, out, _ = run_cli("grade", str(source), "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 1 and rows[0]["error"].startswith("line 1: not valid JSON")
+    assert rows[1]["who"] == "anna" and rows[1]["reply"] == GOOD["reply"] and rows[1]["verdict"]
+
+
+def test_rows_waiting_for_the_csv_header_are_written_when_the_rows_stop() -> None:
+    def rows() -> Iterator[dict[str, object]]:
+        yield {"error": "line 1: not valid JSON"}
+        raise KeyboardInterrupt
+
+    out = io.StringIO()
+    with pytest.raises(KeyboardInterrupt):
+        for _ in objcoach_io.write_csv(rows(), out, lambda row: [*row]):
+            pass
+    assert list(csv.reader(io.StringIO(out.getvalue()))) == [["error"], ["line 1: not valid JSON"]]
