@@ -69,7 +69,7 @@ def atomic_write(path: Path | None, *, binary: bool = False) -> Iterator[IO[Any]
         return
     status = _status(path)
     if status is not None and not stat.S_ISREG(status.st_mode):
-        with _in_place(path, status, binary) as handle:
+        with _in_place(path, binary) as handle:
             yield handle
         return
     target = Path(os.path.realpath(path))  # the temp file goes beside the real file: one file system
@@ -120,7 +120,7 @@ def _status(path: Path) -> os.stat_result | None:
 
 
 @contextmanager
-def _in_place(path: Path, status: os.stat_result, binary: bool) -> Iterator[IO[Any]]:
+def _in_place(path: Path, binary: bool) -> Iterator[IO[Any]]:
     """Write to a character device or FIFO as it is (never replaced): nothing to fsync or rename."""
     try:
         # O_NONBLOCK: a FIFO nobody reads is an error now (ENXIO), not a wait for ever
