@@ -78,12 +78,12 @@ class ImportResult:
         return {**out, "stopped": self.stopped} if self.stopped else out
 
 
-def import_lines(store: Store, lines: Iterable[str], catalog: Catalog | None) -> ImportResult:
+def import_lines(store: Store, stream: IO[bytes], catalog: Catalog | None) -> ImportResult:
     """Each line checked, then stored in its own transaction. A line that is wrong is reported by its number
     and the rest go on; a database that cannot be written (a full disk, an I/O error, no permission) stops
     the import at that line, keeping the attempts already committed."""
     result = ImportResult()
-    for parsed in jsonl_rows(lines):
+    for parsed in jsonl_rows(stream):
         number = parsed.number
         if parsed.error:
             result.errors.append(parsed.error)
