@@ -41,12 +41,12 @@ def team(url: str, operators: list[str], mentor: str | None = None) -> None:
                      f"CREATE ROLE {name} LOGIN; END IF; END $$" for name in people])
     code, _, err = run("db", "setup", "--db", url)
     assert code == 0, err
+    if mentor:  # a mentor first: an operator is put only in the team of someone who is a mentor
+        assert run("db", "grant", mentor, "--role", "mentor", "--db", url)[0] == 0
     for name in operators:
         code, _, err = run("db", "grant", name, "--role", "operator", *(["--mentor", mentor] if mentor else []),
                            "--db", url)
         assert code == 0, err
-    if mentor:
-        assert run("db", "grant", mentor, "--role", "mentor", "--db", url)[0] == 0
 
 
 def test_drill_history_stats_exam_report_on_postgresql(pg_url: str) -> None:
@@ -175,3 +175,24 @@ def test_role_names_are_quoted_by_the_database_driver_not_by_hand(pg_url: str) -
         with psycopg.connect(pg_url, autocommit=True) as db:
             for name in names:
                 db.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(name)))
+
+
+def test_only_people_are_granted_and_only_mentors_lead_a_team(pg_url: str) -> None:
+    """Group and system roles, superusers and a --mentor who is not a mentor are refused with a message."""
+    team(pg_url, ["gr_anna"], mentor="gr_mira")
+    admin_sql(pg_url, "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'gr_group') THEN "
+                      "CREATE ROLE gr_group NOLOGIN; END IF; END $$")
+    for name, said in (("objcoach_operator", "group or system role"), ("objcoach_mentor", "group or system role"),
+                       ("pg_read_all_data", "group or system role"), ("postgres", "group or system role"),
+                       ("objcoach_admin", "group or system role"), ("gr_group", "cannot log in"),
+                       ("nobody_here", "does not exist")):
+        code, _, err = run("db", "grant", name, "--db", pg_url)
+        assert code == 2 and said in err and "Traceback" not in err, (name, err)
+    for who, mentor, said in (("gr_mira", "gr_anna", "not an objcoach mentor"),
+                              ("gr_anna", "objcoach_mentor", "group or system role"),
+                              ("gr_anna", "nobody_here", "does not exist"), ("gr_mira", "gr_mira", "own mentor")):
+        code, _, err = run("db", "grant", who, "--mentor", mentor, "--db", pg_url)
+        assert code == 2 and said in err, (mentor, err)
+    with Store(pg_url) as store:
+        assert store.c.query("SELECT mentor, operator FROM team_members") == [{"mentor": "gr_mira",
+                                                                             "operator": "gr_anna"}]

@@ -68,3 +68,25 @@ def test_a_keyword_string_creates_no_file(tmp_path: Path, monkeypatch: pytest.Mo
     code, _, err = run_cli("stats", "--db", "dbname=x user=y host=127.0.0.1 port=1")
     assert code == 2 and "cannot connect" in err
     assert list(tmp_path.iterdir()) == []
+
+
+def _one_attempt(db: Path, operator: str = "anna", reply: str = "Понимаю вас.", score: int = 40) -> str:
+    from objcoach.store.base import Attempt, now_iso
+    from objcoach.store.history import Store
+
+    with Store(db) as store:
+        session = store.start_session(operator, "drill", "ru", 1, None, now_iso())
+        attempt = Attempt(session_id=session, operator=operator, objection_id="bank-already-chosen", lang="ru",
+                          mode="drill", try_no=1, reply=reply, score=score, verdict="weak", breakdown={},
+                          missed=[], duration=1.0, created_at=now_iso())
+        store.add_attempt(attempt)
+    return attempt.id
+
+
+@pytest.mark.parametrize("pattern", ["%%%%%%", "______", "%_%_%_", "!!!!!!%"])
+def test_an_attempt_prefix_is_text_not_a_pattern(tmp_path: Path, pattern: str) -> None:
+    db = tmp_path / "history.sqlite3"
+    attempt = _one_attempt(db)
+    code, _, err = run_cli("review", "--dismiss", pattern, "--db", str(db), "--mentor", "mira")
+    assert code == 2 and "no attempt" in err
+    assert run_cli("review", "--dismiss", attempt[:8], "--db", str(db), "--mentor", "mira")[0] == 0

@@ -245,8 +245,5 @@ def db_grant_command(
     with Store(db_path(db)) as store:
         if store.kind != "postgresql":
             raise InputError("db grant is for PostgreSQL")
-        try:
-            add_person(store, name, role.value, mentor)
-        except ValueError as error:
-            raise InputError(str(error)) from None
+        add_person(store, name, role.value, mentor)
     echo(f"objcoach: {name} is now an objcoach {role.value}" + (f" in {mentor}'s team" if mentor else ""))

@@ -141,7 +141,8 @@ class Store:
     def attempt(self, attempt_id: str) -> dict[str, Any] | None:
         rows = self.c.query("SELECT * FROM attempts WHERE id = ?", (attempt_id,))
         if not rows and len(attempt_id) >= 6:  # a unique prefix is enough, as in git
-            rows = self.c.query("SELECT * FROM attempts WHERE id LIKE ? LIMIT 2", (attempt_id + "%",))
+            rows = self.c.query("SELECT * FROM attempts WHERE id LIKE ? ESCAPE '!' LIMIT 2",
+                                (_like_prefix(attempt_id),))
             rows = rows if len(rows) == 1 else []
         return rows[0] if rows else None
 
@@ -300,6 +301,11 @@ def _period(operator: str | None, since: str | None, until: str | None, prefix: 
             conditions.append(prefix + condition)
             params.append(value)
     return ("WHERE " + " AND ".join(conditions)) if conditions else "", params
+
+
+def _like_prefix(text: str) -> str:
+    """A LIKE pattern for what starts with `text`: its own %, _ and ! (the escape) match only themselves."""
+    return "".join("!" + ch if ch in "%_!" else ch for ch in text) + "%"
 
 
 def _float(value: Any) -> float | None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from objcoach.errors import InputError
 from objcoach.store.backends import PostgresConnection, StoreError
 from objcoach.store.history import Store
 
@@ -91,18 +92,49 @@ def setup(store: Store) -> list[str]:
 
 
 def add_person(store: Store, name: str, role: str, mentor: str | None = None) -> None:
-    """Grant a login role one of the two groups (and put an operator in a mentor's team)."""
-    if not name or "\x00" in name:
-        raise ValueError(f"not a usable role name: {name!r}")
+    """Grant a login role one of the two groups (and put an operator in a mentor's team). Only a person
+    may be granted: a group or system role, a superuser or the tables' owner is refused, and so is a
+    mentor who is not one."""
     group = OPERATOR if role == "operator" else MENTOR
     db = _postgres(store)
     from psycopg import sql
 
     with db.transaction():
+        _person(db, name)
+        if mentor is not None:
+            if role != "operator":
+                raise InputError("--mentor puts an operator in a mentor's team; leave it out for --role mentor")
+            _person(db, mentor)
+            if mentor == name:
+                raise InputError(f"{name} cannot be their own mentor")
+            if not db.query("SELECT pg_has_role(?, ?, 'MEMBER') AS yes", (mentor, MENTOR))[0]["yes"]:
+                raise InputError(f"--mentor {mentor}: not an objcoach mentor yet; run "
+                                 f"objcoach db grant {mentor} --role mentor first")
         db.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(group), sql.Identifier(name)))
         if mentor:
             db.execute("INSERT INTO team_members (mentor, operator) VALUES (?, ?) ON CONFLICT DO NOTHING",
                        (mentor, name))
+
+
+def _person(db: PostgresConnection, name: str) -> None:
+    """Refuse a role that is not one person's login: being granted a group would let it (or anyone who may
+    SET ROLE to it) practise under a shared name, and a superuser or owner is above row-level security."""
+    if not name or "\x00" in name:
+        raise InputError(f"not a usable role name: {name!r}")
+    if name.startswith(("pg_", "objcoach_")) or name == "postgres":
+        raise InputError(f"{name}: a group or system role, not a person; grant objcoach roles to people's "
+                         f"own login roles")
+    found = db.query("SELECT r.rolcanlogin AS login, r.rolsuper AS super, "
+                     "r.rolname = (SELECT t.tableowner FROM pg_tables AS t WHERE t.tablename = 'attempts' "
+                     "AND t.schemaname = current_schema()) AS owner FROM pg_roles AS r WHERE r.rolname = ?", (name,))
+    if not found:
+        raise InputError(f"role {name!r} does not exist; create it first (createuser {name} --login)")
+    if found[0]["super"] or found[0]["owner"]:
+        raise InputError(f"{name}: a superuser or the owner of the tables, above row-level security; "
+                         f"grant objcoach roles to people's own login roles")
+    if not found[0]["login"]:
+        raise InputError(f"{name}: cannot log in (a group role, not a person); grant objcoach roles to "
+                         f"people's own login roles")
 
 
 def _with_roles(statement: str) -> Composed:
