@@ -113,6 +113,8 @@ class SqliteConnection:
 
     # JSON list of checklist steps, one row per step, as `step.value`
     missed_steps = "json_each(attempts.missed) AS step"
+    # the texts of one parameter, a JSON list, as a subquery
+    json_texts = "SELECT value FROM json_each(?)"
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         return [dict(row) for row in self._run(sql, params)]
@@ -164,6 +166,7 @@ class SqliteConnection:
 class PostgresConnection:
     kind = "postgresql"
     missed_steps = "jsonb_array_elements_text(attempts.missed::jsonb) AS step(value)"
+    json_texts = "SELECT jsonb_array_elements_text(?::jsonb)"
 
     def __init__(self, url: str) -> None:
         self.label = safe_label(url)

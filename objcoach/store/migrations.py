@@ -89,6 +89,10 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX attempts_last ON attempts(operator, objection_id, lang, created_at, score);
     DROP INDEX attempts_objection;
     """,
+    """
+    ALTER TABLE attempts ADD COLUMN grader_version TEXT;   -- scoring/versions.py: which grader scored it
+    ALTER TABLE attempts ADD COLUMN entry_version TEXT     -- and against which catalog entry
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
