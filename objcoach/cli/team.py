@@ -101,6 +101,10 @@ def import_command(
     loaded = load_catalog(catalog)
     stream, _ = open_input(file)
     with stream, Store(db_path(db)) as store:
+        if store.kind == "postgresql":
+            from objcoach.store.roles import may_import
+
+            may_import(store)  # the database refuses an operator's import too; this says why, once
         result = import_lines(store, stream, loaded)
     if as_json:
         print_json(result.to_dict())

@@ -232,7 +232,8 @@ class PostgresConnection:
         pass
 
     def identity(self) -> str | None:
-        return str(self.query("SELECT current_user AS name")[0]["name"])
+        # the login role: SET ROLE (or `options=-c role=…`) cannot make someone another operator
+        return str(self.query("SELECT session_user AS name")[0]["name"])
 
     def integrity(self) -> str:
         return "ok"
