@@ -60,15 +60,16 @@ def check_history(store: Store, catalog: Catalog, operator: str | None, since: s
     grader = grader_version(catalog)
     older: dict[str, int] = {}
     unchecked: dict[str, int] = {}
-    to_check = []
-    for row in store.scored_attempts(operator, since, until):
-        objection = catalog.get(row["objection_id"])
+    current = set()  # entry versions of today's catalog that attempts were scored under by today's grader
+    for group in store.score_versions(operator, since, until):  # counted in SQL: old rows are never read
+        objection = catalog.get(group["objection_id"])
         if objection is None:
-            unchecked[row["operator"]] = unchecked.get(row["operator"], 0) + 1
-        elif row["grader_version"] != grader or row["entry_version"] != entry_version(catalog, objection):
-            older[row["operator"]] = older.get(row["operator"], 0) + 1
+            unchecked[group["operator"]] = unchecked.get(group["operator"], 0) + group["n"]
+        elif group["grader_version"] != grader or group["entry_version"] != entry_version(catalog, objection):
+            older[group["operator"]] = older.get(group["operator"], 0) + group["n"]
         else:
-            to_check.append(row)
+            current.add(group["entry_version"])
+    to_check = list(store.scored_attempts(operator, since, until, grader, sorted(current))) if current else []
     regraded = _regrade(catalog, to_check)
     forged = tuple(
         Forged(row["id"], row["operator"], row["objection_id"], row["lang"], int(row["score"]), score)
@@ -88,7 +89,6 @@ def _regrade(catalog: Catalog, rows: list[dict[str, Any]]) -> dict[tuple[str, st
     are remembered in the mentor's own cache (never in the history, which the check cannot trust): a
     report scores only the replies stored since the last one."""
     from objcoach.catalog import cache
-    from objcoach.scoring.batch import grade_rows
     from objcoach.scoring.versions import grader_version
 
     stamp = f"v1.{grader_version(catalog)}"
@@ -100,6 +100,8 @@ def _regrade(catalog: Catalog, rows: list[dict[str, Any]]) -> dict[tuple[str, st
         if key not in scores:
             missing.setdefault(key, row)
     if missing:
+        from objcoach.scoring.batch import grade_rows  # the scorer is imported only when there is work for it
+
         graded = grade_rows((Row(n, {"objection": row["objection_id"], "lang": row["lang"], "reply": row["reply"]})
                              for n, row in enumerate(missing.values(), start=1)), catalog)
         if len(scores) + len(missing) > MEMO_LIMIT:
@@ -121,12 +123,12 @@ def _key(row: dict[str, Any]) -> tuple[str, str, bytes]:
 def _honest(stored: int, regraded: int | None, late: bool) -> bool:
     """Whether the grader gives what was stored: the same score, or for a late exam reply the score less a
     late penalty (never a score above the grader's)."""
-    from objcoach.practice.session import LATE_BASE, LATE_MAX
-
     if regraded is None:
         return False
     if not late:
         return stored == regraded
+    from objcoach.practice.session import LATE_BASE, LATE_MAX  # only for a late reply: it imports the scheduler
+
     return max(0, regraded - LATE_MAX) <= stored <= max(0, regraded - LATE_BASE)
 
 

@@ -248,13 +248,24 @@ class Store:
             f"{where} {'AND' if where else 'WHERE'} score IS NOT NULL ORDER BY score, created_at DESC LIMIT ?",
             (*params, limit))
 
-    def scored_attempts(self, operator: str | None, since: str | None, until: str | None,
-                        ) -> Iterator[dict[str, Any]]:
-        """What a stored score can be checked with: the reply, the score, and what scored it (streamed)."""
+    def score_versions(self, operator: str | None, since: str | None, until: str | None) -> list[dict[str, Any]]:
+        """How many scored attempts each operator has per objection and grader and entry version."""
+        where, params = self._period(operator, since, until)
+        rows = self.c.query(
+            f"SELECT operator, objection_id, grader_version, entry_version, COUNT(*) AS n FROM attempts {where} "
+            f"{'AND' if where else 'WHERE'} score IS NOT NULL "
+            f"GROUP BY operator, objection_id, grader_version, entry_version", params)
+        return [{**row, "n": int(row["n"])} for row in rows]
+
+    def scored_attempts(self, operator: str | None, since: str | None, until: str | None, grader_version: str,
+                        entry_versions: Sequence[str]) -> Iterator[dict[str, Any]]:
+        """What a stored score can be checked with (the reply, the score), for the attempts scored under
+        these versions (streamed)."""
         where, params = self._period(operator, since, until)
         yield from self.c.iterate(
-            f"SELECT id, operator, session_id, objection_id, lang, reply, score, late, grader_version, "
-            f"entry_version FROM attempts {where} {'AND' if where else 'WHERE'} score IS NOT NULL", params)
+            f"SELECT id, operator, objection_id, lang, reply, score, late, entry_version FROM attempts {where} "
+            f"{'AND' if where else 'WHERE'} score IS NOT NULL AND grader_version = ? "
+            f"AND entry_version IN ({self.c.json_texts})", [*params, grader_version, json.dumps(list(entry_versions))])
 
     def passed_exams(self, operator: str | None, since: str | None, until: str | None) -> list[dict[str, Any]]:
         """Exams stored as passed, started in the period: one row per attempt (session id, planned,
