@@ -16,6 +16,7 @@ from objcoach.cli.common import (
     SinceOpt,
     UiLangOpt,
     chosen,
+    echo,
     practising_as,
     print_json,
     reading_as,
@@ -258,4 +259,4 @@ def leaderboard_command(
 
     console().print(team_table(rows, ui, ranked=True))
     for name, n in sorted(forged.items()):
-        typer.echo(t(ui, "leaderboard.forged", operator=name, n=n))
+        echo(t(ui, "leaderboard.forged", operator=name, n=n))
