@@ -4,7 +4,7 @@ A stored score can then be checked by scoring the reply again (mentor/verify.py)
 the score must come out the same, so a different one was written by hand; under other versions it was
 honestly given by an older grader or entry. Each version is a digest of everything that decides a score:
 - the grader's: objcoach's version, the scoring code, the grader model's file, the catalog's techniques,
-  antipatterns and scoring settings, and the fuzzy matcher's version;
+  antipatterns and scoring settings, the fuzzy matcher's version and the stemmer's stems of a few words;
 - an entry's: the objection as parsed (not where it sits in its file) and the other objections of its
   domain, whose words count as on topic.
 Both are worked out once per catalog and entry in a process, so a drill's reply costs nothing more.
@@ -19,6 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from objcoach.catalog.model import Catalog, Objection
+
+STEM_PROBES = (("russian", ["понимаю", "выбрали", "условиями", "бесплатное", "подскажите", "ошибаетесь"]),
+               ("english", ["understanding", "chosen", "conditions", "cashback", "personally", "happiness"]))
 
 
 def _digest(*parts: object) -> str:
@@ -39,14 +42,17 @@ def _plain(value: Any) -> Any:
 def _code() -> str:
     """The scoring code and its libraries as this process runs them."""
     import rapidfuzz
+    import Stemmer
 
     from objcoach import __version__
     from objcoach.scoring.model import BUNDLED
 
     folder = Path(__file__).parent
     sources = {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in sorted(folder.glob("*.py"))}
+    # PyStemmer has no version to ask cheaply: its stems of a few words stand for it
+    stems = [Stemmer.Stemmer(language).stemWords(words) for language, words in STEM_PROBES]
     return _digest(__version__, sources, hashlib.sha256(BUNDLED.read_bytes()).hexdigest(),
-                   getattr(rapidfuzz, "__version__", ""))
+                   getattr(rapidfuzz, "__version__", ""), stems)
 
 
 @lru_cache(maxsize=8)  # a Catalog hashes by identity, as scoring_index's cache does
