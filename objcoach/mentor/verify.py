@@ -13,6 +13,7 @@ mentor's cache, so the next report scores only what was stored since.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any, NamedTuple
 
 from objcoach.catalog.model import Catalog
@@ -58,18 +59,19 @@ def check_history(store: Store, catalog: Catalog, operator: str | None, since: s
     from objcoach.scoring.versions import entry_version, grader_version
 
     grader = grader_version(catalog)
-    older: dict[str, int] = {}
+    known: dict[str, int] = {}  # operator -> scored attempts for objections this catalog has
     unchecked: dict[str, int] = {}
-    current = set()  # entry versions of today's catalog that attempts were scored under by today's grader
-    for group in store.score_versions(operator, since, until):  # counted in SQL: old rows are never read
-        objection = catalog.get(group["objection_id"])
-        if objection is None:
-            unchecked[group["operator"]] = unchecked.get(group["operator"], 0) + group["n"]
-        elif group["grader_version"] != grader or group["entry_version"] != entry_version(catalog, objection):
-            older[group["operator"]] = older.get(group["operator"], 0) + group["n"]
-        else:
-            current.add(group["entry_version"])
-    to_check = list(store.scored_attempts(operator, since, until, grader, sorted(current))) if current else []
+    for group in store.scored_counts(operator, since, until):  # counted in SQL: old rows are never read
+        counts = known if catalog.get(group["objection_id"]) is not None else unchecked
+        counts[group["operator"]] = counts.get(group["operator"], 0) + group["n"]
+    to_check = []
+    for row in store.scored_attempts(operator, since, until, grader):
+        objection = catalog.get(row["objection_id"])
+        if objection is not None and row["entry_version"] == entry_version(catalog, objection):
+            to_check.append(row)
+    # everything else of a known objection was scored by another grader or against another entry
+    checked = Counter(row["operator"] for row in to_check)
+    older = {name: n - checked[name] for name, n in known.items() if n > checked[name]}
     regraded = _regrade(catalog, to_check)
     forged = tuple(
         Forged(row["id"], row["operator"], row["objection_id"], row["lang"], int(row["score"]), score)

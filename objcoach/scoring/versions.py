@@ -45,13 +45,12 @@ def _code() -> str:
     import Stemmer
 
     from objcoach import __version__
-    from objcoach.scoring.model import BUNDLED
 
-    folder = Path(__file__).parent
+    folder = Path(__file__).parent  # the bundled model, grader.json, lies beside the code (model.BUNDLED)
     sources = {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in sorted(folder.glob("*.py"))}
     # PyStemmer has no version to ask cheaply: its stems of a few words stand for it
     stems = [Stemmer.Stemmer(language).stemWords(words) for language, words in STEM_PROBES]
-    return _digest(__version__, sources, hashlib.sha256(BUNDLED.read_bytes()).hexdigest(),
+    return _digest(__version__, sources, hashlib.sha256((folder / "grader.json").read_bytes()).hexdigest(),
                    getattr(rapidfuzz, "__version__", ""), stems)
 
 

@@ -91,7 +91,8 @@ MIGRATIONS: tuple[str, ...] = (
     """,
     """
     ALTER TABLE attempts ADD COLUMN grader_version TEXT;   -- scoring/versions.py: which grader scored it
-    ALTER TABLE attempts ADD COLUMN entry_version TEXT     -- and against which catalog entry
+    ALTER TABLE attempts ADD COLUMN entry_version TEXT;    -- and against which catalog entry
+    CREATE INDEX attempts_grader ON attempts(grader_version, created_at)  -- a report reads today's grader's
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
