@@ -201,3 +201,14 @@ def test_a_late_exam_reply_is_honest_only_with_a_late_penalty(tmp_path: Path) ->
                                       entry_version=entry_version(catalog, objection)))
     forged = json.loads(_report(db))["reports"][0]["figures"]["checked"]["forged"]
     assert sorted(row["stored"] for row in forged) == sorted([graded - 5, graded + 1, graded - 12])
+
+
+def test_an_objection_the_catalog_lacks_is_kept_and_counted_as_not_checked(tmp_path: Path) -> None:
+    import json
+
+    db = tmp_path / "history.sqlite3"
+    _drill(db, "anna", WEAK)
+    _sql(db, "UPDATE attempts SET objection_id = 'team-only-objection'")
+    anna = json.loads(_report(db))["reports"][0]["figures"]
+    assert anna["checked"]["unchecked"] == 1 and anna["checked"]["forged"] == [] and anna["attempts"] == 1
+    assert "Not checked: 1 attempt(s)" in _report(db, "en", "md")
