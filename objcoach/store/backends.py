@@ -31,13 +31,72 @@ class RowRefused(StoreError):
     """The database refused one row (a constraint, a value it cannot hold); the next row may go in."""
 
 
-def is_url(target: str | Path) -> bool:
-    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
+# libpq's connection keywords: a `--db` that starts with one of them (`host=db user=anna`) is a keyword
+# string for PostgreSQL, not the name of a SQLite file
+LIBPQ_KEYWORDS = frozenset(
+    "host hostaddr port dbname user password passfile require_auth channel_binding connect_timeout "
+    "client_encoding options application_name fallback_application_name keepalives keepalives_idle "
+    "keepalives_interval keepalives_count tcp_user_timeout replication gssencmode sslmode requiressl "
+    "sslcompression sslcert sslkey sslpassword sslcertmode sslrootcert sslcrl sslcrldir sslsni requirepeer "
+    "ssl_min_protocol_version ssl_max_protocol_version krbsrvname gsslib gssdelegation service "
+    "target_session_attrs load_balance_hosts".split())
+_SCHEMES = ("postgresql://", "postgres://")
+_KEYWORD = re.compile(r"\s*([a-z_]+)\s*=")
+# a keyword value: quoted, or every word up to the next `key=` (libpq would read `password=se cret`
+# as a password and a broken keyword whose text it then quotes in its error)
+_VALUE = r"(?:'(?:[^'\\]|\\.)*'?|[^\s&]*(?:\s+(?![a-z_]+\s*=)[^\s&=]+)*)"
+_SECRET_RULES = (
+    # scheme://user:password@host: the password runs to the last @ (it may hold @, / or :)
+    (re.compile(r"(postgres(?:ql)?://[^\s:@/?#]*):\S*@"), r"\1:***@"),
+    # password=… and sslpassword=… in a URL's query or a keyword string
+    (re.compile(r"(\b(?:ssl)?password\s*=\s*)" + _VALUE, re.IGNORECASE), r"\1***"),
+    # libpq quotes a host it could not resolve: with an @ in a password, part of it lands there
+    (re.compile(r"(['\"])[^'\"\s]*@"), r"\1***@"),
+)
+_FRAGMENT = re.compile(r"[@/:?&#\s]+")
+
+
+def is_postgres(target: str | Path) -> bool:
+    """A PostgreSQL address: a postgresql:// URL or a libpq keyword string (`host=db dbname=team`)."""
+    if not isinstance(target, str):
+        return False
+    if target.startswith(_SCHEMES):
+        return True
+    keyword = _KEYWORD.match(target)
+    return keyword is not None and keyword.group(1) in LIBPQ_KEYWORDS
+
+
+def secrets(target: str) -> list[str]:
+    """The passwords written in a database address, as written and percent-decoded."""
+    from urllib.parse import unquote
+
+    found = []
+    if target.startswith(_SCHEMES):
+        rest = target.split("://", 1)[1]
+        userinfo = rest[:rest.rfind("@")] if "@" in rest else ""
+        if ":" in userinfo:
+            found.append(userinfo.split(":", 1)[1])
+    for match in re.finditer(r"\b(?:ssl)?password\s*=\s*(" + _VALUE + ")", target, re.IGNORECASE):
+        found.append(match.group(1).strip("'"))
+    return [value for secret in found for value in {secret, unquote(secret)} if value]
+
+
+def mask(text: str, target: str | Path | None = None) -> str:
+    """`text` with every password shown as ***: in a URL, in a query or keyword string, and (given the
+    `target` it came from) any piece of one that libpq echoes in its own error text."""
+    for pattern, replacement in _SECRET_RULES:
+        text = pattern.sub(replacement, text)
+    if isinstance(target, str):
+        pieces = {piece for secret in secrets(target) for piece in (secret, *_FRAGMENT.split(secret))}
+        for piece in sorted(pieces, key=len, reverse=True):
+            if len(piece) >= 3:  # a shorter piece would hide ordinary letters; the rules above cover it
+                text = text.replace(piece, "***")
+    return text
 
 
 def safe_label(target: str | Path) -> str:
-    """How to name a database in a message: a URL without its password."""
-    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", str(target))
+    """How to name a database in a message: its address with every password masked."""
+    return mask(str(target), target)
 
 
 class SqliteConnection:
@@ -97,6 +156,8 @@ class SqliteConnection:
     missed_steps_checked = ("json_each(CASE WHEN NOT json_valid(attempts.missed) THEN '[null]' "
                             "WHEN json_type(attempts.missed) = 'array' THEN attempts.missed ELSE '[null]' END) AS step")
     missed_step = "CASE step.type WHEN 'text' THEN step.value END"
+    # the texts of one parameter, a JSON list, as a subquery
+    json_texts = "SELECT value FROM json_each(?)"
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         return list(self._rows(sql, params))
@@ -188,9 +249,11 @@ class PostgresConnection:
     missed_steps_checked = (f"jsonb_array_elements(CASE WHEN attempts.missed ~ '{_JSON_STRINGS}' "
                             f"THEN attempts.missed::jsonb ELSE '[null]'::jsonb END) AS step(value)")
     missed_step = "CASE jsonb_typeof(step.value) WHEN 'string' THEN step.value #>> '{}' END"
+    json_texts = "SELECT jsonb_array_elements_text(?::jsonb)"
 
     def __init__(self, url: str) -> None:
         self.label = safe_label(url)
+        self.target = url
         try:
             import psycopg
             from psycopg.rows import dict_row
@@ -201,7 +264,7 @@ class PostgresConnection:
             # passwords come from PGPASSWORD, ~/.pgpass or a service file: libpq reads them itself
             self.db = psycopg.connect(url, autocommit=True, row_factory=dict_row, connect_timeout=10)
         except psycopg.Error as error:
-            raise StoreError(f"{self.label}: cannot connect ({_first_line(error)})") from None
+            raise StoreError(f"{self.label}: cannot connect ({self._said(error)})") from None
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         return list(self._run(sql, params).fetchall())
@@ -222,11 +285,15 @@ class PostgresConnection:
                 return self.db.execute(sql, values or None)
             return self.db.execute(_placeholders(sql), values)
         except self._psycopg.errors.InsufficientPrivilege as error:
-            raise StoreError(f"{self.label}: not allowed ({_first_line(error)})") from None
+            raise StoreError(f"{self.label}: not allowed ({self._said(error)})") from None
         except (self._psycopg.IntegrityError, self._psycopg.DataError) as error:
-            raise RowRefused(f"{self.label}: refused ({_first_line(error)})") from None
+            raise RowRefused(f"{self.label}: refused ({self._said(error)})") from None
         except self._psycopg.Error as error:
-            raise StoreError(f"{self.label}: {_first_line(error)}") from None
+            raise StoreError(f"{self.label}: {self._said(error)}") from None
+
+    def _said(self, error: Exception) -> str:
+        """The first line of the server's or libpq's message, which may quote the address: masked."""
+        return mask(_first_line(error), self.target)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -252,7 +319,8 @@ class PostgresConnection:
         pass
 
     def identity(self) -> str | None:
-        return str(self.query("SELECT current_user AS name")[0]["name"])
+        # the login role: SET ROLE (or `options=-c role=…`) cannot make someone another operator
+        return str(self.query("SELECT session_user AS name")[0]["name"])
 
     def integrity(self) -> str:
         return "ok"
@@ -271,7 +339,7 @@ def _first_line(error: Exception) -> str:
 
 
 def connect(target: str | Path, read_only: bool = False) -> SqliteConnection | PostgresConnection:
-    if is_url(target):
+    if is_postgres(target):
         return PostgresConnection(str(target))
     return SqliteConnection(Path(target), read_only)
 
