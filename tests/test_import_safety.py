@@ -4,6 +4,7 @@ damaged, read-only or full is one clear message, never a traceback."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sqlite3
@@ -356,7 +357,7 @@ def test_a_row_the_database_refuses_is_reported_and_the_import_goes_on(tmp_path:
         store.c.execute("CREATE TRIGGER no_boris BEFORE INSERT ON attempts WHEN new.operator = 'boris' "
                         "BEGIN SELECT RAISE(ABORT, 'boris is not allowed'); END")
         lines = [json.dumps(attempt(1)), json.dumps(attempt(2, operator="boris")), json.dumps(attempt(3))]
-        result = import_lines(store, lines, None)
+        result = import_lines(store, io.BytesIO("\n".join(lines).encode("utf-8")), None)
     assert result.added == 2 and not result.stopped
     assert len(result.errors) == 1 and result.errors[0].startswith("line 2:") and "boris is not allowed" in \
         result.errors[0]

@@ -253,7 +253,8 @@ def test_an_operator_cannot_forge_results_and_a_mentor_sees_what_the_database_ca
         db.execute("UPDATE sessions SET ended_at = '2099', average = 100 WHERE id = 'open1'")
     forged = tmp_path / "forged.jsonl"
     forged.write_text(json.dumps({"id": "imp1", "operator": "fg_anna", "objection_id": "too-expensive", "lang": "ru",
-                                  "mode": "exam", "created_at": "2099-01-02", "try_no": 1, "reply": "не знаю",
+                                  "mode": "exam", "created_at": "2099-01-02T10:00:00+00:00", "try_no": 1,
+                                  "reply": "не знаю",
                                   "score": 100, "session_id": "imp-s", "session_passed": 1, "session_mode": "exam",
                                   "grader_version": versions[0], "entry_version": versions[1]}) + "\n",
                       encoding="utf-8")
