@@ -135,7 +135,10 @@ def suggest_command(
     as_json: JsonOpt = False,
     catalog: CatalogOpt = None,
 ) -> None:
-    """Find the scripted objections closest to the client's words, with their best answers.
+    """Find which scripted objection the client's words are, with its best answer.
+
+    The first row is marked as a match only when the lookup is confident; words that fit no objection well
+    get "no good match" and the closest ones as "maybe".
 
     Examples:
 
@@ -155,8 +158,8 @@ def suggest_command(
     content = lang or detect_language(query)
     found = rank_objections(load_catalog(catalog), query, limit=limit, lang=content)
     if as_json:
-        print_json([{"objection_id": item.objection_id, "lang": item.lang, "similarity": round(item.similarity, 1),
-                      "client": item.client, "answer": item.answer} for item in found])
+        print_json([{"id": item.objection_id, "similarity": item.similarity, "confident": item.confident,
+                     "lang": item.lang, "client": item.client, "best_answer": item.answer} for item in found])
         return
     from objcoach.cli.render import console, suggestions_table
 
