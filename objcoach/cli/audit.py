@@ -1,0 +1,183 @@
+"""`objcoach audit`: real chats in, a review of how their objections were handled out."""
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from objcoach.cli.common import CatalogOpt, Commands, DbOpt, JsonOpt, UiLangOpt, chosen, print_json
+
+commands = Commands()
+
+
+class AuditFormat(str, Enum):
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+@commands.command("audit")
+def audit_command(
+    chats: Annotated[str, typer.Argument(help="Dialogues: JSONL, one a line ({chat_id, operator, started_at, "
+                                         "turns: [{role, text}]}), or CSV, one turn a row (chat_id, operator, "
+                                         "role, text); '-' for stdin.")],
+    output: Annotated[Path | None, typer.Option("--output", help="Write one row per objection found here (its "
+                                                "score as `score --json` gives it).", show_default=False)] = None,
+    fmt: Annotated[AuditFormat, typer.Option("--format", "-f", help="Format of --output.")] = AuditFormat.jsonl,
+    report: Annotated[Path | None, typer.Option("--report", help="Also write the summary as an HTML report.",
+                                                show_default=False)] = None,
+    save: Annotated[bool, typer.Option("--save", help="Keep the scored replies in the history as attempts of "
+                                       "kind 'audit' (stats, report and the drill's schedule see them).")] = False,
+    language: UiLangOpt = None,
+    as_json: JsonOpt = False,
+    catalog: CatalogOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Find the scripted objections in real chats and score how the operator answered each.
+
+    Each client turn that is confidently a catalog objection is scored against it with the operator's next
+    turn. Prints a summary per operator: objections met, average score, steps missed most, weakest replies.
+
+    Examples:
+
+      objcoach audit chats.jsonl
+
+      objcoach audit chats.csv --output findings.csv --format csv --report audit.html
+
+      objcoach audit chats.jsonl --save
+    """
+    from objcoach.catalog.load import load_catalog
+    from objcoach.i18n import ui_language
+    from objcoach.io import atomic_write, open_input, write_csv, write_jsonl
+    from objcoach.mentor.audit import OUTPUT_FIELDS, Audit, read_dialogues
+
+    ui = ui_language(chosen(language))
+    loaded = load_catalog(catalog)
+    stream, name = open_input(chats)
+    audit = Audit(loaded)
+    saver = _Saver(db, loaded) if save else None
+    with stream, atomic_write(output) if output else _discard() as out:
+        rows: Any = audit.run(_progress(read_dialogues(stream, name)))
+        if out is not None:
+            rows = write_csv(rows, out, OUTPUT_FIELDS) if fmt is AuditFormat.csv else write_jsonl(rows, out)
+        try:
+            for row in rows:
+                if saver:
+                    saver.add(row)
+        finally:
+            if saver:
+                saver.close()
+    summary = audit.summary()
+    if saver:
+        summary["saved"] = saver.saved
+    if report:
+        from objcoach.mentor.audit_html import audit_html
+
+        with atomic_write(report) as out_html:
+            out_html.write(audit_html(summary, loaded, ui))
+    if as_json:
+        print_json(summary)
+    else:
+        from objcoach.cli.render import console
+        from objcoach.cli.render_audit import audit_summary
+
+        console().print(audit_summary(summary, loaded, ui))
+    if summary["errors"]:
+        raise typer.Exit(1)
+
+
+class _discard:
+    """No --output: the rows are only counted into the summary."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *_: object) -> None:
+        return None
+
+
+def _progress(items: Any) -> Any:
+    if not sys.stderr.isatty():
+        yield from items
+        return
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from objcoach.cli.render import console
+
+    with Progress(SpinnerColumn(), TextColumn("{task.completed} dialogues"), TimeElapsedColumn(),
+                  console=console(stderr=True), transient=True) as bar:
+        task = bar.add_task("auditing")
+        for item in items:
+            bar.advance(task)
+            yield item
+
+
+class _Saver:
+    """Keeps each finding as an attempt of kind 'audit' in one session per operator, and reschedules the
+    objection for that operator as a drill would: a reply handled badly in a real chat comes back sooner.
+    An attempt's id comes from the chat and turn, so auditing the same chats twice saves nothing twice."""
+
+    def __init__(self, db: str | None, catalog: Any) -> None:
+        from objcoach.paths import db_path
+        from objcoach.store.history import Store
+
+        self.store = Store(db_path(db))
+        self.catalog = catalog
+        self.sessions: dict[tuple[str, str], tuple[str, list[int]]] = {}
+        self.saved = 0
+
+    def add(self, row: dict[str, Any]) -> None:
+        import hashlib
+
+        from objcoach.practice.schedule import rating_for, review, utcnow
+        from objcoach.store.base import Attempt, now_iso
+
+        attempt_id = hashlib.sha256(f"audit\0{row['chat_id']}\0{row['turn']}\0{row['operator']}".encode(
+            "utf-8", "surrogateescape")).hexdigest()[:32]
+        if self.store.attempt(attempt_id) is not None:
+            return
+        key = (row["operator"], row["lang"])
+        if key not in self.sessions:
+            session = self.store.start_session(row["operator"], "audit", row["lang"], 0, None, now_iso())
+            self.sessions[key] = (session, [])
+        session, scores = self.sessions[key]
+        scores.append(row["score"])
+        missed = list(row["techniques"]["missed"])
+        self.store.add_attempt(Attempt(
+            session_id=session, operator=row["operator"], objection_id=row["objection_id"], lang=row["lang"],
+            mode="audit", try_no=1, reply=row["reply"], score=row["score"], verdict=row["verdict"],
+            breakdown=row["components"], missed=missed, duration=0.0,
+            created_at=_when(row.get("started_at")) or now_iso(), id=attempt_id))
+        now = utcnow()
+        card, due = review(self.store.card(row["operator"], row["objection_id"], row["lang"]),
+                           rating_for(row["score"]), now)
+        self.store.save_card(row["operator"], row["objection_id"], row["lang"], card, due, row["score"])
+        self.saved += 1
+
+    def close(self) -> None:
+        from objcoach.store.base import now_iso
+
+        try:
+            for session, scores in self.sessions.values():
+                average = sum(scores) / len(scores) if scores else None
+                self.store.end_session(session, now_iso(), average, None)
+        finally:
+            self.store.close()
+
+
+def _when(value: Any) -> str | None:
+    """A dialogue's started_at as a stored time (UTC ISO), or None when it is not a date."""
+    from datetime import datetime, timezone
+
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    from objcoach.store.base import now_iso
+
+    return now_iso(moment)
