@@ -95,3 +95,10 @@ def test_a_broken_dialogue_is_named_and_the_rest_are_audited(tmp_path: Path) -> 
     assert code == 1 and summary["objections"] == 1 and summary["errors"] == 3
     assert any("line 2" in error and "turns" in error for error in summary["error_examples"])
     assert any("line 3" in error and "turn 0" in error for error in summary["error_examples"])
+
+
+def test_the_sample_can_be_tried_without_knowing_where_it_is() -> None:
+    code, out, _ = run_cli("audit", "--sample", "--json")
+    assert code == 0 and json.loads(out)["objections"] == len(EXPECTED)
+    code, _, err = run_cli("audit")
+    assert code == 2 and "--sample" in err

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from objcoach.cli.common import CatalogOpt, Commands, DbOpt, JsonOpt, UiLangOpt, chosen, print_json
+from objcoach.errors import InputError
 
 commands = Commands()
 
@@ -19,9 +20,12 @@ class AuditFormat(str, Enum):
 
 @commands.command("audit")
 def audit_command(
-    chats: Annotated[str, typer.Argument(help="Dialogues: JSONL, one a line ({chat_id, operator, started_at, "
-                                         "turns: [{role, text}]}), or CSV, one turn a row (chat_id, operator, "
-                                         "role, text); '-' for stdin.")],
+    chats: Annotated[str | None, typer.Argument(help="Dialogues: JSONL, one a line ({chat_id, operator, "
+                                                "started_at, turns: [{role, text}]}), or CSV, one turn a row "
+                                                "(chat_id, operator, role, text); '-' for stdin.",
+                                                show_default=False)] = None,
+    sample: Annotated[bool, typer.Option("--sample", help="Audit the sample of dialogues that comes with "
+                                         "objcoach (to try it out).")] = False,
     output: Annotated[Path | None, typer.Option("--output", help="Write one row per objection found here (its "
                                                 "score as `score --json` gives it).", show_default=False)] = None,
     fmt: Annotated[AuditFormat, typer.Option("--format", "-f", help="Format of --output.")] = AuditFormat.jsonl,
@@ -41,20 +45,25 @@ def audit_command(
 
     Examples:
 
+      objcoach audit --sample
+
       objcoach audit chats.jsonl
 
       objcoach audit chats.csv --output findings.csv --format csv --report audit.html
 
       objcoach audit chats.jsonl --save
     """
-    from objcoach.catalog.load import load_catalog
+    from objcoach.catalog.load import bundled_catalog_path, load_catalog
     from objcoach.i18n import ui_language
     from objcoach.io import atomic_write, open_input, write_csv, write_jsonl
     from objcoach.mentor.audit import OUTPUT_FIELDS, Audit, read_dialogues
 
     ui = ui_language(chosen(language))
+    if sample == (chats is not None):
+        raise InputError("give a file of dialogues to audit, or --sample (not both)")
+    source = str(bundled_catalog_path().parent / "sample_chats.jsonl") if chats is None else chats
     loaded = load_catalog(catalog)
-    stream, name = open_input(chats)
+    stream, name = open_input(source)
     audit = Audit(loaded)
     saver = _Saver(db, loaded) if save else None
     with stream, atomic_write(output) if output else _discard() as out:
