@@ -105,3 +105,25 @@ def test_resolve_uses_the_lookup_and_refuses_to_guess(catalog: Catalog) -> None:
     assert found.id == "competitors-cheaper" and lang == "ru"
     with pytest.raises(ObjectionNotFoundError, match="nearest"):
         resolve_objection(catalog, "до скольки работает отделение в субботу")
+
+
+def test_the_index_is_kept_on_disk_and_suggest_reads_it_without_the_catalog(
+        isolated_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from conftest import run_cli
+
+    import objcoach.catalog.lookup as lookup_module
+
+    lookup_module._INDEXES.clear()  # this process may hold the index already: start as a new process would
+    code, out, _ = run_cli("suggest", "у конкурентов дешевле", "--json")
+    assert code == 0 and json.loads(out)[0]["id"] == "competitors-cheaper"
+    assert list((isolated_home / "cache").glob("lookup-*.sqlite3"))
+
+    import objcoach.catalog.load as load
+
+    def refuse(*_: object, **__: object) -> None:
+        raise AssertionError("suggest loaded the catalog although its index was on disk")
+
+    monkeypatch.setattr(load, "load_catalog", refuse)
+    lookup_module._INDEXES.clear()
+    code, out, _ = run_cli("suggest", "too expensive for me", "--json")
+    assert code == 0 and json.loads(out)[0]["id"] == "too-expensive"

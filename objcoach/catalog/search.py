@@ -29,7 +29,9 @@ def resolve_objection(catalog: Catalog, query: str) -> tuple[Objection, str | No
         raise ObjectionNotFoundError(f"no objection has the id {query!r}; nearest: {nearest}")
     ranked = lookup(catalog, wanted, limit=3)
     if ranked and ranked[0].confident:
-        return ranked[0].objection, ranked[0].lang
+        found = catalog.get(ranked[0].objection_id)
+        if found:
+            return found, ranked[0].lang
     nearest = ", ".join(item.objection_id for item in ranked) or "none"
     raise ObjectionNotFoundError(f"no objection matches {query!r} with confidence; nearest: {nearest}")
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from objcoach.cli.common import CatalogOpt, Commands, DbOpt, JsonOpt, UiLangOpt, chosen, print_json
+from objcoach.cli.common import CatalogOpt, Commands, DbOpt, JobsOpt, JsonOpt, UiLangOpt, chosen, jobs_for, print_json
 from objcoach.errors import InputError
 
 commands = Commands()
@@ -33,6 +33,7 @@ def audit_command(
                                                 show_default=False)] = None,
     save: Annotated[bool, typer.Option("--save", help="Keep the scored replies in the history as attempts of "
                                        "kind 'audit' (stats, report and the drill's schedule see them).")] = False,
+    jobs: JobsOpt = None,
     language: UiLangOpt = None,
     as_json: JsonOpt = False,
     catalog: CatalogOpt = None,
@@ -67,7 +68,7 @@ def audit_command(
     audit = Audit(loaded)
     saver = _Saver(db, loaded) if save else None
     with stream, atomic_write(output) if output else _discard() as out:
-        rows: Any = audit.run(_progress(read_dialogues(stream, name)))
+        rows: Any = audit.run(_progress(read_dialogues(stream, name)), jobs_for(jobs), catalog)
         if out is not None:
             rows = write_csv(rows, out, OUTPUT_FIELDS) if fmt is AuditFormat.csv else write_jsonl(rows, out)
         try:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
 from typing import IO, Any, NamedTuple
 
 from objcoach.catalog.lookup import lookup
@@ -156,12 +157,21 @@ def audit_dialogue(dialogue: Dialogue, catalog: Catalog, lang: str | None = None
         if reply is None:
             continue  # the chat ended on the client's words: nothing of the operator's to score
         match = found[0]
-        result = score_reply(reply, match.objection, catalog, lang)
+        objection = catalog.get(match.objection_id)
+        if objection is None:
+            continue
+        result = score_reply(reply, objection, catalog, lang)
         found_rows.append({"chat_id": dialogue.chat_id, "operator": dialogue.operator, "turn": index,
                            "objection_id": match.objection_id, "confidence": round(match.confidence, 3),
                            "client": text, "reply": reply, **result.to_dict(),
                            **({"started_at": dialogue.started_at} if dialogue.started_at else {})})
     return found_rows
+
+
+def audit_batch(catalog: Catalog, dialogues: list[Dialogue], lang: str | None = None,
+                ) -> list[tuple[Dialogue, list[dict[str, Any]]]]:
+    """Each dialogue with the rows found in it (none for a dialogue that could not be read)."""
+    return [(dialogue, [] if dialogue.error else audit_dialogue(dialogue, catalog, lang)) for dialogue in dialogues]
 
 
 class OperatorSummary:
@@ -208,14 +218,21 @@ class Audit:
         self.errors: list[str] = []
         self.error_count = 0
 
-    def run(self, dialogues: Iterable[Dialogue]) -> Iterator[dict[str, Any]]:
-        for dialogue in dialogues:
+    def run(self, dialogues: Iterable[Dialogue], jobs: int = 1,
+            extra: Sequence[Path] | None = None) -> Iterator[dict[str, Any]]:
+        """The rows found, dialogue by dialogue in input order (audited in `jobs` processes when many)."""
+        from functools import partial
+
+        from objcoach.parallel import ordered_map
+
+        audited = ordered_map(partial(audit_batch, lang=self.lang), self.catalog, dialogues, jobs, extra)
+        for dialogue, rows in audited:
             if dialogue.error:
                 self.error_count += 1
                 if len(self.errors) < 20:
                     self.errors.append(dialogue.error)
                 continue
-            yield from self.take(dialogue, audit_dialogue(dialogue, self.catalog, self.lang))
+            yield from self.take(dialogue, rows)
 
     def take(self, dialogue: Dialogue, rows: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         """Count a dialogue audited (here or in a worker) and pass its rows on."""
