@@ -9,12 +9,19 @@ class ObjcoachError(Exception):
     exit_code = 2
 
 
-class CatalogError(ObjcoachError):
-    """A catalog could not be read or is invalid; `problems` holds one line each."""
+# Problems described in one report (a catalog's, validate's); past these they are only counted, so a file
+# of a million mistakes gives fifty lines and a count, not a million lines.
+MAX_LISTED = 50
 
-    def __init__(self, problems: list[str]) -> None:
+
+class CatalogError(ObjcoachError):
+    """A catalog could not be read or is invalid; `problems` holds one line each (at most MAX_LISTED),
+    `more` how many more were found."""
+
+    def __init__(self, problems: list[str], more: int = 0) -> None:
         self.problems = problems
-        super().__init__("\n".join(problems))
+        self.more = more
+        super().__init__("\n".join([*problems, *([f"... and {more} more problem(s)"] if more else [])]))
 
 
 class ObjectionNotFoundError(ObjcoachError):
@@ -23,3 +30,12 @@ class ObjectionNotFoundError(ObjcoachError):
 
 class InputError(ObjcoachError):
     """A file or argument the user gave cannot be used."""
+
+
+class HistoryWarning(UserWarning):
+    """Something stored that cannot be read as it should (an odd row): shown or left out, and the command
+    goes on. The command line prints it as one line on stderr."""
+
+
+class OutputError(ObjcoachError):
+    """Output could not be written where it was asked for (a folder, a full disk, a closed device)."""

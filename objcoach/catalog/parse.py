@@ -23,16 +23,17 @@ _TECHNIQUE_KEYS = ("title", "why", "markers", "examples", "detect")
 _ANTIPATTERN_KEYS = ("title", "markers", "severity", "advice")
 _OBJECTION_KEYS = ("id", "client", "variants", "context", "domain", "tags", "difficulty", "checklist",
                    "required", "key_points", "answers", "tips", "source", "wrong")
+_WORD = re.compile(r"[^\W_]+")  # what the scorer counts as a word (letters and digits)
 _DETECTORS = ("question", "number")
 _SEVERITIES = ("block", "warn")
 
 
-def parse_files(paths: Sequence[Path], fingerprint: str = "") -> tuple[Catalog, list[str]]:
-    """The merged catalog of `paths` and every problem found (empty when valid)."""
+def parse_files(paths: Sequence[Path], fingerprint: str = "") -> tuple[Catalog, Problems]:
+    """The merged catalog of `paths` and the problems found (none when valid)."""
     problems = Problems()
     parts = [_parse_file(path, problems) for path in paths]
     catalog = _merge([part for part in parts if part is not None], problems, fingerprint)
-    return catalog, problems.lines
+    return catalog, problems
 
 
 @dataclass
@@ -118,6 +119,33 @@ def _text_lists(read: Reader, node: Node, path: str) -> TextLists:
     return result
 
 
+def _phrases(read: Reader, node: Node, path: str, alternatives: bool = False) -> TextLists:
+    """Texts by language that the scorer finds as words in a reply (markers; wrong claims, whose
+    `alternatives` are separated by "|"): each phrase must hold a word, and more than one letter, or it
+    matches no reply or almost every one."""
+    result: TextLists = {}
+    for lang, (_, value) in read.mapping(node, path, LANGS).items():
+        kept = []
+        for text, item, where in read.located_strings(value, f"{path}.{lang}"):
+            phrases = text.split("|") if alternatives else [text]
+            problem = next(filter(None, map(_phrase_problem, phrases)), None)
+            if problem:
+                read.fail(item, where, problem)
+            else:
+                kept.append(text)
+        result[lang] = tuple(kept)
+    return result
+
+
+def _phrase_problem(phrase: str) -> str | None:
+    words = _WORD.findall(phrase)
+    if not words:
+        return f"{phrase.strip()!r} has no letters or digits: it can never match a reply"
+    if len("".join(words)) < 2:
+        return f"{phrase.strip()!r} is a single letter: it would match almost every reply"
+    return None
+
+
 def _technique(read: Reader, key: str, node: Node, path: str, key_node: Node) -> Technique | None:
     if not _check_id(read, key, key_node, path):
         return None
@@ -130,7 +158,7 @@ def _technique(read: Reader, key: str, node: Node, path: str, key_node: Node) ->
         if name not in _DETECTORS:
             read.fail(fields["detect"][1], f"{path}.detect", f"unknown detector {name!r} "
                       f"(expected one of: {', '.join(_DETECTORS)})")
-    markers = _text_lists(read, fields["markers"][1], f"{path}.markers") if "markers" in fields else {}
+    markers = _phrases(read, fields["markers"][1], f"{path}.markers") if "markers" in fields else {}
     if not any(markers.values()) and not detect:
         read.fail(node, path, "needs markers (phrases that show the technique) or a detector")
     return Technique(
@@ -161,7 +189,7 @@ def _antipattern(read: Reader, key: str, node: Node, path: str, key_node: Node) 
     return Antipattern(
         id=key,
         title=_texts(read, fields["title"][1], f"{path}.title"),
-        markers=_text_lists(read, fields["markers"][1], f"{path}.markers"),
+        markers=_phrases(read, fields["markers"][1], f"{path}.markers"),
         severity=severity,
         advice=_texts(read, fields["advice"][1], f"{path}.advice") if "advice" in fields else {},
     )
@@ -228,7 +256,7 @@ def _objection(read: Reader, node: Node, path: str, required_langs: tuple[str, .
         checklist=checklist,
         required=required,
         key_points=optional_lists("key_points"),
-        wrong=optional_lists("wrong"),
+        wrong=_phrases(read, fields["wrong"][1], f"{path}.wrong", alternatives=True) if "wrong" in fields else {},
         tips=optional_texts("tips"),
         source=read.string(fields["source"][1], f"{path}.source") or "" if "source" in fields else "",
         origin=place.rsplit(":", 1)[0],

@@ -17,6 +17,9 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from objcoach.catalog.cache import MAX_FILE_BYTES, NotRegularFileError, TooBigError, read_regular
+from objcoach.errors import MAX_LISTED
+
 try:  # the C parser is several times faster; PyYAML without libyaml still works
     from yaml import CSafeLoader as _Base
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
@@ -43,7 +46,6 @@ class Node(NamedTuple):
     tag: str | None = None  # a tag other than the usual one for the kind
 
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_NODES = 2_000_000  # more than any real catalog; stops alias bombs in bounded time
 
 _NULL_TAG = "tag:yaml.org,2002:null"
@@ -62,12 +64,21 @@ _USUAL_TAGS = {SCALAR: "tag:yaml.org,2002:str", SEQUENCE: "tag:yaml.org,2002:seq
 
 @dataclass
 class Problems:
-    """Problems found in one or more files, each as `file:line:col: path: message`."""
+    """Problems found in one or more files, each as `file:line:col: path: message`: the first MAX_LISTED
+    described in `lines`, the rest counted in `more`."""
 
     lines: list[str] = field(default_factory=list)
     budget: int = MAX_NODES
+    more: int = 0
+
+    @property
+    def full(self) -> bool:
+        return len(self.lines) >= MAX_LISTED
 
     def add(self, where: str, path: str, message: str) -> None:
+        if self.full:
+            self.more += 1
+            return
         self.lines.append(f"{where}: {path}: {message}" if path else f"{where}: {message}")
 
     def __bool__(self) -> bool:
@@ -82,12 +93,15 @@ def read_text(path: Path, problems: Problems) -> str | None:
     """The file's text (UTF-8, a BOM allowed), or None with a problem recorded."""
     name = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            problems.add(name, "", f"file is {size // (1024 * 1024)} MB; a catalog may be at most "
-                         f"{MAX_FILE_BYTES // (1024 * 1024)} MB")
-            return None
-        data = path.read_bytes()
+        data = read_regular(path, MAX_FILE_BYTES)
+    except NotRegularFileError:
+        problems.add(name, "", "is not a regular file (a device, FIFO or socket can't be a catalog)")
+        return None
+    except TooBigError as error:
+        most = MAX_FILE_BYTES // (1024 * 1024)
+        size = f"{error.size // (1024 * 1024)} MB" if error.size else f"over {most} MB"
+        problems.add(name, "", f"file is {size}; a catalog may be at most {most} MB")
+        return None
     except FileNotFoundError:
         problems.add(name, "", "no such file")
         return None
@@ -238,7 +252,9 @@ class Reader:
                 first = self.where(result[key][0])
                 self.fail(key_node, f"{path}.{key}" if path else key, f"duplicate key (first at {first})")
             elif allowed is not None and key not in allowed:
-                self.fail(key_node, f"{path}.{key}" if path else key, _unknown_key(key, allowed))
+                # past the problems listed only the count matters: spare the search for a close key
+                self.fail(key_node, f"{path}.{key}" if path else key,
+                          "" if self.problems.full else _unknown_key(key, allowed))
             else:
                 result[key] = (key_node, value_node)
         return result
@@ -302,6 +318,18 @@ class Reader:
             if value:
                 values.append(value)
         return tuple(values)
+
+    def located_strings(self, node: Node, path: str) -> list[tuple[str, Node, str]]:
+        """What strings() reads, each text with its node and field path, for a check of each item."""
+        if node.kind == SCALAR and node.tag is None:
+            value = self.string(node, path)
+            return [(value, node, path)] if value else []
+        found = []
+        for index, item in enumerate(self.sequence(node, path)):
+            value = self._usual_text(item) or self.string(item, f"{path}[{index}]")
+            if value:
+                found.append((value, item, f"{path}[{index}]"))
+        return found
 
     def _usual_text(self, node: Node) -> str | None:
         """The text of an ordinary non-empty scalar, spending its budget: what string() concludes for

@@ -124,9 +124,10 @@ def _progress(items: Any) -> Any:
 
 
 class _Saver:
-    """Keeps each finding as an attempt of kind 'audit' in one session per operator, and reschedules the
+    """Keeps each finding as an attempt of kind 'audit' (one session per dialogue), through the path `import`
+    takes, so on a team's PostgreSQL database a mentor may save their team's chats; and reschedules the
     objection for that operator as a drill would: a reply handled badly in a real chat comes back sooner.
-    An attempt's id comes from the chat and turn, so auditing the same chats twice saves nothing twice."""
+    Ids come from the chat and turn, so auditing the same chats twice saves nothing twice."""
 
     def __init__(self, db: str | None, catalog: Any) -> None:
         from objcoach.paths import db_path
@@ -134,46 +135,39 @@ class _Saver:
 
         self.store = Store(db_path(db))
         self.catalog = catalog
-        self.sessions: dict[tuple[str, str], tuple[str, list[int]]] = {}
         self.saved = 0
 
     def add(self, row: dict[str, Any]) -> None:
-        import hashlib
-
         from objcoach.practice.schedule import rating_for, review, utcnow
-        from objcoach.store.base import Attempt, now_iso
+        from objcoach.scoring.versions import entry_version, grader_version
+        from objcoach.store.base import now_iso
 
-        attempt_id = hashlib.sha256(f"audit\0{row['chat_id']}\0{row['turn']}\0{row['operator']}".encode(
-            "utf-8", "surrogateescape")).hexdigest()[:32]
-        if self.store.attempt(attempt_id) is not None:
+        when = _when(row.get("started_at")) or now_iso()
+        objection = self.catalog.get(row["objection_id"])
+        added = self.store.import_row({
+            "id": _key("audit", row["chat_id"], row["turn"], row["operator"]),
+            "session_id": _key("audit-session", row["chat_id"], row["operator"]),
+            "operator": row["operator"], "objection_id": row["objection_id"], "lang": row["lang"], "mode": "audit",
+            "created_at": when, "try_no": 1, "reply": row["reply"], "score": row["score"],
+            "verdict": row["verdict"], "breakdown": row["components"], "missed": list(row["techniques"]["missed"]),
+            "session_mode": "audit", "session_started_at": when, "session_ended_at": when,
+            "grader_version": grader_version(self.catalog),
+            "entry_version": entry_version(self.catalog, objection) if objection else None})
+        if not added:
             return
-        key = (row["operator"], row["lang"])
-        if key not in self.sessions:
-            session = self.store.start_session(row["operator"], "audit", row["lang"], 0, None, now_iso())
-            self.sessions[key] = (session, [])
-        session, scores = self.sessions[key]
-        scores.append(row["score"])
-        missed = list(row["techniques"]["missed"])
-        self.store.add_attempt(Attempt(
-            session_id=session, operator=row["operator"], objection_id=row["objection_id"], lang=row["lang"],
-            mode="audit", try_no=1, reply=row["reply"], score=row["score"], verdict=row["verdict"],
-            breakdown=row["components"], missed=missed, duration=0.0,
-            created_at=_when(row.get("started_at")) or now_iso(), id=attempt_id))
-        now = utcnow()
         card, due = review(self.store.card(row["operator"], row["objection_id"], row["lang"]),
-                           rating_for(row["score"]), now)
+                           rating_for(row["score"]), utcnow())
         self.store.save_card(row["operator"], row["objection_id"], row["lang"], card, due, row["score"])
         self.saved += 1
 
     def close(self) -> None:
-        from objcoach.store.base import now_iso
+        self.store.close()
 
-        try:
-            for session, scores in self.sessions.values():
-                average = sum(scores) / len(scores) if scores else None
-                self.store.end_session(session, now_iso(), average, None)
-        finally:
-            self.store.close()
+
+def _key(*parts: object) -> str:
+    import hashlib
+
+    return hashlib.sha256("\0".join(map(str, parts)).encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
 
 def _when(value: Any) -> str | None:

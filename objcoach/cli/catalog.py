@@ -16,7 +16,10 @@ from objcoach.cli.common import (
     LangOpt,
     UiLangOpt,
     chosen,
+    echo,
     jobs_for,
+    listed_problems,
+    print_error,
     print_json,
 )
 from objcoach.errors import InputError
@@ -113,7 +116,7 @@ def grade_command(
         for row in _progress(rows, enabled=show_bar):
             total += 1
             errors += "error" in row
-    sys.stderr.write(f"objcoach: graded {total} row(s), {errors} with errors\n")
+    print_error(f"graded {total} row(s), {errors} with errors")
     if errors:
         raise typer.Exit(1)
 
@@ -265,7 +268,7 @@ def _accepted_replies(db: str | None) -> list[dict[str, Any]]:
     target = db_path(db)
     if isinstance(target, PurePath) and not target.exists():
         return []
-    with Store(target) as store:
+    with Store(target, read_only=True) as store:
         return store.accepted_replies()
 
 
@@ -383,25 +386,31 @@ def validate_command(
 
       objcoach validate team.yaml
     """
-    from objcoach.catalog.load import catalog_paths, validate_files
+    from objcoach.catalog.load import catalog_paths, load_files
+    from objcoach.errors import MAX_LISTED, CatalogError
     from objcoach.i18n import t, ui_language
 
     ui = ui_language(chosen(language))
     files = catalog_paths(paths)
-    loaded, problems = validate_files(files)
+    loaded, problems, more = None, [], 0
+    try:
+        loaded = load_files(files)
+    except CatalogError as error:
+        problems, more = error.problems, error.more
     if loaded is not None and self_test:
         problems += _self_test_problems(loaded, ui, only=paths)
+    total = len(problems) + more
     if as_json:
-        print_json({"ok": not problems, "files": [str(p) for p in files], "problems": problems})
+        print_json({"ok": not total, "files": [str(p) for p in files], "problems": problems[:MAX_LISTED],
+                    "not_listed": total - len(problems[:MAX_LISTED])})
     elif problems:
-        for line in problems:
-            sys.stdout.write(line + "\n")
-        sys.stdout.write(t(ui, "invalid", n=len(problems)) + "\n")
+        for line in listed_problems(problems, more, ui):
+            echo(line)
+        echo(t(ui, "invalid", n=total))
     else:
         assert loaded is not None
-        sys.stdout.write(t(ui, "valid", files=", ".join(str(p) for p in files),
-                           objections=len(loaded.objections), techniques=len(loaded.techniques),
-                           antipatterns=len(loaded.antipatterns)) + "\n")
+        echo(t(ui, "valid", files=", ".join(str(p) for p in files), objections=len(loaded.objections),
+               techniques=len(loaded.techniques), antipatterns=len(loaded.antipatterns)))
     if problems:
         raise typer.Exit(1)
 

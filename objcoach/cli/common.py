@@ -7,6 +7,7 @@ The boundary is the one place where an ObjcoachError becomes a message and an ex
 
 import functools
 import sys
+import warnings
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from objcoach.errors import ObjcoachError
+from objcoach.errors import MAX_LISTED, CatalogError, HistoryWarning, ObjcoachError
 from objcoach.paths import DB_ENV
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -95,7 +96,19 @@ def guarded(function: F) -> F:
     @functools.wraps(function)
     def run(*args: Any, **kwargs: Any) -> Any:
         try:
-            return function(*args, **kwargs)
+            with warnings.catch_warnings():
+                shown = warnings.showwarning
+                warnings.simplefilter("always", HistoryWarning)
+                warnings.showwarning = functools.partial(_show_warning, shown)
+                return function(*args, **kwargs)
+        except CatalogError as error:
+            from objcoach.i18n import ui_language
+
+            language = kwargs.get("language")  # the command's --lang, when it has one
+            ui = ui_language(chosen(language) if isinstance(language, Enum) else None)
+            for line in listed_problems(error.problems, error.more, ui):
+                print_error(line)
+            raise typer.Exit(error.exit_code) from None
         except ObjcoachError as error:
             print_error(str(error))
             raise typer.Exit(error.exit_code) from None
@@ -136,13 +149,50 @@ def reading_as(store: Any, operator: str | None, everyone: bool) -> str | None:
     return str(identity) if identity is not None else operator_name(None)
 
 
+# Everything objcoach prints goes through the Rich console of cli/render.py or through these: both clean
+# it with `printable`, so text from a catalog, a reply, a file name or the history cannot send the terminal
+# commands (see objcoach/printable.py).
+
+
+def echo(text: str) -> None:
+    """One line of text on stdout, cleaned."""
+    from objcoach.printable import printable
+
+    sys.stdout.write(printable(text) + "\n")
+
+
+def _show_warning(shown: Callable[..., None], message: Warning | str, category: type[Warning], *args: Any,
+                  **kwargs: Any) -> None:
+    """objcoach's own warnings (an odd stored row) as one `objcoach: warning:` line; others as Python shows them."""
+    if issubclass(category, HistoryWarning):
+        print_error(f"warning: {message}")
+    else:
+        shown(message, category, *args, **kwargs)
+
+
 def print_error(message: str) -> None:
-    for line in message.splitlines() or [message]:
-        sys.stderr.write(f"objcoach: {line}\n")
+    from objcoach.printable import printable
+
+    for line in message.split("\n"):  # only \n: another line break is shown as an escape
+        sys.stderr.write(f"objcoach: {printable(line)}\n")
     sys.stderr.flush()
+
+
+def listed_problems(problems: list[str], more: int, ui: str) -> list[str]:
+    """The first MAX_LISTED problems, then a line saying how many more there are (`more` of them were
+    counted but not described)."""
+    shown = problems[:MAX_LISTED]
+    more += len(problems) - len(shown)
+    if not more:
+        return shown
+    from objcoach.i18n import t
+
+    return [*shown, t(ui, "problems.more", n=more)]
 
 
 def print_json(value: Any) -> None:
     import json
 
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+    from objcoach.printable import json_printable
+
+    sys.stdout.write(json_printable(json.dumps(value, ensure_ascii=False, indent=2)) + "\n")

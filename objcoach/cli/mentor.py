@@ -1,7 +1,6 @@
 """Mentor commands for the catalog and feedback: new-catalog, add, review, report."""
 
 import os
-import sys
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,7 +17,9 @@ from objcoach.cli.common import (
     SinceOpt,
     UiLangOpt,
     chosen,
+    echo,
     practising_as,
+    print_error,
     print_json,
 )
 from objcoach.errors import InputError
@@ -56,7 +57,7 @@ def new_catalog_command(
         out.write(starter_catalog(path.name, techniques))
     from objcoach.i18n import t, ui_language
 
-    typer.echo(t(ui_language(None), "new_catalog.written", path=path))
+    echo(t(ui_language(None), "new_catalog.written", path=path))
 
 
 @commands.command("add")
@@ -135,8 +136,8 @@ def add_command(
     out.print(entry_preview(entry, ui))
     if problems:
         for line in problems:
-            sys.stderr.write(f"objcoach: {line}\n")
-        sys.stderr.write(f"objcoach: {t(ui, 'add.refused')}\n")
+            print_error(line)
+        print_error(t(ui, 'add.refused'))
         raise typer.Exit(1)
     if dry_run:
         return
@@ -248,7 +249,7 @@ def review_command(
         if decisions:
             failed = [line for key, action, text in decisions for line in reviewer.decide(key, action, text)]
             for line in failed:
-                sys.stderr.write(f"objcoach: {line}\n")
+                print_error(line)
             if failed:
                 raise typer.Exit(1)
             return
@@ -297,10 +298,18 @@ def report_command(
     start = parse_since(since, now)
     until = now.isoformat(timespec="seconds")
     before = previous_period(start, now)
-    with Store(db_path(db)) as store:
+    from objcoach.mentor.verify import check_history
+
+    with Store(db_path(db), read_only=True) as store:
         names = operator or store.operators()
-        reports = [operator_report(store.stats(name, start), store.stats(name, *before) if before else None,
-                                   name, loaded, ui, (start, until), store.lowest_replies(name, start, 3))
+        # every stored score in both periods checked against the grader; what does not hold is left out
+        check = check_history(store, loaded, operator[0] if operator and len(operator) == 1 else None,
+                              before[0] if before else start)
+        left_out = check.left_out
+        reports = [operator_report(store.stats(name, start, left_out=left_out),
+                                   store.stats(name, *before, left_out=left_out) if before else None,
+                                   name, loaded, ui, (start, until), store.lowest_replies(name, start, 3, left_out),
+                                   check.of(name))
                    for name in names]
     text = {"md": lambda: to_markdown(reports, ui), "html": lambda: to_html(reports, ui),
             "csv": lambda: to_csv(reports), "json": lambda: to_json(reports)}[fmt.value]()

@@ -2,26 +2,28 @@
 Decides nothing.
 
 All text from catalogs and replies goes through `safe_text(...)`, never through markup parsing, so a reply
-holding "[bold]" or "[link=...]" is shown as written.
+holding "[bold]" or "[link=...]" is shown as written. Control and bidi characters are cleaned by the console
+itself (`SafeConsole`), whatever renderable holds them.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType
 from rich.panel import Panel
-from rich.text import Text
+from rich.text import Span, Text
 
 from objcoach.i18n import t
+from objcoach.printable import escapes, printable
 
 if TYPE_CHECKING:  # only for annotations: a score panel should not pay for tables and calibration
     from pathlib import Path
 
+    from rich.segment import Segment
     from rich.table import Table
 
     from objcoach.catalog.model import Catalog, Objection, Technique
@@ -42,18 +44,43 @@ def new_grid(**options: Any) -> Table:
     return Table.grid(**options)
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def clean(value: object) -> str:
-    """Text as written, with control characters (terminal escape sequences among them) shown as
-    \\xNN instead of being sent to the terminal."""
-    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", str(value))
-
-
 def safe_text(value: object = "", style: str = "") -> Text:
-    """A Rich Text of user or catalog content: never parsed as markup, control characters escaped."""
-    return Text(clean(value), style=style)
+    """A Rich Text of user or catalog content: never parsed as markup."""
+    return Text(str(value), style=style)
+
+
+class SafeConsole(Console):
+    """A console that prints text as characters, never as terminal commands: every Text and string it
+    renders, however deep in a panel or table, is cleaned by `printable` before it is laid out (so the
+    layout counts the visible \\xNN escapes). Rich's own colour and cursor codes are added after that, to
+    the clean text, and stay as they are."""
+
+    def render(self, renderable: RenderableType, options: ConsoleOptions | None = None) -> Iterable[Segment]:
+        if isinstance(renderable, Text):
+            renderable = clean_text(renderable)
+        return super().render(renderable, options)
+
+    def render_str(self, text: str, **options: Any) -> Text:
+        return super().render_str(printable(text), **options)
+
+
+def clean_text(text: Text) -> Text:
+    """`text` with `printable` applied, its styles kept over the same characters (itself when clean)."""
+    plain = text.plain
+    if printable(plain) == plain:
+        return text
+    pieces: list[str] = []
+    starts: list[int] = []  # where each character of `plain` starts in the cleaned text
+    position = 0
+    for char in plain:
+        starts.append(position)
+        piece = escapes(char)
+        pieces.append(piece)
+        position += len(piece)
+    starts.append(position)
+    cleaned = text.blank_copy("".join(pieces))
+    cleaned.spans = [Span(starts[span.start], starts[min(span.end, len(plain))], span.style) for span in text.spans]
+    return cleaned
 
 
 VERDICT_STYLES = {"excellent": "bold green", "good": "green", "partial": "yellow", "weak": "red", "fail": "bold red"}
@@ -63,8 +90,8 @@ def console(stderr: bool = False, file: IO[str] | None = None) -> Console:
     """A console that prints plain text (no colour codes) when not on a terminal or under NO_COLOR."""
     stream = file or (sys.stderr if stderr else sys.stdout)
     plain = not stream.isatty() or "NO_COLOR" in os.environ
-    return Console(file=stream, no_color=plain, color_system=None if plain else "auto",
-                   highlight=False, emoji=False, markup=False, width=None if not plain else 100)
+    return SafeConsole(file=stream, no_color=plain, color_system=None if plain else "auto",
+                       highlight=False, emoji=False, markup=False, width=None if not plain else 100)
 
 
 def text(value: str, style: str = "") -> Text:

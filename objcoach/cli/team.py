@@ -1,6 +1,5 @@
 """Team commands: export, import, assign, assignments, and the `db` group (PostgreSQL set-up)."""
 
-import sys
 from enum import Enum
 from typing import Annotated
 
@@ -17,8 +16,10 @@ from objcoach.cli.common import (
     UiLangOpt,
     chosen,
     command_group,
+    echo,
     guarded,
     practising_as,
+    print_error,
     print_json,
     reading_as,
 )
@@ -64,13 +65,13 @@ def export_command(
     from objcoach.practice.schedule import utcnow
     from objcoach.store.history import Store
 
-    with Store(db_path(db)) as store, atomic_write(output) as out:
+    with Store(db_path(db), read_only=True) as store, atomic_write(output) as out:
         # whose attempts: the same rule as history and stats (on PostgreSQL, by default the role connected)
         rows = export_rows(store, reading_as(store, operator, everyone), parse_since(since, utcnow()))
         count = write_csv(rows, out) if fmt is ExportFormat.csv else write_jsonl(rows, out)
     from objcoach.i18n import t, ui_language
 
-    sys.stderr.write(f"objcoach: {t(ui_language(None), 'export.done', n=count)}\n")
+    print_error(t(ui_language(None), 'export.done', n=count))
 
 
 @commands.command("import")
@@ -100,15 +101,22 @@ def import_command(
     loaded = load_catalog(catalog)
     stream, _ = open_input(file)
     with stream, Store(db_path(db)) as store:
+        if store.kind == "postgresql":
+            from objcoach.store.roles import may_import
+
+            may_import(store)  # the database refuses an operator's import too; this says why, once
         result = import_lines(store, stream, loaded)
     if as_json:
         print_json(result.to_dict())
     else:
         for line in result.errors:
-            sys.stderr.write(f"objcoach: {line}\n")
-        typer.echo(t(ui, "import.done", added=result.added, skipped=result.skipped, errors=len(result.errors)))
+            print_error(line)
+        echo(t(ui, "import.done", added=result.added, skipped=result.skipped, errors=len(result.errors)))
         if result.unknown:
-            typer.echo(t(ui, "import.unknown", ids=", ".join(f"{k} ({v})" for k, v in result.unknown.items())))
+            echo(t(ui, "import.unknown", ids=", ".join(f"{k} ({v})" for k, v in result.unknown.items())))
+    if result.stopped:  # the database could not be written: one message, not one per remaining line
+        print_error(t(ui, "import.stopped", reason=result.stopped, added=result.added))
+        raise typer.Exit(2)
     if result.errors:
         raise typer.Exit(1)
 
@@ -158,7 +166,7 @@ def assign_command(
     day = parse_due(due, utcnow())
     with Store(db_path(db)) as store:
         count = store.assign(operator, objection_ids, day, practising_as(store, mentor), now_iso())
-    typer.echo(t(ui_language(chosen(language)), "assign.saved", n=count, operator=operator, due=day))
+    echo(t(ui_language(chosen(language)), "assign.saved", n=count, operator=operator, due=day))
 
 
 @commands.command("assignments")
@@ -181,7 +189,7 @@ def assignments_command(
     from objcoach.scoring.settings import DONE_SCORE
     from objcoach.store.history import Store
 
-    with Store(db_path(db)) as store:
+    with Store(db_path(db), read_only=True) as store:
         rows, summary = assignment_status(store.assignments(operator), utcnow(), DONE_SCORE)
     if as_json:
         print_json({"assignments": rows, "operators": summary})
@@ -190,7 +198,7 @@ def assignments_command(
 
     console().print(assignments_table(rows, ui_language(chosen(language))))
     for row in summary:
-        typer.echo(f"{row['operator']}: {row['done']}/{row['assigned']} done, {row['overdue']} overdue, "
+        echo(f"{row['operator']}: {row['done']}/{row['assigned']} done, {row['overdue']} overdue, "
                    f"average on the assigned set {row['average'] if row['average'] is not None else '—'}")
 
 
@@ -218,7 +226,7 @@ def db_setup_command(
         if store.kind != "postgresql":
             raise InputError("db setup is for PostgreSQL: give --db postgresql://... or set OBJCOACH_DB")
         done = setup(store)
-    typer.echo(f"objcoach: database ready ({len(done)} change(s)); grant people a role with objcoach db grant")
+    echo(f"objcoach: database ready ({len(done)} change(s)); grant people a role with objcoach db grant")
 
 
 @db_commands.command("grant")
@@ -244,8 +252,5 @@ def db_grant_command(
     with Store(db_path(db)) as store:
         if store.kind != "postgresql":
             raise InputError("db grant is for PostgreSQL")
-        try:
-            add_person(store, name, role.value, mentor)
-        except ValueError as error:
-            raise InputError(str(error)) from None
-    typer.echo(f"objcoach: {name} is now an objcoach {role.value}" + (f" in {mentor}'s team" if mentor else ""))
+        add_person(store, name, role.value, mentor)
+    echo(f"objcoach: {name} is now an objcoach {role.value}" + (f" in {mentor}'s team" if mentor else ""))

@@ -10,6 +10,7 @@ from typing import IO
 
 from objcoach.cli import render, render_session
 from objcoach.i18n import t
+from objcoach.printable import printable
 
 
 class Terminal:
@@ -40,7 +41,7 @@ class Terminal:
         shows what was answered; None at the end of input."""
         if self.interactive:
             try:
-                return input(prompt)
+                return input(printable(prompt))
             except EOFError:
                 self.console.print()
                 return None

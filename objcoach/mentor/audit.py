@@ -16,7 +16,7 @@ from typing import IO, Any, NamedTuple
 
 from objcoach.catalog.lookup import lookup
 from objcoach.catalog.model import Catalog
-from objcoach.io import Row, csv_rows, detect_format, jsonl_rows
+from objcoach.io import Row, read_rows
 from objcoach.scoring.score import score_reply
 
 ROLES = ("client", "operator")
@@ -38,24 +38,25 @@ class Dialogue(NamedTuple):
 # --- reading ---------------------------------------------------------------------------------------
 
 
-def read_dialogues(stream: IO[str], name: str) -> Iterator[Dialogue]:
-    """The dialogues of a JSONL or CSV stream; a malformed one is a Dialogue with an error, the rest go on."""
-    first = stream.readline()
-    while first and not first.strip():
-        first = stream.readline()
-    if not first:
-        return
-    lines = _chain(first, stream)
-    if detect_format(name, first) == "jsonl":
-        for row in jsonl_rows(lines):
+def read_dialogues(stream: IO[bytes], name: str) -> Iterator[Dialogue]:
+    """The dialogues of a JSONL or CSV stream; a malformed one is a Dialogue with an error, the rest go on. A row
+    with `turns` is a whole dialogue; a row with `role` is one turn, and consecutive turns of the same chat_id
+    make a dialogue (CSV, or JSON lines written one turn a line)."""
+    turns: list[Row] = []
+    for row in read_rows(stream, name):
+        is_turn = not row.error and "role" in row.fields and "turns" not in row.fields
+        if turns and (not is_turn or row.fields.get("chat_id") != turns[0].fields.get("chat_id")):
+            yield from _flush(turns)
+            turns = []
+        if is_turn:
+            turns.append(row)
+            if len(turns) > MAX_TURNS:
+                yield Dialogue(turns[0].number, str(row.fields.get("chat_id")), "", None, (),
+                               f"row {turns[0].number}: chat with more than {MAX_TURNS} turns")
+                turns = []
+        else:
             yield _from_json(row)
-    else:
-        yield from _from_csv(csv_rows(lines, name))
-
-
-def _chain(first: str, stream: IO[str]) -> Iterator[str]:
-    yield first
-    yield from stream
+    yield from _flush(turns)
 
 
 def _text(value: Any) -> str | None:
@@ -95,48 +96,32 @@ def _from_json(row: Row) -> Dialogue:
     return Dialogue(row.number, chat_id.strip(), operator.strip(), started, tuple(parsed))
 
 
-def _from_csv(rows: Iterable[Row]) -> Iterator[Dialogue]:
-    """Consecutive rows with the same chat_id make one dialogue."""
-    current: list[Row] = []
-    for row in rows:
-        if row.error:
-            yield from _flush(current)
-            current = []
-            yield Dialogue(row.number, "", "", None, (), row.error)
-            continue
-        if current and row.fields.get("chat_id") != current[0].fields.get("chat_id"):
-            yield from _flush(current)
-            current = []
-        current.append(row)
-        if len(current) > MAX_TURNS:
-            yield Dialogue(current[0].number, str(row.fields.get("chat_id")), "", None, (),
-                           f"row {current[0].number}: chat with more than {MAX_TURNS} turns")
-            current = []
-    yield from _flush(current)
-
-
 def _flush(rows: list[Row]) -> Iterator[Dialogue]:
     if not rows:
         return
     first = rows[0]
-    chat_id = (first.fields.get("chat_id") or "").strip()
-    operator = (first.fields.get("operator") or "").strip()
-    if not chat_id:
+    chat_id, operator = _text(first.fields.get("chat_id")), _text(first.fields.get("operator"))
+    if not chat_id or not chat_id.strip():
         yield Dialogue(first.number, "", "", None, (), f"row {first.number}: no chat_id")
         return
-    if not operator:
+    if not operator or not operator.strip():
         yield Dialogue(first.number, chat_id, "", None, (), f"row {first.number}: no operator")
         return
     turns = []
     for row in rows:
-        role = (row.fields.get("role") or "").strip().lower()
+        role, text = row.fields.get("role"), row.fields.get("text")
+        role = role.strip().lower() if isinstance(role, str) else role
         if role not in ROLES:
             yield Dialogue(row.number, chat_id, operator, None, (),
                            f"row {row.number}: 'role' should be client or operator")
             return
-        turns.append((role, row.fields.get("text") or ""))
-    started = (first.fields.get("started_at") or "").strip() or None
-    yield Dialogue(first.number, chat_id, operator, started, tuple(turns))
+        if text is not None and not isinstance(text, str):
+            yield Dialogue(row.number, chat_id, operator, None, (), f"row {row.number}: 'text' should be text")
+            return
+        turns.append((str(role), text or ""))
+    started = first.fields.get("started_at")
+    started = started.strip() or None if isinstance(started, str) else None
+    yield Dialogue(first.number, chat_id.strip(), operator.strip(), started, tuple(turns))
 
 
 # --- auditing --------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Reports as Markdown, one self-contained HTML file, spreadsheet-safe CSV, or JSON. Pure: text in,
-text out. Every piece of user text is escaped for its format."""
+text out. Every piece of user text is escaped for its format, and made printable (objcoach/printable.py):
+a report may go to stdout, and a terminal must not take its text for commands."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ from typing import Any
 
 from objcoach.i18n import t
 from objcoach.io import write_csv
+from objcoach.printable import json_printable, printable
 
 
 def to_json(reports: list[dict[str, Any]]) -> str:
-    return json.dumps({"reports": reports}, ensure_ascii=False, indent=2) + "\n"
+    return json_printable(json.dumps({"reports": reports}, ensure_ascii=False, indent=2)) + "\n"
 
 
 CSV_COLUMNS = ("operator", "objection_id", "lang", "best", "last", "attempts", "next_due", "operator_attempts",
@@ -26,8 +28,10 @@ def to_csv(reports: list[dict[str, Any]]) -> str:
     for report in reports:
         figures = report["figures"]
         for row in figures["mastery"]:
-            rows.append({**row, "operator": report["operator"], "operator_attempts": figures["attempts"],
-                         "operator_average": figures["average"], "operator_streak_days": figures["streak_days"]})
+            rows.append({key: printable(value) if isinstance(value, str) else value for key, value in
+                         {**row, "operator": report["operator"], "operator_attempts": figures["attempts"],
+                          "operator_average": figures["average"],
+                          "operator_streak_days": figures["streak_days"]}.items()})
     for _ in write_csv(rows, out, CSV_COLUMNS):
         pass
     return out.getvalue()
@@ -50,17 +54,17 @@ def to_markdown(reports: list[dict[str, Any]], ui: str) -> str:
             from objcoach.mentor.reports import sparkline
 
             lines += [f"{t(ui, 'report.trend')}: `{sparkline([d['average'] for d in figures['trend']])}` "
-                      f"({figures['trend'][0]['day']} … {figures['trend'][-1]['day']})", ""]
+                      f"({_md(figures['trend'][0]['day'])} … {_md(figures['trend'][-1]['day'])})", ""]
         if figures["mastery"]:
             lines += [f"| {t(ui, 'objection')} | {t(ui, 'summary.best')} | {t(ui, 'stats.last')} | "
                       f"{t(ui, 'summary.tries')} | {t(ui, 'summary.due')} |", "|---|---|---|---|---|"]
             for row in figures["mastery"]:
-                lines.append(f"| {_md(row['objection_id'])} [{row['lang']}] | {_num(row['best'])} | "
+                lines.append(f"| {_md(row['objection_id'])} [{_md(row['lang'])}] | {_num(row['best'])} | "
                              f"{_num(row['last'])} | {row['attempts']} | {_md((row['next_due'] or '—')[:10])} |")
             lines.append("")
         if figures.get("weakest_replies"):
             lines += [f"**{t(ui, 'report.weakest')}**", ""]
-            lines += [f"- {_md(row['objection_id'])} [{row['lang']}], {row['score']}: «{_md(row['reply'])}»"
+            lines += [f"- {_md(row['objection_id'])} [{_md(row['lang'])}], {row['score']}: «{_md(row['reply'])}»"
                       for row in figures["weakest_replies"]]
             lines.append("")
         lines += [f"### {t(ui, 'report.feedback')}", ""]
@@ -74,12 +78,16 @@ def to_markdown(reports: list[dict[str, Any]], ui: str) -> str:
     return "\n".join(lines)
 
 
-def _md(text: str) -> str:
-    """Markdown-inert text: table pipes, emphasis, links and HTML are shown as written."""
-    out = html.escape(str(text), quote=False)
+# every character str.splitlines() breaks a line at: none may end a Markdown line or table cell early
+_ONE_LINE = str.maketrans(dict.fromkeys("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029", " "))
+
+
+def _md(text: object) -> str:
+    """Markdown-inert text on one line: table pipes, emphasis, links and HTML are shown as written."""
+    out = html.escape(printable(str(text).translate(_ONE_LINE)), quote=False)
     for ch in "\\`*_[]|<>#":
         out = out.replace(ch, "\\" + ch)
-    return out.replace("\n", " ")
+    return out
 
 
 def _period(report: dict[str, Any], ui: str) -> str:
@@ -95,7 +103,9 @@ def _num(value: Any) -> str:
 
 
 def to_html(reports: list[dict[str, Any]], ui: str) -> str:
-    esc = html.escape
+    def esc(text: str) -> str:
+        return html.escape(printable(text))
+
     parts = [f"<!doctype html><html lang=\"{esc(ui)}\"><head><meta charset=\"utf-8\">"
              f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
              f"<title>{esc(t(ui, 'report.title'))}</title><style>{_CSS}</style></head><body>",
