@@ -14,7 +14,7 @@ from conftest import run_cli
 # In the order `objcoach --help` lists them.
 COMMANDS = ["score", "grade", "suggest", "calibrate", "list", "show", "techniques", "validate",
             "drill", "exam", "stats", "history", "leaderboard",
-            "new-catalog", "add", "review", "report", "export", "import", "assign", "assignments", "db"]
+            "new-catalog", "add", "review", "report", "audit", "export", "import", "assign", "assignments", "db"]
 
 
 def test_help_lists_every_command_with_its_one_line_help_in_order() -> None:

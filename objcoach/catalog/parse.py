@@ -18,7 +18,7 @@ from objcoach.errors import ObjcoachError
 from objcoach.scoring.settings import DEFAULT_SETTINGS
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-_TOP_KEYS = ("version", "languages", "techniques", "antipatterns", "objections", "scoring")
+_TOP_KEYS = ("version", "languages", "techniques", "antipatterns", "objections", "routine", "scoring")
 _TECHNIQUE_KEYS = ("title", "why", "markers", "examples", "detect")
 _ANTIPATTERN_KEYS = ("title", "markers", "severity", "advice")
 _OBJECTION_KEYS = ("id", "client", "variants", "context", "domain", "tags", "difficulty", "checklist",
@@ -48,6 +48,7 @@ class _Part:
     ids: list[tuple[str, str]] = field(default_factory=list)
     settings: dict[str, float] = field(default_factory=dict)
     model: str = ""  # scoring.model, resolved against the catalog's folder
+    routine: TextLists = field(default_factory=dict)
 
 
 def _parse_file(path: Path, problems: Problems) -> _Part | None:
@@ -86,8 +87,10 @@ def _parse_file(path: Path, problems: Problems) -> _Part | None:
             objection = _objection(read, node, f"objections[{index}]", required_langs, part)
             if objection:
                 part.objections.append((objection, read.where(node)))
-    elif not part.techniques and not part.antipatterns:
+    elif not part.techniques and not part.antipatterns and "routine" not in top:
         read.fail(root, "objections", "the catalog has no objections")
+    if "routine" in top:
+        part.routine = _text_lists(read, top["routine"][1], "routine")
     if "scoring" in top:
         part.settings, part.model = _settings(read, top["scoring"][1], path)
     return part
@@ -295,6 +298,7 @@ def _merge(parts: Iterable[_Part], problems: Problems, fingerprint: str) -> Cata
     seen: dict[str, str] = {}  # objection id -> where it first appears
     settings: dict[str, float] = {}
     model = ""
+    routine: dict[str, list[str]] = {}
     parts = list(parts)
     for part in parts:
         for kind, mine, merged in (("technique", part.techniques, techniques),
@@ -316,6 +320,8 @@ def _merge(parts: Iterable[_Part], problems: Problems, fingerprint: str) -> Cata
                 objections[objection.id] = (objection, place)
         settings.update(part.settings)
         model = part.model or model
+        for lang, phrases in part.routine.items():
+            routine.setdefault(lang, []).extend(phrases)
     for part in parts:
         for technique_id, place, path in part.references:
             if technique_id not in techniques:
@@ -327,6 +333,7 @@ def _merge(parts: Iterable[_Part], problems: Problems, fingerprint: str) -> Cata
         settings=settings,
         fingerprint=fingerprint,
         model=model,
+        routine={lang: tuple(phrases) for lang, phrases in routine.items()},
     )
 
 

@@ -76,6 +76,16 @@ DbOpt = Annotated[str | None, typer.Option("--db", envvar=DB_ENV, show_default=F
                                            "(default: history.sqlite3 in OBJCOACH_HOME).")]
 OperatorOpt = Annotated[str | None, typer.Option("--operator", "-o", help="Whose practice this is (default: the "
                                                  "config file, then the OS user).", show_default=False)]
+JobsOpt = Annotated[int | None, typer.Option("--jobs", "-j", min=1, show_default=False,
+                                             help="Worker processes to score in (default: one per core).")]
+
+
+def jobs_for(jobs: int | None) -> int:
+    from objcoach.parallel import default_jobs
+
+    return jobs or default_jobs()
+
+
 OutputOpt = Annotated[Path | None, typer.Option("--output", help="Write here instead of stdout (the file is "
                                                 "replaced only when everything was written).", show_default=False)]
 

@@ -103,6 +103,11 @@ def grade_rows(rows: Iterable[Row], catalog: Catalog, lang: str | None = None) -
         yield out
 
 
+def grade_batch(catalog: Catalog, rows: list[Row], lang: str | None = None) -> list[dict[str, Any]]:
+    """A batch of rows graded (what a worker process does; see objcoach.parallel)."""
+    return list(grade_rows(rows, catalog, lang))
+
+
 def grade_columns(first: Mapping[str, Any]) -> list[str]:
     """grade's CSV columns: the input's own fields in their order, then the score's."""
     return [*(key for key in first if key not in CSV_OUTPUT_FIELDS), *CSV_OUTPUT_FIELDS]
