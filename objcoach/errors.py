@@ -30,3 +30,12 @@ class ObjectionNotFoundError(ObjcoachError):
 
 class InputError(ObjcoachError):
     """A file or argument the user gave cannot be used."""
+
+
+class HistoryWarning(UserWarning):
+    """Something stored that cannot be read as it should (an odd row): shown or left out, and the command
+    goes on. The command line prints it as one line on stderr."""
+
+
+class OutputError(ObjcoachError):
+    """Output could not be written where it was asked for (a folder, a full disk, a closed device)."""

@@ -1,36 +1,50 @@
 """Files in and out: rows of JSONL or CSV read and written, one atomic write, one spreadsheet-safe CSV cell.
 
 Every file objcoach writes whole (a report, graded rows, an export, a catalog edit, a cache) goes through
-`atomic_write`: a temporary file in the same folder, flushed and fsynced, then renamed over the target, so
-a crash or Ctrl-C leaves the old file exactly as it was. Rows are read and written as streams, so memory
-stays flat on any number of them; every CSV cell written, the header's too, goes through `safe_cell`.
+`atomic_write`: a temporary file beside the target, flushed and fsynced, then renamed over it, so a crash,
+Ctrl-C or a full disk leaves the old file exactly as it was (a symlink's target is replaced and the link
+kept; a device or FIFO, having nothing to rename over, is written in place). Rows are read and written as
+streams, so memory stays flat on any number of them: each line is read with a bound and decoded on its own,
+so a line too long or not UTF-8 is an error row naming its number. Every CSV cell written, the header's too,
+goes through `safe_cell`.
 """
 
 from __future__ import annotations
 
 import csv
+import errno
+import functools
 import io
+import itertools
 import json
+import math
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import IO, Any, NamedTuple
+from typing import IO, Any, NamedTuple, cast
 
-from objcoach.errors import InputError
+from objcoach.errors import InputError, OutputError
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# what a spreadsheet may skip before a formula: any Unicode space or line break, and the invisible
+# characters that don't count as spaces (zero-width space and joiners, word joiner, BOM)
+_SKIPPED = ("\t\n\v\f\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+            "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"  # every character str.isspace() accepts
+            "\u200b\u200c\u200d\u2060\ufeff")
 WRITE_EVERY = 100  # rows joined into one write: stdout may be unbuffered (python -u, PYTHONUNBUFFERED)
-csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # a reply may be longer than csv's default 128 KiB cell
 
 Columns = Sequence[str] | Callable[[Mapping[str, Any]], Sequence[str]]
 
 
 def safe_cell(value: Any) -> Any:
-    """A spreadsheet shows a cell that starts with = + - @ or a tab as a formula: make it text."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    """A spreadsheet shows a cell that starts with = + - @ or a tab as a formula, even after spaces or a line
+    break: make it text. Every CSV cell objcoach writes, headers too, goes through here (see write_csv)."""
+    if isinstance(value, str) and (value.startswith(_FORMULA_START)
+                                   or value.lstrip(_SKIPPED).startswith(_FORMULA_START)):
         return "'" + value
     return value
 
@@ -45,27 +59,136 @@ def default_mode() -> int:
 @contextmanager
 def atomic_write(path: Path | None, *, binary: bool = False) -> Iterator[IO[Any]]:
     """A handle to write `path` whole: renamed over it only when the block ends without an error, so the
-    old file stays as it was otherwise. An existing file keeps its mode. With no path, stdout."""
+    old file stays as it was otherwise. An existing file keeps its mode; a symlink is followed and its
+    target replaced. A device or FIFO (/dev/null, /dev/stdout) is written in place: it has nothing to
+    rename over. With no path, stdout. A failed write is an OutputError naming the target."""
     if path is None:
-        yield sys.stdout.buffer if binary else sys.stdout
-        (sys.stdout.buffer if binary else sys.stdout).flush()
+        stdout = sys.stdout.buffer if binary else sys.stdout
+        checked = _Checked(stdout, "stdout", _silence_stdout)
+        yield cast(IO[Any], checked)
+        checked.flush()
         return
-    folder = path.resolve().parent
-    if not folder.is_dir():
-        raise InputError(f"{path}: folder {folder} does not exist")
-    descriptor, name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    status = _status(path)
+    if status is not None and not stat.S_ISREG(status.st_mode):
+        with _in_place(path, binary) as handle:
+            yield handle
+        return
+    target = Path(os.path.realpath(path))  # the temp file goes beside the real file: one file system
+    if not target.parent.is_dir():
+        raise OutputError(f"{path}: folder {target.parent} does not exist")
+    try:
+        descriptor, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as error:
+        raise OutputError(f"{path}: cannot be written ({error.strerror})") from None
     temp = Path(name)
     try:
-        with (open(descriptor, "wb") if binary else
-              open(descriptor, "w", encoding="utf-8", newline="")) as handle:
-            yield handle
+        handle = _opened(descriptor, binary)
+        try:
+            yield cast(IO[Any], _Checked(handle, str(path)))
+        except BaseException:
+            with suppress(OSError):
+                handle.close()
+            raise
+        try:  # a full disk may only show at flush, fsync or close; the rename can fail too
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temp, path.stat().st_mode & 0o777 if path.exists() else default_mode())
-        os.replace(temp, path)
+            handle.close()
+            os.chmod(temp, status.st_mode & 0o777 if status is not None else default_mode())
+            os.replace(temp, target)
+        except OSError as error:
+            with suppress(OSError):
+                handle.close()
+            raise OutputError(_not_written(path, error)) from None
     except BaseException:
-        temp.unlink(missing_ok=True)
+        with suppress(OSError):
+            temp.unlink()
         raise
+
+
+def _status(path: Path) -> os.stat_result | None:
+    """What `path` names (a symlink followed), None when nothing; a folder or a loop is an OutputError."""
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise OutputError(f"{path}: cannot be written ({error.strerror})") from None
+    if stat.S_ISDIR(status.st_mode):
+        raise OutputError(f"{path}: is a folder; give a file name")
+    if not (stat.S_ISREG(status.st_mode) or stat.S_ISCHR(status.st_mode) or stat.S_ISFIFO(status.st_mode)):
+        raise OutputError(f"{path}: is neither a file nor a character device or FIFO; give a file name")
+    return status
+
+
+@contextmanager
+def _in_place(path: Path, binary: bool) -> Iterator[IO[Any]]:
+    """Write to a character device or FIFO as it is (never replaced): nothing to fsync or rename."""
+    try:
+        # O_NONBLOCK: a FIFO nobody reads is an error now (ENXIO), not a wait for ever
+        descriptor = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+    except OSError as error:
+        reason = "no program is reading it" if error.errno == errno.ENXIO else error.strerror
+        raise OutputError(f"{path}: cannot be written ({reason})") from None
+    os.set_blocking(descriptor, True)
+    handle = _opened(descriptor, binary)
+    checked = _Checked(handle, str(path))
+    try:
+        yield cast(IO[Any], checked)
+        checked.flush()
+    finally:
+        with suppress(OSError):
+            handle.close()
+
+
+def _opened(descriptor: int, binary: bool) -> IO[Any]:
+    return open(descriptor, "wb") if binary else open(descriptor, "w", encoding="utf-8", newline="")
+
+
+def _not_written(path: Path | str, error: OSError) -> str:
+    return f"{path}: cannot be written ({error.strerror or error})"
+
+
+class _Checked:
+    """A handle whose failed write or flush (a full disk, /dev/full) is one OutputError naming where, not a
+    traceback. A closed pipe stays a BrokenPipeError: the command then ends quietly (`... | head`)."""
+
+    def __init__(self, handle: IO[Any], name: str, on_failure: Callable[[], None] | None = None) -> None:
+        self._handle = handle
+        self._name = name
+        self._on_failure = on_failure
+
+    def write(self, data: Any) -> int:
+        try:
+            return self._handle.write(data)
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise self._failed(error) from None
+
+    def flush(self) -> None:
+        try:
+            self._handle.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise self._failed(error) from None
+
+    def _failed(self, error: OSError) -> OutputError:
+        if self._on_failure is not None:
+            self._on_failure()
+        return OutputError(_not_written(self._name, error))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._handle, name)
+
+
+def _silence_stdout() -> None:
+    """After stdout failed, point it at /dev/null: Python flushes it again on exit, and that would print
+    "Exception ignored" and exit 120 after our one clear line."""
+    with suppress(OSError, ValueError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
 
 
 # --- reading rows --------------------------------------------------------------------------------
@@ -77,12 +200,20 @@ class Row(NamedTuple):  # a tuple: a batch makes one a row
     error: str = ""
 
 
-def open_input(path: str) -> tuple[IO[str], str]:
-    """A text stream for `path` ("-" is stdin), decoded as UTF-8 (a BOM allowed), and its name."""
+MAX_ROW_BYTES = 1024 * 1024  # a longer line is an error row, so one huge line can't take all the memory
+_TOO_LONG = f"longer than {MAX_ROW_BYTES // (1024 * 1024)} MB; a row may be at most that"
+_NOT_UTF8 = "not UTF-8 text (the file is not UTF-8: save it as UTF-8)"
+_BOM = b"\xef\xbb\xbf"
+csv.field_size_limit(MAX_ROW_BYTES)  # a quoted cell never closed stops there, not at the end of memory
+
+
+def open_input(path: str) -> tuple[IO[bytes], str]:
+    """The bytes of `path` ("-" is stdin) and its name; rows are decoded line by line, so a line that is not
+    UTF-8 is named by its number."""
     if path == "-":
-        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="replace"), "<stdin>"
+        return sys.stdin.buffer, "<stdin>"
     try:
-        return open(path, encoding="utf-8-sig", errors="replace", newline=""), path
+        return open(path, "rb"), path
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -101,51 +232,183 @@ def detect_format(name: str, first_line: str) -> str:
     return "jsonl" if first_line.lstrip().startswith("{") else "csv"
 
 
-def read_rows(stream: IO[str], name: str) -> Iterator[Row]:
+def read_rows(stream: IO[bytes] | io.TextIOWrapper, name: str) -> Iterator[Row]:
     """Rows of a JSONL or CSV stream; a malformed row becomes a Row with an error, the rest go on."""
-    first = stream.readline()
-    while first and not first.strip():
-        first = stream.readline()
+    binary = cast(IO[bytes], stream.buffer) if isinstance(stream, io.TextIOWrapper) else stream  # opened as text
+    read, first, number = _start(binary)
     if not first:
         return
-    rest = _chain(first, stream)
-    if detect_format(name, first) == "jsonl":
-        yield from jsonl_rows(rest)
+    lines = itertools.chain((first,), iter(read, b""))
+    if detect_format(name, first.decode(errors="replace")) == "jsonl":
+        yield from _jsonl(lines, read, number)
     else:
-        yield from csv_rows(rest, name)
+        yield from _csv(lines, read, number, name)
 
 
-def _chain(first: str, stream: IO[str]) -> Iterator[str]:
-    yield first
-    yield from stream
+def jsonl_rows(stream: IO[bytes]) -> Iterator[Row]:
+    """JSON objects, one a line, numbered by line; a malformed line becomes a Row with an error."""
+    read, first, number = _start(stream)
+    if first:
+        yield from _jsonl(itertools.chain((first,), iter(read, b"")), read, number)
 
 
-def jsonl_rows(lines: Iterable[str]) -> Iterator[Row]:
-    """JSON objects, one a line, numbered from 1; a malformed line becomes a Row with an error."""
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
+def _start(stream: IO[bytes]) -> tuple[Callable[[], bytes], bytes, int]:
+    """A bounded readline of the stream, its first line that is not blank (without a BOM), that line's number."""
+    read = functools.partial(stream.readline, MAX_ROW_BYTES + 1)
+    first, number = read().removeprefix(_BOM), 1
+    while first and not first.strip():
+        first, number = read(), number + 1
+    return read, first, number
+
+
+def _too_long(line: bytes) -> bool:
+    return len(line) > MAX_ROW_BYTES and not line.endswith(b"\n")
+
+
+def _skip_rest(read: Callable[[], bytes]) -> None:
+    """Drop the rest of a line too long to keep, a bounded piece at a time."""
+    piece = read()
+    while piece and not piece.endswith(b"\n"):
+        piece = read()
+
+
+def _jsonl(lines: Iterator[bytes], read: Callable[[], bytes], start: int) -> Iterator[Row]:
+    loads = json.loads
+    for number, line in enumerate(lines, start=start):
+        if len(line) > MAX_ROW_BYTES and _too_long(line):
+            _skip_rest(read)
+            yield Row(number, {}, f"line {number}: {_TOO_LONG}")
             continue
         try:
-            value = json.loads(line)
+            text = line.decode()
+        except UnicodeDecodeError:
+            yield Row(number, {}, f"line {number}: {_NOT_UTF8}")
+            continue
+        if not text.strip():
+            continue
+        try:
+            value = loads(text, parse_constant=_no_constant, parse_float=_finite_float)
         except json.JSONDecodeError as error:
             yield Row(number, {}, f"line {number}: not valid JSON ({error.msg})")
+            continue
+        except ValueError as error:  # NaN, Infinity, 1e999, or more digits than Python turns into a number
+            reason = "a number with too many digits" if "digits" in str(error) else str(error)
+            yield Row(number, {}, f"line {number}: not valid JSON ({reason})")
+            continue
+        except RecursionError:
+            yield Row(number, {}, f"line {number}: not valid JSON (nested too deeply)")
             continue
         if not isinstance(value, dict):
             yield Row(number, {}, f"line {number}: should be a JSON object")
             continue
+        # "\ud800" alone decodes to a lone surrogate, which no UTF-8 output can hold: refused here, where the
+        # line is known, not when a batch of rows is written
+        if b"\\" in line and _lone_surrogate(line, value):
+            yield Row(number, {}, f"line {number}: has a \\u escape that is half of a character (a lone surrogate)")
+            continue
         yield Row(number, value)
 
 
-def csv_rows(lines: Iterable[str], name: str) -> Iterator[Row]:
-    """Records under a header row, numbered as a spreadsheet does (the first record is row 2)."""
-    reader = csv.DictReader(lines)
-    if not reader.fieldnames:
-        raise InputError(f"{name}: the CSV file has no header row")
-    for number, record in enumerate(reader, start=2):
-        if None in record:
-            yield Row(number, {}, f"row {number}: more cells than the header has")
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite_float(text: str) -> float:
+    """1e999 would be read as infinity and written back as Infinity, which is not JSON."""
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"{text[:20]} is too large a number")
+    return value
+
+
+def _lone_surrogate(line: bytes, value: dict[str, Any]) -> bool:
+    if b"\\ud" not in line and b"\\uD" not in line:
+        return False
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+class _BadLine(Exception):
+    """A line that can't be part of a row: too long, or not UTF-8."""
+
+
+class _CsvLines:
+    """Decoded lines for csv.reader. A bad line raises _BadLine through the reader, which starts a new record
+    on its next call: the bad one becomes an error row and the rest go on."""
+
+    def __init__(self, lines: Iterator[bytes], read: Callable[[], bytes], number: int) -> None:
+        self.lines, self.read, self.number, self.ended = lines, read, number - 1, False
+
+    def __iter__(self) -> _CsvLines:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self.lines, b"")
+        if not line:
+            self.ended = True
+            raise StopIteration
+        self.number += 1
+        if _too_long(line):
+            _skip_rest(self.read)
+            raise _BadLine(f"line {self.number}: {_TOO_LONG}")
+        try:
+            return line.decode()
+        except UnicodeDecodeError:
+            raise _BadLine(f"line {self.number}: {_NOT_UTF8}") from None
+
+
+def _csv(lines: Iterator[bytes], read: Callable[[], bytes], number: int, name: str) -> Iterator[Row]:
+    """Records under a header row, numbered as a spreadsheet does (the first record is row 2). A record that
+    can't be read is an error row naming its line and keeping the header's columns, so the output keeps them."""
+    source = _CsvLines(lines, read, number)
+    reader = csv.reader(source, strict=True)
+    try:
+        header = next(reader)
+    except _BadLine as bad:
+        raise InputError(f"{name}: {bad}") from None
+    except csv.Error as error:
+        raise InputError(f"{name}: line {number}: the header row is not valid CSV ({error})") from None
+    _check_header(header, name, number)
+    record = 1
+    while True:
+        start = source.number + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except _BadLine as bad:
+            record += 1
+            yield Row(record, dict.fromkeys(header), str(bad))
             continue
-        yield Row(number, {key: value for key, value in record.items() if key is not None})
+        except csv.Error as error:
+            record += 1
+            problem = ("a quoted cell starts on this line and is never closed" if source.ended
+                       else f"not valid CSV ({error})")
+            yield Row(record, dict.fromkeys(header), f"line {start}: {problem}")
+            continue
+        if not cells:  # a blank line
+            continue
+        record += 1
+        fields: dict[str, Any] = dict.fromkeys(header)  # a short record's missing cells are None, as csv does
+        fields.update(zip(header, cells, strict=False))
+        if len(cells) > len(header):
+            yield Row(record, fields, f"row {record} (line {start}): more cells than the header has")
+            continue
+        yield Row(record, fields)
+
+
+def _check_header(header: list[str], name: str, line: int) -> None:
+    """Two columns of the same name would leave one of them unread: refused, naming both."""
+    seen: dict[str, int] = {}
+    for column, title in enumerate(header, start=1):
+        if title in seen:
+            what = f"named {title!r}" if title else "without a name"
+            raise InputError(f"{name}: line {line}: columns {seen[title]} and {column} are both {what}; "
+                             "rename one")
+        seen[title] = column
 
 
 # --- writing rows --------------------------------------------------------------------------------
@@ -173,21 +436,40 @@ def write_jsonl(rows: Iterable[dict[str, Any]], out: IO[str]) -> Iterator[dict[s
 
 def write_csv(rows: Iterable[dict[str, Any]], out: IO[str], columns: Columns) -> Iterator[dict[str, Any]]:
     """Rows as CSV with a header; the rows pass through. `columns` is a fixed list (its header is written
-    even for no rows) or a function that chooses them from the first row. A list or dict in a cell is
-    written as JSON; every cell goes through `safe_cell`."""
+    even for no rows) or a function that chooses them from the first row that has a field besides "error"
+    (a row that could not be read has none of the input's: the rows before it wait, at most WRITE_EVERY of
+    them). A list or dict in a cell is written as JSON; every cell goes through `safe_cell`."""
     pending = io.StringIO()
     writer = csv.writer(pending)
+    pick = columns if callable(columns) else None
     chosen: list[str] = [] if callable(columns) else list(columns)
-    if not callable(columns):
+    if pick is None:
         writer.writerow([safe_cell(name) for name in chosen])
+    waiting: list[dict[str, Any]] = []
 
-    def record(row: dict[str, Any]) -> None:
-        if callable(columns) and not chosen:
-            chosen.extend(columns(row))
-            writer.writerow([safe_cell(name) for name in chosen])
+    def line(row: dict[str, Any]) -> None:
         writer.writerow([safe_cell(_plain(row.get(name, ""))) for name in chosen])
 
-    return _in_batches(rows, out, record, pending)
+    def choose(row: dict[str, Any]) -> None:
+        chosen.extend(pick(row) if pick is not None else ())
+        writer.writerow([safe_cell(name) for name in chosen])
+        for held in waiting:
+            line(held)
+        waiting.clear()
+
+    def record(row: dict[str, Any]) -> None:
+        if chosen or pick is None:
+            line(row)
+            return
+        waiting.append(row)
+        if len(row) > ("error" in row) or len(waiting) >= WRITE_EVERY:
+            choose(row)
+
+    def finish() -> None:
+        if waiting:
+            choose(waiting[-1])
+
+    return _in_batches(rows, out, record, pending, finish)
 
 
 def _plain(value: Any) -> Any:
@@ -197,10 +479,10 @@ def _plain(value: Any) -> Any:
 
 
 def _in_batches(rows: Iterable[dict[str, Any]], out: IO[str], write: Callable[[dict[str, Any]], None],
-                pending: io.StringIO) -> Iterator[dict[str, Any]]:
+                pending: io.StringIO, finish: Callable[[], None] | None = None) -> Iterator[dict[str, Any]]:
     """`write` each row into `pending`, and `pending` to `out` every WRITE_EVERY rows; what is pending is written
-    when the rows stop for any reason (an error, Ctrl-C, the consumer closing the generator), so every
-    row already produced is kept."""
+    when the rows stop for any reason (an error, Ctrl-C, the consumer closing the generator), after `finish`
+    has written what `write` held back, so every row already produced is kept."""
     count = 0
     try:
         for row in rows:
@@ -212,5 +494,7 @@ def _in_batches(rows: Iterable[dict[str, Any]], out: IO[str], write: Callable[[d
                 pending.truncate()
             yield row
     finally:
+        if finish is not None:
+            finish()
         if pending.tell():
             out.write(pending.getvalue())

@@ -29,9 +29,12 @@ def home() -> Path:
 
 def db_path(explicit: str | None = None) -> str | Path:
     """--db (which Typer fills from OBJCOACH_DB when not given), else history.sqlite3 in the objcoach home
-    folder. A postgresql:// URL is returned as it is; anything else is a SQLite file."""
+    folder. A PostgreSQL address (a postgresql:// URL or a libpq keyword string such as `host=db
+    dbname=team`) is returned as it is; anything else is a SQLite file."""
+    from objcoach.store.backends import is_postgres
+
     target = explicit
-    if target and target.startswith(("postgresql://", "postgres://")):
+    if target and is_postgres(target):
         return target
     return Path(target or home() / DB_NAME).expanduser()
 

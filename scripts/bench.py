@@ -191,7 +191,9 @@ def main() -> None:
         db = build_history(work, env, objcoach, n_history, rng)
 
         startup(work, env, objcoach, runs, row, results)
+        big_catalog_lookup(work, env, objcoach, runs, row, rng)
         grading(work, env, objcoach, replies, n_replies, row)
+        scaling(work, env, objcoach, replies, n_replies, row)
 
         print("history...", file=sys.stderr)
         db_env = {**env, "OBJCOACH_DB": str(db)}
@@ -248,7 +250,7 @@ def grading(work: Path, env: dict[str, str], objcoach: list[str], replies: Path,
     with replies.open(encoding="utf-8") as source, rows.open("w", encoding="utf-8") as out:
         for _, line in zip(range(count), source, strict=False):
             out.write(line)
-    grade_command = [*objcoach, "grade", str(rows)]
+    grade_command = [*objcoach, "grade", str(rows), "--jobs", "1"]  # one core: the ratio compares code, not cores
     floor_command = [sys.executable, str(work / "io_floor.py"), str(rows)]
     pairs = [(timed(grade_command, env, 1), timed(floor_command, env, 1)) for _ in range(3)]
     grade = statistics.median(g for g, _ in pairs)
@@ -257,6 +259,64 @@ def grading(work: Path, env: dict[str, str], objcoach: list[str], replies: Path,
     row(f"objcoach grade, {count:,} bench rows", grade, "s", f"{grade / floor:.1f}× the I/O floor",
         "≤ 35× the I/O floor", grade / floor <= 35)
     row("grading rate (whole command, one core)", count / grade, "replies/s")
+
+
+def big_catalog_lookup(work: Path, env: dict[str, str], objcoach: list[str], runs: int, row: Callable[..., None],
+                       rng: random.Random) -> None:
+    """`suggest` with a catalog of 10,000 more objections (the bundled ones varied, three variants and one answer
+    a language each, to stay under the 20 MB a catalog may be), beside the baseline: the
+    lookup's index is cached with the catalog, so a query costs little more than start-up."""
+    print("lookup on a big catalog...", file=sys.stderr)
+    import yaml
+
+    from objcoach import load_catalog
+
+    bundled = load_catalog().objections
+    entries = []
+    for n in range(10_000):
+        source = bundled[n % len(bundled)]
+        extra = {"ru": rng.choice(WORDS_RU), "en": rng.choice(WORDS_EN)}
+        entries.append({
+            "id": f"{source.id}-{n}",
+            "client": {lang: f"{text} {extra[lang]} {n}" for lang, text in source.client.items()},
+            "variants": {lang: [f"{extra[lang]} {text}" for text in texts[:3]]
+                         for lang, texts in source.variants.items()},
+            "context": dict(source.context), "domain": source.domain, "tags": list(source.tags),
+            "difficulty": source.difficulty, "checklist": list(source.checklist),
+            "answers": {lang: list(texts[:1]) for lang, texts in source.answers.items()}, "source": source.source})
+    big = work / "big-catalog.yaml"
+    big.write_text(yaml.safe_dump({"objections": entries}, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    baseline = [sys.executable, str(work / "baseline.py")]
+    command = [*objcoach, "suggest", "у конкурентов тариф дешевле", "--catalog", str(big), "--json"]
+    subprocess.run(command, env=env, stdout=subprocess.DEVNULL, check=True)  # builds the catalog's caches
+    value, base = timed_against(command, baseline, env, runs * 2)
+    row("objcoach suggest, 10,043 objections", value, "s", f"{value / base:.2f}×", "≤ 2× baseline", value / base <= 2)
+
+
+def scaling(work: Path, env: dict[str, str], objcoach: list[str], replies: Path, count: int,
+            row: Callable[..., None]) -> None:
+    """`grade` and `audit` on every core against one core: the rate of --jobs N over --jobs 1, pairs of runs."""
+    jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    print(f"scaling to {jobs} cores...", file=sys.stderr)
+    rows = work / "scale.jsonl"
+    with replies.open(encoding="utf-8") as source, rows.open("w", encoding="utf-8") as out:
+        for _, line in zip(range(count), source, strict=False):
+            out.write(line)
+    chats = work / "chats.jsonl"
+    sample = (ROOT / "data" / "sample_chats.jsonl").read_text(encoding="utf-8").splitlines()
+    with chats.open("w", encoding="utf-8") as out:
+        for n in range(max(count // 40, 500)):
+            dialogue = json.loads(sample[n % len(sample)])
+            dialogue["chat_id"] = f"{dialogue['chat_id']}-{n}"
+            out.write(json.dumps(dialogue, ensure_ascii=False) + "\n")
+    for name, command in (("grade", [*objcoach, "grade", str(rows)]), ("audit", [*objcoach, "audit", str(chats)])):
+        pairs = [(timed([*command, "--jobs", "1"], env, 1), timed([*command, "--jobs", str(jobs)], env, 1))
+                 for _ in range(3)]
+        one = statistics.median(first for first, _ in pairs)
+        every = statistics.median(second for _, second in pairs)
+        wanted = 1.7 if jobs >= 2 else 1.0
+        row(f"objcoach {name} --jobs {jobs} against --jobs 1", every, "s", f"{one / every:.2f}× the rate",
+            f"≥ {wanted:g}× on {jobs} cores", one / every >= wanted)
 
 
 def print_table(results: list[Row], runs: int, quick: bool) -> None:

@@ -85,7 +85,7 @@ def test_an_unwritable_home_still_loads(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setenv("OBJCOACH_HOME", str(blocker / "home"))
     assert load_catalog().get("bank-already-chosen") is not None
     code, out, _ = run_cli("suggest", "уже выбрал банк", "--json")
-    assert code == 0 and json.loads(out)[0]["objection_id"] == "bank-already-chosen"
+    assert code == 0 and json.loads(out)[0]["id"] == "bank-already-chosen"
 
 
 def test_markers_cached_beside_the_catalog_score_as_compiled_ones(isolated_home: Path) -> None:

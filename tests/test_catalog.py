@@ -75,7 +75,7 @@ def test_resolve_by_id_and_errors(catalog: Catalog) -> None:
 
 def test_suggest_ranks_the_closest_first(catalog: Catalog) -> None:
     ranked = rank_objections(catalog, "уже выбрал банк", limit=3)
-    assert ranked[0][0].id == "bank-already-chosen"
+    assert ranked[0].objection_id == "bank-already-chosen"
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:

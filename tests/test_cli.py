@@ -121,9 +121,18 @@ def test_suggest_finds_the_objection() -> None:
     code, out, _ = run("suggest", "уже", "выбрал", "банк", "--json")
     assert code == 0
     found = json.loads(out)
-    assert found[0]["objection_id"] == "bank-already-chosen" and found[0]["answer"]
+    assert found[0]["id"] == "bank-already-chosen" and found[0]["best_answer"] and found[0]["confident"]
+    assert set(found[0]) >= {"id", "similarity", "confident", "client", "best_answer"}
     code, out, _ = run("suggest", "too expensive", "--limit", "2")
     assert code == 0 and "too-expensive" in out
+
+
+def test_suggest_says_when_nothing_fits() -> None:
+    """A routine request shares words with objections but is none: no confident match, the closest as maybe."""
+    code, out, _ = run("suggest", "what", "time", "does", "your", "branch", "open", "tomorrow", "--json")
+    assert code == 0 and not any(item["confident"] for item in json.loads(out))
+    code, out, _ = run("suggest", "подскажите", "график", "работы", "отделения", "в", "субботу")
+    assert code == 0 and "Ни одно возражение" in out and "возможно" in out
 
 
 def test_calibrate_json(tmp_path: Path) -> None:

@@ -14,7 +14,8 @@ from conftest import run_cli
 # In the order `objcoach --help` lists them.
 COMMANDS = ["score", "grade", "suggest", "calibrate", "list", "show", "techniques", "validate",
             "drill", "exam", "stats", "history", "leaderboard",
-            "new-catalog", "add", "review", "report", "export", "import", "assign", "assignments", "db", "config"]
+            "new-catalog", "add", "review", "report", "audit", "export", "import", "assign", "assignments", "db",
+            "config"]
 
 
 def test_help_lists_every_command_with_its_one_line_help_in_order() -> None:

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from objcoach.catalog.edit import add_answer, append_objection, suggest_id, write_atomically
 from objcoach.catalog.load import bundled_catalog_path, load_files
+from objcoach.errors import OutputError
 from objcoach.io import safe_cell
 
 runner = CliRunner()
@@ -103,7 +104,7 @@ def test_failed_write_leaves_the_file_as_it_was(tmp_path: Path, monkeypatch: pyt
         raise OSError("disk full")
 
     monkeypatch.setattr("objcoach.io.os.replace", broken_replace)
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError, match=r"team\.yaml: cannot be written"):
         write_atomically(path, append_objection(path, ENTRY))
     assert path.read_text(encoding="utf-8") == TEAM
     assert [p.name for p in tmp_path.iterdir()] == ["team.yaml"]

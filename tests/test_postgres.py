@@ -41,12 +41,12 @@ def team(url: str, operators: list[str], mentor: str | None = None) -> None:
                      f"CREATE ROLE {name} LOGIN; END IF; END $$" for name in people])
     code, _, err = run("db", "setup", "--db", url)
     assert code == 0, err
+    if mentor:  # a mentor first: an operator is put only in the team of someone who is a mentor
+        assert run("db", "grant", mentor, "--role", "mentor", "--db", url)[0] == 0
     for name in operators:
         code, _, err = run("db", "grant", name, "--role", "operator", *(["--mentor", mentor] if mentor else []),
                            "--db", url)
         assert code == 0, err
-    if mentor:
-        assert run("db", "grant", mentor, "--role", "mentor", "--db", url)[0] == 0
 
 
 def test_drill_history_stats_exam_report_on_postgresql(pg_url: str) -> None:
@@ -175,3 +175,103 @@ def test_role_names_are_quoted_by_the_database_driver_not_by_hand(pg_url: str) -
         with psycopg.connect(pg_url, autocommit=True) as db:
             for name in names:
                 db.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(name)))
+
+
+def test_only_people_are_granted_and_only_mentors_lead_a_team(pg_url: str) -> None:
+    """Group and system roles, superusers and a --mentor who is not a mentor are refused with a message."""
+    team(pg_url, ["gr_anna"], mentor="gr_mira")
+    admin_sql(pg_url, "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'gr_group') THEN "
+                      "CREATE ROLE gr_group NOLOGIN; END IF; END $$")
+    for name, said in (("objcoach_operator", "group or system role"), ("objcoach_mentor", "group or system role"),
+                       ("pg_read_all_data", "group or system role"), ("postgres", "group or system role"),
+                       ("objcoach_admin", "group or system role"), ("gr_group", "cannot log in"),
+                       ("nobody_here", "does not exist")):
+        code, _, err = run("db", "grant", name, "--db", pg_url)
+        assert code == 2 and said in err and "Traceback" not in err, (name, err)
+    for who, mentor, said in (("gr_mira", "gr_anna", "not an objcoach mentor"),
+                              ("gr_anna", "objcoach_mentor", "group or system role"),
+                              ("gr_anna", "nobody_here", "does not exist"), ("gr_mira", "gr_mira", "own mentor")):
+        code, _, err = run("db", "grant", who, "--mentor", mentor, "--db", pg_url)
+        assert code == 2 and said in err, (mentor, err)
+    with Store(pg_url) as store:
+        assert store.c.query("SELECT mentor, operator FROM team_members") == [{"mentor": "gr_mira",
+                                                                             "operator": "gr_anna"}]
+
+
+def test_an_operator_cannot_forge_results_and_a_mentor_sees_what_the_database_cannot_stop(pg_url: str,
+                                                                                           tmp_path: Path) -> None:
+    import psycopg
+
+    from objcoach.catalog.load import load_catalog
+    from objcoach.scoring.versions import entry_version, grader_version
+
+    team(pg_url, ["fg_anna", "fg_boris"], mentor="fg_mira")
+    anna, boris, mira = (with_user(pg_url, name) for name in ("fg_anna", "fg_boris", "fg_mira"))
+    assert run("drill", "--id", "too-expensive", "--lang", "ru", "--retries", "0", "--db", anna,
+               stdin="не знаю\n")[0] == 0
+    assert run("exam", "--id", "too-expensive", "--lang", "ru", "--db", anna, stdin="не знаю\n")[0] == 1
+    assert run("drill", "--id", "bank-already-chosen", "--lang", "ru", "--db", boris, stdin=STRONG + "\n")[0] == 0
+    with psycopg.connect(pg_url, autocommit=True) as db:
+        boris_session = db.execute("SELECT id FROM sessions WHERE operator = 'fg_boris'").fetchone()[0]
+    insert = ("INSERT INTO attempts (id, session_id, operator, objection_id, lang, mode, created_at, try_no, reply, "
+              "score, breakdown, duration, grader_version, entry_version) VALUES "
+              "(%s, %s, 'fg_anna', 'too-expensive', 'ru', 'drill', '2099-01-01', 1, 'не знаю', 100, '{}', 1, %s, %s)")
+    catalog = load_catalog()
+    versions = (grader_version(catalog), entry_version(catalog, catalog.get("too-expensive")))
+    with psycopg.connect(anna, autocommit=True) as db:
+        mine = db.execute("SELECT id FROM sessions ORDER BY started_at").fetchall()
+        refused = [
+            ("UPDATE sessions SET passed = 1, average = 100", ()),  # a finished session is final
+            ("UPDATE attempts SET disputed = 1", ()),  # so are its attempts
+            ("INSERT INTO sessions (id, operator, mode, lang, started_at, planned, passed, average, ended_at) "
+             "VALUES ('x1', 'fg_anna', 'exam', 'ru', '2099', 1, 1, 100, '2099')", ()),  # an import's session
+            (insert, ("f1", None, *versions)),  # an attempt outside any session
+            (insert, ("f2", mine[0][0], *versions)),  # into a finished session
+            (insert, ("f3", boris_session, *versions)),  # into someone else's session
+        ]
+        accepted = []
+        for statement, params in refused:
+            try:
+                db.execute(statement, params)
+                accepted.append((statement[:40], params[:2]))
+            except psycopg.errors.InsufficientPrivilege:
+                pass
+        assert accepted == []
+        # a group role anyone may SET ROLE to cannot own rows every operator could then read or write
+        db.execute("SET ROLE objcoach_operator")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            db.execute("INSERT INTO sessions (id, operator, mode, lang, started_at, planned) "
+                       "VALUES ('g1', 'objcoach_operator', 'drill', 'ru', '2099', 1)")
+        assert {row[0] for row in db.execute("SELECT operator FROM attempts")} == {"fg_anna"}
+        db.execute("RESET ROLE")
+        # what a drill may do cannot be told apart from forging: an open session and a score of 100 ...
+        db.execute("INSERT INTO sessions (id, operator, mode, lang, started_at, planned) "
+                   "VALUES ('open1', 'fg_anna', 'drill', 'ru', '2099-01-01', 1)")
+        db.execute(insert, ("f4", "open1", *versions))
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):  # ... but not an average its attempts don't give
+            db.execute("UPDATE sessions SET ended_at = '2099', average = 100, passed = 1 WHERE id = 'open1'")
+        db.execute("UPDATE sessions SET ended_at = '2099', average = 100 WHERE id = 'open1'")
+    forged = tmp_path / "forged.jsonl"
+    forged.write_text(json.dumps({"id": "imp1", "operator": "fg_anna", "objection_id": "too-expensive", "lang": "ru",
+                                  "mode": "exam", "created_at": "2099-01-02T10:00:00+00:00", "try_no": 1,
+                                  "reply": "не знаю",
+                                  "score": 100, "session_id": "imp-s", "session_passed": 1, "session_mode": "exam",
+                                  "grader_version": versions[0], "entry_version": versions[1]}) + "\n",
+                      encoding="utf-8")
+    code, _, err = run("import", str(forged), "--db", anna)
+    assert code == 2 and "import is for mentors" in err
+    # the mentor's report and leaderboard score each reply again: the 100 is left out and named
+    code, out, err = run("report", "--format", "json", "--db", mira)
+    assert code == 0, err
+    reports = {r["operator"]: r for r in json.loads(out)["reports"]}
+    assert [row["id"] for row in reports["fg_anna"]["figures"]["checked"]["forged"]] == ["f4"]
+    assert reports["fg_anna"]["figures"]["average"] < 30
+    board = json.loads(run("leaderboard", "--by", "score", "--json", "--db", mira)[1])
+    assert [row["operator"] for row in board] == ["fg_boris", "fg_anna"] and board[1]["forged"] == 1
+    # importing the team's practice is the mentor's act, and an import is checked like any attempt
+    code, out, err = run("import", str(forged), "--db", mira)
+    assert code == 0, err
+    figures = {r["operator"]: r for r in json.loads(run("report", "--format", "json", "--db", mira)[1])["reports"]}
+    checked = figures["fg_anna"]["figures"]["checked"]
+    assert {row["id"] for row in checked["forged"]} == {"f4", "imp1"} and checked["forged_exams"] == ["imp-s"]
+    assert figures["fg_anna"]["figures"]["exams"] == {"taken": 1, "passed": 0}  # anna's own failed exam

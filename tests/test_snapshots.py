@@ -90,7 +90,12 @@ def test_score_panel(lang: str) -> None:
 
 
 def write_history(path: Path) -> None:
-    """The attempts as `objcoach export` writes them, each scored by `objcoach score --json`."""
+    """The attempts as `objcoach export` writes them, each scored by `objcoach score --json` under today's
+    grader and catalog versions (so the report's check of every score finds them honest)."""
+    from objcoach.catalog.load import load_catalog
+    from objcoach.scoring.versions import entry_version, grader_version
+
+    catalog = load_catalog()
     sessions: dict[str, list[int]] = {}
     rows = []
     for n, (operator, session, mode, lang, when, objection, reply, dispute) in enumerate(HISTORY):
@@ -103,6 +108,7 @@ def write_history(path: Path) -> None:
             "breakdown": scored, "missed": scored["techniques"]["missed"], "duration": 20.0 + n,
             "late": False, "outcome": "scored", "disputed": dispute is not None, "dispute_note": dispute,
             "session_mode": mode, "session_lang": lang, "session_started_at": f"{when}:00+00:00",
+            "grader_version": grader_version(catalog), "entry_version": entry_version(catalog, catalog.get(objection)),
         })
     for row in rows:
         scores = sessions[row["session_id"]]

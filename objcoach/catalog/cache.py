@@ -9,8 +9,10 @@ be written (a read-only home) is skipped.
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
+import stat
 import sys
 import zlib
 from collections.abc import Sequence
@@ -25,7 +27,8 @@ try:  # the C unpickler alone: `import pickle` costs as much as reading the cata
 except ImportError:  # pragma: no cover - a Python without the accelerator
     from pickle import load
 
-CACHE_FORMAT = 9  # bump whenever the layout of a cache file changes
+CACHE_FORMAT = 10  # bump whenever the layout of a cache file changes
+MAX_FILE_BYTES = 20 * 1024 * 1024  # of a catalog file
 
 
 def fingerprint(paths: Sequence[Path]) -> str | None:
@@ -33,14 +36,46 @@ def fingerprint(paths: Sequence[Path]) -> str | None:
     reports it)."""
     states = []
     for path in paths:
-        try:
-            data = Path(path).read_bytes()
-            stat = os.stat(path)
+        try:  # bounded, and never a device or FIFO: /dev/zero would be read for ever
+            data = read_regular(Path(path), MAX_FILE_BYTES)
+            status = os.stat(path)
         except OSError:
             return None
-        states.append((os.path.realpath(path), stat.st_size, stat.st_mtime_ns, zlib.crc32(data)))
+        states.append((os.path.realpath(path), status.st_size, status.st_mtime_ns, zlib.crc32(data)))
     which = digest("\n".join(state[0] for state in states))
     return f"{which}.{digest(repr((code_stamp(), states)))}"
+
+
+class NotRegularFileError(OSError):
+    """A path to read whole is a device, FIFO or socket: /dev/zero never ends, a FIFO waits for a writer."""
+
+    def __init__(self) -> None:
+        super().__init__(errno.EINVAL, "not a regular file: a device, FIFO or socket can't be read as one")
+
+
+class TooBigError(OSError):
+    def __init__(self, size: int, limit: int) -> None:
+        super().__init__(errno.EFBIG, f"larger than {limit // (1024 * 1024)} MB")
+        self.size = size  # 0 when the file grew past the limit while it was read
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; never more than `limit` + 1 are read, whatever
+    its size said (a file may grow while it is read)."""
+    # O_NONBLOCK: opening a FIFO doesn't wait for a writer, so it can be refused at once
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with open(descriptor, "rb") as stream:
+        status = os.fstat(descriptor)
+        if stat.S_ISDIR(status.st_mode):
+            raise IsADirectoryError(str(path))
+        if not stat.S_ISREG(status.st_mode):
+            raise NotRegularFileError()
+        if status.st_size > limit:
+            raise TooBigError(status.st_size, limit)
+        data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise TooBigError(0, limit)
+    return data
 
 
 def read(kind: str, fingerprint: str) -> Any:
@@ -58,6 +93,7 @@ def write(kind: str, fingerprint: str, value: object) -> None:
     """Keep `value` for `kind` under this fingerprint (replacing what the same files had before)."""
     import pickle
 
+    from objcoach.errors import ObjcoachError
     from objcoach.io import atomic_write  # only when a cache is rebuilt: start-up stays lean
 
     target = _file(kind, fingerprint)
@@ -66,7 +102,7 @@ def write(kind: str, fingerprint: str, value: object) -> None:
         with atomic_write(target, binary=True) as stream:
             pickle.dump(fingerprint, stream, protocol=pickle.HIGHEST_PROTOCOL)
             pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
-    except (OSError, pickle.PicklingError):
+    except (OSError, ObjcoachError, pickle.PicklingError):  # atomic_write says OutputError
         pass  # a read-only home or a full disk: the next run builds it again, nothing is lost
 
 

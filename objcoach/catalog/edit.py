@@ -48,8 +48,10 @@ def write_atomically(path: Path, text: str) -> None:
 
 
 def _read(path: Path) -> tuple[str, bytes]:
+    from objcoach.catalog.cache import MAX_FILE_BYTES, read_regular
+
     try:
-        data = path.read_bytes()
+        data = read_regular(path, MAX_FILE_BYTES)  # bounded: `--to /dev/zero` must not fill the memory
     except OSError as error:
         raise InputError(f"{path}: cannot be read ({error.strerror})") from None
     try:

@@ -62,19 +62,23 @@ class Catalog:
     from (empty for a catalog built in memory): what derived data is cached under. Compared by identity: the
     scorer keeps what it derives per catalog object."""
 
-    __slots__ = ("_by_id", "antipatterns", "domains", "fingerprint", "model", "objections", "settings", "tags",
+    __slots__ = ("_by_id", "antipatterns", "domains", "fingerprint", "model", "objections", "routine", "settings",
+                 "tags",
                  "techniques")
 
     def __init__(self, techniques: dict[str, Technique], antipatterns: dict[str, Antipattern],
                  objections: Iterable[Objection], settings: dict[str, float] | None = None,
-                 fingerprint: str = "", model: str = "", domains: dict[str, Texts] | None = None,
-                 tags: dict[str, Texts] | None = None) -> None:
+                 fingerprint: str = "", model: str = "", routine: TextLists | None = None,
+                 domains: dict[str, Texts] | None = None, tags: dict[str, Texts] | None = None) -> None:
         self.techniques = techniques
         self.antipatterns = antipatterns
         self.objections = tuple(objections)
         self.settings: dict[str, float] = settings or {}  # scoring constants a catalog overrides
         self.fingerprint = fingerprint
         self.model = model  # the grader model file the catalog names under `scoring:`, as an absolute path
+        # what clients ask that is no objection (opening hours, a new address): the lookup weighs a query against
+        # these too, so a routine request is not taken for the objection that shares a word with it
+        self.routine: TextLists = routine or {}
         self.domains: dict[str, Texts] = domains or {}  # a domain's title in each language
         self.tags: dict[str, Texts] = tags or {}
         self._by_id = {objection.id: objection for objection in self.objections}

@@ -18,7 +18,8 @@ from objcoach.errors import ObjcoachError
 from objcoach.scoring.settings import DEFAULT_SETTINGS
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-_TOP_KEYS = ("version", "languages", "techniques", "antipatterns", "objections", "domains", "tags", "scoring")
+_TOP_KEYS = ("version", "languages", "techniques", "antipatterns", "objections", "routine", "domains", "tags",
+             "scoring")
 _TECHNIQUE_KEYS = ("title", "why", "markers", "examples", "detect")
 _ANTIPATTERN_KEYS = ("title", "markers", "severity", "advice")
 _OBJECTION_KEYS = ("id", "client", "variants", "context", "domain", "tags", "difficulty", "checklist",
@@ -48,6 +49,7 @@ class _Part:
     ids: list[tuple[str, str]] = field(default_factory=list)
     settings: dict[str, float] = field(default_factory=dict)
     model: str = ""  # scoring.model, resolved against the catalog's folder
+    routine: TextLists = field(default_factory=dict)
     titles: dict[str, dict[str, Texts]] = field(default_factory=dict)  # "domains"/"tags" -> key -> title
 
 
@@ -87,8 +89,10 @@ def _parse_file(path: Path, problems: Problems) -> _Part | None:
             objection = _objection(read, node, f"objections[{index}]", required_langs, part)
             if objection:
                 part.objections.append((objection, read.where(node)))
-    elif not part.techniques and not part.antipatterns and not part.titles:
+    elif not part.techniques and not part.antipatterns and not {"routine", "domains", "tags"} & set(top):
         read.fail(root, "objections", "the catalog has no objections")
+    if "routine" in top:
+        part.routine = _text_lists(read, top["routine"][1], "routine")
     for section in ("domains", "tags"):
         if section in top:
             part.titles[section] = {key: _texts(read, node, f"{section}.{key}")
@@ -300,6 +304,7 @@ def _merge(parts: Iterable[_Part], problems: Problems, fingerprint: str) -> Cata
     seen: dict[str, str] = {}  # objection id -> where it first appears
     settings: dict[str, float] = {}
     model = ""
+    routine: dict[str, list[str]] = {}
     titles: dict[str, dict[str, Texts]] = {"domains": {}, "tags": {}}
     parts = list(parts)
     for part in parts:
@@ -322,6 +327,8 @@ def _merge(parts: Iterable[_Part], problems: Problems, fingerprint: str) -> Cata
                 objections[objection.id] = (objection, place)
         settings.update(part.settings)
         model = part.model or model
+        for lang, phrases in part.routine.items():
+            routine.setdefault(lang, []).extend(phrases)
         for section, named in part.titles.items():
             for key, texts in named.items():  # a later file may title a key in more languages
                 titles[section][key] = {**titles[section].get(key, {}), **texts}
@@ -336,6 +343,7 @@ def _merge(parts: Iterable[_Part], problems: Problems, fingerprint: str) -> Cata
         settings=settings,
         fingerprint=fingerprint,
         model=model,
+        routine={lang: tuple(phrases) for lang, phrases in routine.items()},
         domains=titles["domains"],
         tags=titles["tags"],
     )

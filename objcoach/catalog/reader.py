@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from objcoach.catalog.cache import MAX_FILE_BYTES, NotRegularFileError, TooBigError, read_regular
 from objcoach.errors import MAX_LISTED
 
 try:  # the C parser is several times faster; PyYAML without libyaml still works
@@ -45,7 +46,6 @@ class Node(NamedTuple):
     tag: str | None = None  # a tag other than the usual one for the kind
 
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_NODES = 2_000_000  # more than any real catalog; stops alias bombs in bounded time
 
 _NULL_TAG = "tag:yaml.org,2002:null"
@@ -93,12 +93,15 @@ def read_text(path: Path, problems: Problems) -> str | None:
     """The file's text (UTF-8, a BOM allowed), or None with a problem recorded."""
     name = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            problems.add(name, "", f"file is {size // (1024 * 1024)} MB; a catalog may be at most "
-                         f"{MAX_FILE_BYTES // (1024 * 1024)} MB")
-            return None
-        data = path.read_bytes()
+        data = read_regular(path, MAX_FILE_BYTES)
+    except NotRegularFileError:
+        problems.add(name, "", "is not a regular file (a device, FIFO or socket can't be a catalog)")
+        return None
+    except TooBigError as error:
+        most = MAX_FILE_BYTES // (1024 * 1024)
+        size = f"{error.size // (1024 * 1024)} MB" if error.size else f"over {most} MB"
+        problems.add(name, "", f"file is {size}; a catalog may be at most {most} MB")
+        return None
     except FileNotFoundError:
         problems.add(name, "", "no such file")
         return None

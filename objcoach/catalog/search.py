@@ -2,85 +2,43 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import NamedTuple
+import re
 
-from objcoach.catalog.model import LANGS, Catalog, Objection
+from objcoach.catalog.lookup import Found, lookup
+from objcoach.catalog.model import Catalog, Objection
 from objcoach.errors import ObjectionNotFoundError
 
-RESOLVE_MIN_SCORE = 60.0  # below this the words match no objection
-RESOLVE_MIN_SCORE_ONE_WORD = 80.0  # a single word (or a mistyped id) must fit a phrase this well
-RESOLVE_MARGIN = 4.0  # two objections closer than this to each other: ambiguous
-
-
-class Suggestion(NamedTuple):
-    objection: Objection
-    lang: str
-    similarity: float  # 0–100
-
-    @property
-    def objection_id(self) -> str:
-        return self.objection.id
-
-    @property
-    def client(self) -> str:
-        return self.objection.client.get(self.lang, "")
-
-    @property
-    def answer(self) -> str:
-        return (self.objection.answers.get(self.lang) or ("",))[0]
+_ID_SHAPE = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)+")  # how ids look; client speech never does
 
 
 def resolve_objection(catalog: Catalog, query: str) -> tuple[Objection, str | None]:
-    """The objection `query` names: its id, or the client's words. Returns the objection and the
-    language of the phrase that matched (None for an id); raises ObjectionNotFoundError naming the
-    nearest ids when nothing fits well or two objections fit alike."""
+    """The objection `query` names: its id, or the client's words (confidently recognised). Returns the
+    objection and the language of the words (None for an id); raises ObjectionNotFoundError naming the
+    nearest ids when the words fit no objection well enough, or when an id is misspelt."""
     wanted = query.strip()
     found = catalog.get(wanted)
     if found:
         return found, None
-    ranked = rank_objections(catalog, wanted, limit=3)
-    if not ranked:
+    if not catalog.objections:
         raise ObjectionNotFoundError("the catalog has no objections")
-    top = ranked[0]
-    nearest = ", ".join(found.objection_id for found in ranked)
-    # one word fits part of many phrases ("nosuch" ~ "...enough!"): it must fit much better to count
-    needed = RESOLVE_MIN_SCORE_ONE_WORD if len(wanted.split()) == 1 else RESOLVE_MIN_SCORE
-    if top.similarity < needed:
-        raise ObjectionNotFoundError(f"no objection matches {query!r}; nearest: {nearest}")
-    if len(ranked) > 1 and top.similarity < 99 and top.similarity - ranked[1].similarity < RESOLVE_MARGIN:
-        raise ObjectionNotFoundError(f"{query!r} is ambiguous: it fits {nearest}; give an id")
-    return top.objection, top.lang
+    if _ID_SHAPE.fullmatch(wanted):  # a misspelt id: name the ids it is closest to, never guess
+        from rapidfuzz import process
+
+        ids = [objection.id for objection in catalog.objections]
+        nearest = ", ".join(match for match, _, _ in process.extract(wanted, ids, limit=3))
+        raise ObjectionNotFoundError(f"no objection has the id {query!r}; nearest: {nearest}")
+    ranked = lookup(catalog, wanted, limit=3)
+    if ranked and ranked[0].confident:
+        found = catalog.get(ranked[0].objection_id)
+        if found:
+            return found, ranked[0].lang
+    nearest = ", ".join(item.objection_id for item in ranked) or "none"
+    raise ObjectionNotFoundError(f"no objection matches {query!r} with confidence; nearest: {nearest}")
 
 
-@lru_cache(maxsize=16)  # a Catalog hashes by identity: normalised once per catalog object and language
-def client_phrases(catalog: Catalog, lang: str) -> tuple[tuple[str, ...], tuple[Objection, ...]]:
-    """Every client phrase of one language (the words and the variants), normalised, and its objection."""
-    from objcoach.scoring.text import normalize
-
-    pairs = [(normalize(phrase), objection) for objection in catalog.objections
-             for phrase in (objection.client.get(lang, ""), *objection.variants.get(lang, ())) if phrase]
-    return tuple(text for text, _ in pairs), tuple(objection for _, objection in pairs)
-
-
-def rank_objections(catalog: Catalog, words: str, limit: int = 5, lang: str | None = None) -> list[Suggestion]:
-    """The objections whose client phrases are closest to `words`, best first, one row per objection."""
-    from rapidfuzz import fuzz, process
-
-    from objcoach.scoring.text import normalize
-
-    query = normalize(words)
-    best: dict[str, Suggestion] = {}
-    order = {objection.id: n for n, objection in enumerate(catalog.objections)}
-    for phrase_lang in (lang,) if lang else LANGS:
-        texts, owners = client_phrases(catalog, phrase_lang)
-        for _, similarity, position in process.extract(query, texts, scorer=fuzz.WRatio, processor=None,
-                                                       limit=max(limit * 6, 12)):
-            objection = owners[position]
-            if objection.id not in best or similarity > best[objection.id].similarity:
-                best[objection.id] = Suggestion(objection, phrase_lang, float(similarity))
-    top = sorted(best.values(), key=lambda found: (-found.similarity, order[found.objection_id]))
-    return top[:limit]
+def rank_objections(catalog: Catalog, words: str, limit: int = 5, lang: str | None = None) -> list[Found]:
+    """The objections the client's words may be, best first (see objcoach.catalog.lookup)."""
+    return lookup(catalog, words, limit=limit, lang=lang)
 
 
 def filter_objections(catalog: Catalog, *, domain: str | None = None, tag: str | None = None,

@@ -11,11 +11,13 @@ from objcoach.cli.common import (
     CatalogOpt,
     Commands,
     DbOpt,
+    JobsOpt,
     JsonOpt,
     LangOpt,
     UiLangOpt,
     chosen,
     echo,
+    jobs_for,
     listed_problems,
     print_error,
     print_json,
@@ -80,6 +82,7 @@ def grade_command(
     file: Annotated[str, typer.Argument(help="JSONL or CSV rows with 'objection' and 'reply'; '-' for stdin.")],
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
     fmt: Annotated[GradeFormat, typer.Option("--format", "-f", help="Output format.")] = GradeFormat.jsonl,
+    jobs: JobsOpt = None,
     language: LangOpt = None,
     catalog: CatalogOpt = None,
 ) -> None:
@@ -93,9 +96,12 @@ def grade_command(
 
       objcoach grade replies.csv --format csv --output scored.csv
     """
+    from functools import partial
+
     from objcoach.catalog.load import load_catalog
     from objcoach.io import atomic_write, open_input, read_rows, write_jsonl
-    from objcoach.scoring.batch import grade_rows, write_csv
+    from objcoach.parallel import ordered_map
+    from objcoach.scoring.batch import grade_batch, write_csv
 
     lang = chosen(language)
     loaded = load_catalog(catalog)
@@ -103,7 +109,8 @@ def grade_command(
     writer = write_csv if fmt is GradeFormat.csv else write_jsonl
     errors = total = 0
     with stream, atomic_write(output) as out:
-        rows = writer(grade_rows(read_rows(stream, name), loaded, lang), out)
+        graded = ordered_map(partial(grade_batch, lang=lang), loaded, read_rows(stream, name), jobs_for(jobs), catalog)
+        rows = writer(graded, out)
         # a progress bar only where a person watches stderr and it won't mix with the rows
         show_bar = sys.stderr.isatty() and (output is not None or not sys.stdout.isatty())
         for row in _progress(rows, enabled=show_bar):
@@ -138,7 +145,10 @@ def suggest_command(
     as_json: JsonOpt = False,
     catalog: CatalogOpt = None,
 ) -> None:
-    """Find the scripted objections closest to the client's words, with their best answers.
+    """Find which scripted objection the client's words are, with its best answer.
+
+    The first row is marked as a match only when the lookup is confident; words that fit no objection well
+    get "no good match" and the closest ones as "maybe".
 
     Examples:
 
@@ -146,8 +156,7 @@ def suggest_command(
 
       objcoach suggest "too expensive" --limit 5 --json
     """
-    from objcoach.catalog.load import load_catalog
-    from objcoach.catalog.search import rank_objections
+    from objcoach.catalog.lookup import index_for, lookup_in
     from objcoach.i18n import ui_language
     from objcoach.scoring.text import detect_language
 
@@ -156,10 +165,10 @@ def suggest_command(
         raise InputError("give the client's words to look up")
     lang = chosen(language)
     content = lang or detect_language(query)
-    found = rank_objections(load_catalog(catalog), query, limit=limit, lang=content)
+    found = lookup_in(index_for(catalog), query, limit=limit, lang=content)
     if as_json:
-        print_json([{"objection_id": item.objection_id, "lang": item.lang, "similarity": round(item.similarity, 1),
-                      "client": item.client, "answer": item.answer} for item in found])
+        print_json([{"id": item.objection_id, "similarity": item.similarity, "confident": item.confident,
+                     "lang": item.lang, "client": item.client, "best_answer": item.answer} for item in found])
         return
     from objcoach.cli.render import console, suggestions_table
 
@@ -259,7 +268,7 @@ def _accepted_replies(db: str | None) -> list[dict[str, Any]]:
     target = db_path(db)
     if isinstance(target, PurePath) and not target.exists():
         return []
-    with Store(target) as store:
+    with Store(target, read_only=True) as store:
         return store.accepted_replies()
 
 

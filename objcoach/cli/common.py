@@ -7,6 +7,7 @@ The boundary is the one place where an ObjcoachError becomes a message and an ex
 
 import functools
 import sys
+import warnings
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from objcoach.errors import MAX_LISTED, CatalogError, ObjcoachError
+from objcoach.errors import MAX_LISTED, CatalogError, HistoryWarning, ObjcoachError
 from objcoach.paths import DB_ENV
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -75,6 +76,16 @@ DbOpt = Annotated[str | None, typer.Option("--db", envvar=DB_ENV, show_default=F
                                            "(default: history.sqlite3 in OBJCOACH_HOME).")]
 OperatorOpt = Annotated[str | None, typer.Option("--operator", "-u", help="Whose practice this is (default: the "
                                                  "config file, then the OS user).", show_default=False)]
+JobsOpt = Annotated[int | None, typer.Option("--jobs", "-j", min=1, show_default=False,
+                                             help="Worker processes to score in (default: one per core).")]
+
+
+def jobs_for(jobs: int | None) -> int:
+    from objcoach.parallel import default_jobs
+
+    return jobs or default_jobs()
+
+
 OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout (the file is "
                                                 "replaced only when everything was written).", show_default=False)]
 
@@ -85,7 +96,11 @@ def guarded(function: F) -> F:
     @functools.wraps(function)
     def run(*args: Any, **kwargs: Any) -> Any:
         try:
-            return function(*args, **kwargs)
+            with warnings.catch_warnings():
+                shown = warnings.showwarning
+                warnings.simplefilter("always", HistoryWarning)
+                warnings.showwarning = functools.partial(_show_warning, shown)
+                return function(*args, **kwargs)
         except CatalogError as error:
             from objcoach.i18n import ui_language
 
@@ -152,6 +167,15 @@ def echo(text: str) -> None:
     from objcoach.printable import printable
 
     sys.stdout.write(printable(text) + "\n")
+
+
+def _show_warning(shown: Callable[..., None], message: Warning | str, category: type[Warning], *args: Any,
+                  **kwargs: Any) -> None:
+    """objcoach's own warnings (an odd stored row) as one `objcoach: warning:` line; others as Python shows them."""
+    if issubclass(category, HistoryWarning):
+        print_error(f"warning: {message}")
+    else:
+        shown(message, category, *args, **kwargs)
 
 
 def print_error(message: str) -> None:

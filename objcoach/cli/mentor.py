@@ -322,10 +322,18 @@ def report_command(
     start = parse_since(since, now)
     until = now.isoformat(timespec="seconds")
     before = previous_period(start, now)
-    with Store(db_path(db)) as store:
+    from objcoach.mentor.verify import check_history
+
+    with Store(db_path(db), read_only=True) as store:
         names = operator or store.operators()
-        reports = [operator_report(store.stats(name, start), store.stats(name, *before) if before else None,
-                                   name, loaded, ui, (start, until), store.lowest_replies(name, start, 3))
+        # every stored score in both periods checked against the grader; what does not hold is left out
+        check = check_history(store, loaded, operator[0] if operator and len(operator) == 1 else None,
+                              before[0] if before else start)
+        left_out = check.left_out
+        reports = [operator_report(store.stats(name, start, left_out=left_out),
+                                   store.stats(name, *before, left_out=left_out) if before else None,
+                                   name, loaded, ui, (start, until), store.lowest_replies(name, start, 3, left_out),
+                                   check.of(name))
                    for name in names]
     text = {"md": lambda: to_markdown(reports, ui), "html": lambda: to_html(reports, ui),
             "csv": lambda: to_csv(reports), "json": lambda: to_json(reports)}[fmt.value]()

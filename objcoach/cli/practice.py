@@ -16,6 +16,7 @@ from objcoach.cli.common import (
     SinceOpt,
     UiLangOpt,
     chosen,
+    echo,
     practising_as,
     print_error,
     print_json,
@@ -166,7 +167,7 @@ def stats_command(
 
     ui = ui_language(chosen(language))
     now = utcnow()
-    with Store(db_path(db)) as store:
+    with Store(db_path(db), read_only=True) as store:
         if team:
             rows = store.team(parse_since(since, now))
             if as_json:
@@ -210,7 +211,7 @@ def history_command(
     from objcoach.store.history import Store
 
     ui = ui_language(chosen(language))
-    with Store(db_path(db)) as store:
+    with Store(db_path(db), read_only=True) as store:
         rows = store.history(reading_as(store, operator, everyone), limit)
     if as_json:
         print_json(rows)
@@ -229,9 +230,11 @@ def leaderboard_command(
     = Ranking.practice,
     language: UiLangOpt = None,
     as_json: JsonOpt = False,
+    catalog: CatalogOpt = None,
     db: DbOpt = None,
 ) -> None:
-    """Who practised most, or scored best, in a period.
+    """Who practised most, or scored best, in a period. Every stored score is checked by scoring its
+    reply again; an attempt whose score the grader does not give is left out and named.
 
     Examples:
 
@@ -239,18 +242,28 @@ def leaderboard_command(
 
       objcoach leaderboard --by score --since 2026-11-01 --json
     """
-    from objcoach.i18n import ui_language
+    from objcoach.catalog.load import load_catalog
+    from objcoach.i18n import t, ui_language
     from objcoach.mentor.reports import leaderboard, parse_since
+    from objcoach.mentor.verify import check_history
     from objcoach.paths import db_path
     from objcoach.practice.schedule import utcnow
     from objcoach.store.history import Store
 
     ui = ui_language(chosen(language))
-    with Store(db_path(db)) as store:
-        rows = leaderboard(store.team(parse_since(since, utcnow())), by.value)
+    loaded = load_catalog(catalog)
+    start = parse_since(since, utcnow())
+    with Store(db_path(db), read_only=True) as store:
+        check = check_history(store, loaded, None, start)
+        forged: dict[str, int] = {}
+        for row in check.forged:
+            forged[row.operator] = forged.get(row.operator, 0) + 1
+        rows = leaderboard(store.team(start, check.left_out), by.value, forged)
     if as_json:
         print_json(rows)
         return
     from objcoach.cli.render import console, team_table
 
     console().print(team_table(rows, ui, ranked=True))
+    for name, n in sorted(forged.items()):
+        echo(t(ui, "leaderboard.forged", operator=name, n=n))

@@ -237,15 +237,21 @@ def techniques_table(catalog: Catalog, lang: str) -> Table:
     return table
 
 
-def suggestions_table(found: Sequence[Any], lang: str) -> Table:
+def suggestions_table(found: Sequence[Any], lang: str) -> RenderableType:
+    """The objections the client's words may be: the first marked as the match when the lookup is sure of
+    it; otherwise a line saying no objection fits well, above the closest ones as "maybe"."""
+    sure = bool(found) and found[0].confident
     table = new_table(show_lines=True)
     table.add_column(t(lang, "similarity"), justify="right")
     table.add_column(t(lang, "objection"), overflow="fold")
     table.add_column(t(lang, "best_answer"), overflow="fold")
-    for item in found:
-        table.add_row(f"{item.similarity:.0f}", safe_text(f"{item.objection_id}\n«{item.client}»"),
+    for place, item in enumerate(found):
+        mark = t(lang, "lookup_match") if sure and place == 0 else t(lang, "lookup_maybe")
+        table.add_row(f"{item.similarity:.0f}\n{mark}", safe_text(f"{item.objection_id}\n«{item.client}»"),
                       safe_text(item.answer))
-    return table
+    if sure:
+        return table
+    return Group(Text(t(lang, "lookup_none"), style="yellow"), table) if found else Text(t(lang, "lookup_none"))
 
 
 def calibration_report(result: Calibration, lang: str) -> Group:

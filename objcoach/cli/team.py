@@ -65,7 +65,7 @@ def export_command(
     from objcoach.practice.schedule import utcnow
     from objcoach.store.history import Store
 
-    with Store(db_path(db)) as store, atomic_write(output) as out:
+    with Store(db_path(db), read_only=True) as store, atomic_write(output) as out:
         # whose attempts: the same rule as history and stats (on PostgreSQL, by default the role connected)
         rows = export_rows(store, reading_as(store, operator, everyone), parse_since(since, utcnow()))
         count = write_csv(rows, out) if fmt is ExportFormat.csv else write_jsonl(rows, out)
@@ -101,6 +101,10 @@ def import_command(
     loaded = load_catalog(catalog)
     stream, _ = open_input(file)
     with stream, Store(db_path(db)) as store:
+        if store.kind == "postgresql":
+            from objcoach.store.roles import may_import
+
+            may_import(store)  # the database refuses an operator's import too; this says why, once
         result = import_lines(store, stream, loaded)
     if as_json:
         print_json(result.to_dict())
@@ -110,6 +114,9 @@ def import_command(
         echo(t(ui, "import.done", added=result.added, skipped=result.skipped, errors=len(result.errors)))
         if result.unknown:
             echo(t(ui, "import.unknown", ids=", ".join(f"{k} ({v})" for k, v in result.unknown.items())))
+    if result.stopped:  # the database could not be written: one message, not one per remaining line
+        print_error(t(ui, "import.stopped", reason=result.stopped, added=result.added))
+        raise typer.Exit(2)
     if result.errors:
         raise typer.Exit(1)
 
@@ -182,7 +189,7 @@ def assignments_command(
     from objcoach.scoring.settings import DONE_SCORE
     from objcoach.store.history import Store
 
-    with Store(db_path(db)) as store:
+    with Store(db_path(db), read_only=True) as store:
         rows, summary = assignment_status(store.assignments(operator), utcnow(), DONE_SCORE)
     if as_json:
         print_json({"assignments": rows, "operators": summary})
@@ -245,8 +252,5 @@ def db_grant_command(
     with Store(db_path(db)) as store:
         if store.kind != "postgresql":
             raise InputError("db grant is for PostgreSQL")
-        try:
-            add_person(store, name, role.value, mentor)
-        except ValueError as error:
-            raise InputError(str(error)) from None
+        add_person(store, name, role.value, mentor)
     echo(f"objcoach: {name} is now an objcoach {role.value}" + (f" in {mentor}'s team" if mentor else ""))

@@ -89,9 +89,10 @@ MAX_CORRECTIONS = 3
 
 def operator_report(raw: dict[str, Any], previous: dict[str, Any] | None, operator: str,
                     catalog: Catalog, ui: str, period: tuple[str | None, str],
-                    weakest: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+                    weakest: list[dict[str, Any]] | None = None,
+                    checked: dict[str, Any] | None = None) -> dict[str, Any]:
     """One operator's figures and feedback. `raw` and `previous` come from Store.stats, `weakest`
-    from Store.lowest_replies."""
+    from Store.lowest_replies, `checked` from mentor/verify.py's Check.of (what the figures left out)."""
     from objcoach.i18n import t
 
     bands = settings_for(catalog)  # the catalog's verdict bands
@@ -99,8 +100,9 @@ def operator_report(raw: dict[str, Any], previous: dict[str, Any] | None, operat
     figures = stats_report(raw, operator, datetime.fromisoformat(period[1]))
     figures["weakest_replies"] = weakest or []
     figures["previous_average"] = _round(previous["average"]) if previous else None
+    figures["checked"] = checked or {"forged": [], "forged_exams": [], "older": 0, "unchecked": 0}
     mastery = [row for row in figures["mastery"] if row["best"] is not None]
-    observation: list[str] = []
+    observation: list[str] = checked_observations(figures["checked"], ui)
     if not figures["attempts"]:
         observation.append(t(ui, "report.obs.none"))
     else:
@@ -164,6 +166,32 @@ def operator_report(raw: dict[str, Any], previous: dict[str, Any] | None, operat
     }
 
 
+SHOWN_IDS = 10  # forged attempts named one by one in a report; the rest are counted
+
+
+def checked_observations(checked: dict[str, Any], ui: str) -> list[str]:
+    """What re-scoring the stored replies found, first in the observation: the figures left out (and
+    which), then what was kept though it could not be compared."""
+    from objcoach.i18n import t
+
+    lines = []
+    forged = checked["forged"]
+    if forged:
+        named = [t(ui, "report.obs.forged_one", id=row["id"][:8], objection=row["objection_id"], stored=row["stored"],
+                   regraded="—" if row["regraded"] is None else row["regraded"]) for row in forged[:SHOWN_IDS]]
+        more = len(forged) - SHOWN_IDS
+        lines.append(t(ui, "report.obs.forged", n=len(forged), which="; ".join(named) + (f"; +{more}" if more > 0
+                                                                                         else "")))
+    if checked["forged_exams"]:
+        lines.append(t(ui, "report.obs.forged_exams", n=len(checked["forged_exams"]),
+                       which=", ".join(session[:8] for session in checked["forged_exams"])))
+    if checked["older"]:
+        lines.append(t(ui, "report.obs.older", n=checked["older"]))
+    if checked["unchecked"]:
+        lines.append(t(ui, "report.obs.unchecked", n=checked["unchecked"]))
+    return lines
+
+
 def _title(catalog: Catalog, step: str, ui: str) -> str:
     technique = catalog.techniques.get(step)
     return str(technique.title.get(ui, step)) if technique else step
@@ -183,13 +211,15 @@ def previous_period(since: str | None, until: datetime) -> tuple[str, str] | Non
     return (start - (until - start)).isoformat(timespec="seconds"), since
 
 
-def leaderboard(rows: list[dict[str, Any]], by: str) -> list[dict[str, Any]]:
-    """Operators ranked by practice (attempts, then active days) or by average score (then attempts)."""
+def leaderboard(rows: list[dict[str, Any]], by: str, forged: dict[str, int] | None = None) -> list[dict[str, Any]]:
+    """Operators ranked by practice (attempts, then active days) or by average score (then attempts). `rows`
+    come without the forged attempts; `forged` counts them per operator, shown beside the rank."""
     if by == "score":
         ordered = sorted(rows, key=lambda row: (-(row["average"] or 0), -row["attempts"], row["operator"]))
     else:
         ordered = sorted(rows, key=lambda row: (-row["attempts"], -row["days"], row["operator"]))
-    return [{"rank": rank, **row, "average": _round(row["average"])} for rank, row in enumerate(ordered, start=1)]
+    return [{"rank": rank, **row, "average": _round(row["average"]), "forged": (forged or {}).get(row["operator"], 0)}
+            for rank, row in enumerate(ordered, start=1)]
 
 
 def parse_due(value: str, now: datetime) -> str:

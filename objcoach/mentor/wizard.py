@@ -23,11 +23,15 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")  # as the catalog's ids
 
 def entry_from_file(path: Path) -> dict[str, Any]:
     """One objection mapping from a YAML file (a file with `objections:` must hold exactly one)."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    from objcoach.catalog.cache import MAX_FILE_BYTES, read_regular
+
+    try:  # bounded, and never a device or FIFO (`--from /dev/zero` would read for ever)
+        data = yaml.safe_load(read_regular(path, MAX_FILE_BYTES).decode("utf-8-sig"))
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+    except OSError as error:
+        raise InputError(f"{path}: cannot be read ({error.strerror or error})") from None
+    except (UnicodeDecodeError, yaml.YAMLError) as error:
         raise InputError(f"{path}: cannot be read as YAML ({error})") from None
     if isinstance(data, dict) and "objections" in data:
         data = data["objections"]

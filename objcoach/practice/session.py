@@ -21,6 +21,7 @@ from objcoach.scoring.coach import Feedback, feedback, hint
 from objcoach.scoring.result import Score
 from objcoach.scoring.score import score_reply
 from objcoach.scoring.settings import PASS_MARK, settings_for, verdict_for
+from objcoach.scoring.versions import entry_version, grader_version
 from objcoach.store.base import Attempt, History, now_iso
 
 EXAM_COMMANDS = ("/skip", "/quit", "/help")
@@ -239,8 +240,8 @@ def _one_objection(catalog: Catalog, store: History, options: Options, session_i
                 outcome = "skipped" if command == "/skip" else "answer"
                 if command == "/answer":
                     show(AnswerShown(objection, objection.answers[options.lang][0]))
-                _record(store, options, session_id, objection, item.tries + 1, "", None, clock() - started, now,
-                        outcome=outcome)
+                _record(store, catalog, options, session_id, objection, item.tries + 1, "", None,
+                        clock() - started, now, outcome=outcome)
                 item.outcome = outcome
                 item.seconds += clock() - started
                 _reschedule(store, options, item, None, now)
@@ -251,7 +252,7 @@ def _one_objection(catalog: Catalog, store: History, options: Options, session_i
         result = score_reply(text, objection, catalog, options.lang)
         penalty = late_penalty(seconds, options.time_limit) if exam else 0
         points = max(0, result.score - penalty)
-        attempt_id = _record(store, options, session_id, objection, item.tries, text, result, seconds, now,
+        attempt_id = _record(store, catalog, options, session_id, objection, item.tries, text, result, seconds, now,
                              points=points, verdict=_verdict(points, result, catalog), late=penalty > 0)
         last_attempt.append(attempt_id)
         item.seconds += seconds
@@ -287,8 +288,8 @@ def _closing(store: History, ask: Callable[[str], str | None], show: Callable[[E
         show(Message("closing.help"))
 
 
-def _record(store: History, options: Options, session_id: str, objection: Objection, try_no: int, reply: str,
-            result: Score | None, seconds: float, now: Callable[[], datetime], *, points: int | None = None,
+def _record(store: History, catalog: Catalog, options: Options, session_id: str, objection: Objection, try_no: int,
+            reply: str, result: Score | None, seconds: float, now: Callable[[], datetime], *, points: int | None = None,
             verdict: str | None = None, late: bool = False, outcome: str = "scored") -> str:
     breakdown = result.to_dict() if result else {}
     if result and points is not None and points != result.score:
@@ -299,6 +300,8 @@ def _record(store: History, options: Options, session_id: str, objection: Object
         verdict=verdict, breakdown=breakdown,
         missed=list(result.techniques_missed) if result else [], duration=round(seconds, 2),
         created_at=now_iso(now()), late=late, outcome=outcome,
+        grader_version=grader_version(catalog) if result else None,
+        entry_version=entry_version(catalog, objection) if result else None,
     )
     store.add_attempt(attempt)
     return attempt.id

@@ -21,13 +21,27 @@ CSV_OUTPUT_FIELDS = ("objection_id", "lang", "score", "verdict", "components", "
                      "flags", "closest_answer", "error")
 
 
+class FieldError(ObjcoachError):
+    """A row's field has a value of the wrong kind (a number or a list where text belongs)."""
+
+
 def pick(fields: dict[str, Any], names: tuple[str, ...], allow_empty: bool = False) -> str | None:
-    """The first of `names` that the row has with a value (an empty text counts when allowed)."""
+    """The first of `names` that the row has with a value (an empty text counts when allowed); a value
+    that is not text is an error rather than its Python spelling."""
     for name in names:
         value = fields.get(name)
-        if value is not None and (allow_empty or str(value).strip() != ""):
-            return str(value)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise FieldError(f"{name} should be text, not {_kind(value)}")
+        if allow_empty or value.strip():
+            return value
     return None
+
+
+def _kind(value: Any) -> str:
+    return {bool: "true/false", int: "a number", float: "a number", list: "a list", dict: "an object"}.get(
+        type(value), type(value).__name__)
 
 
 class Resolver:
@@ -54,7 +68,10 @@ class Resolver:
 
 
 def row_lang(fields: dict[str, Any], matched: str | None, forced: str | None) -> str | None:
-    lang = forced or str(fields.get("lang") or "").strip().lower() or matched
+    given = fields.get("lang")
+    if given is not None and not isinstance(given, str):
+        raise FieldError(f"lang should be text (ru or en), not {_kind(given)}")
+    lang = forced or (given or "").strip().lower() or matched
     return lang if lang in LANGS else None
 
 
@@ -67,22 +84,28 @@ def grade_rows(rows: Iterable[Row], catalog: Catalog, lang: str | None = None) -
             out["error"] = row.error
             yield out
             continue
-        query = pick(row.fields, OBJECTION_FIELDS)
-        reply = pick(row.fields, REPLY_FIELDS, allow_empty=True)
-        if query is None or reply is None:
-            missing = "objection" if query is None else "reply"
-            out["error"] = f"row {row.number}: no {missing} field"
-            yield out
-            continue
         try:
+            query = pick(row.fields, OBJECTION_FIELDS)
+            reply = pick(row.fields, REPLY_FIELDS, allow_empty=True)
+            if query is None or reply is None:
+                missing = "objection" if query is None else "reply"
+                out["error"] = f"row {row.number}: no {missing} field"
+                yield out
+                continue
             objection, matched = resolve(query)
+            chosen = row_lang(row.fields, matched, lang)
         except ObjcoachError as error:
             out["error"] = f"row {row.number}: {error}"
             yield out
             continue
-        result = score_reply(reply, objection, catalog, row_lang(row.fields, matched, lang))
+        result = score_reply(reply, objection, catalog, chosen)
         out.update(result.to_dict())
         yield out
+
+
+def grade_batch(catalog: Catalog, rows: list[Row], lang: str | None = None) -> list[dict[str, Any]]:
+    """A batch of rows graded (what a worker process does; see objcoach.parallel)."""
+    return list(grade_rows(rows, catalog, lang))
 
 
 def grade_columns(first: Mapping[str, Any]) -> list[str]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from objcoach.catalog.model import Catalog
+from objcoach.errors import ObjcoachError
 from objcoach.io import Row
 from objcoach.scoring.batch import OBJECTION_FIELDS, REPLY_FIELDS, grade_rows, pick
 from objcoach.scoring.settings import VERDICTS
@@ -141,7 +142,13 @@ def graded_input(rows: Iterable[Row]) -> tuple[list[Row], list[float], list[str]
         if grade is None:
             errors.append(f"row {row.number}: no grade (0–3 or 0–100) in fields {', '.join(GRADE_FIELDS)}")
             continue
-        if pick(row.fields, OBJECTION_FIELDS) is None or pick(row.fields, REPLY_FIELDS, allow_empty=True) is None:
+        try:
+            present = pick(row.fields, OBJECTION_FIELDS) is not None and \
+                pick(row.fields, REPLY_FIELDS, allow_empty=True) is not None
+        except ObjcoachError as error:  # a field that is not text
+            errors.append(f"row {row.number}: {error}")
+            continue
+        if not present:
             errors.append(f"row {row.number}: needs objection and reply fields")
             continue
         kept.append(row)
@@ -150,12 +157,16 @@ def graded_input(rows: Iterable[Row]) -> tuple[list[Row], list[float], list[str]
 
 
 def _grade(row: Row) -> float | None:
-    value = pick(row.fields, GRADE_FIELDS)
-    try:
-        grade = float(value) if value is not None else None
-    except ValueError:
+    """The first grade field with a value: a number, or text that reads as one."""
+    value = next((row.fields[name] for name in GRADE_FIELDS
+                  if row.fields.get(name) is not None and str(row.fields[name]).strip() != ""), None)
+    if value is None or isinstance(value, (bool, list, dict)):
         return None
-    return grade if grade is not None and 0 <= grade <= 100 else None
+    try:
+        grade = float(value)
+    except (ValueError, OverflowError):
+        return None
+    return grade if 0 <= grade <= 100 else None
 
 
 def grade_scale(grades: Iterable[float]) -> float:

@@ -130,8 +130,10 @@ def bundled_model() -> GraderModel:
 def _load_team(path: str) -> GraderModel:
     import json
 
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    from objcoach.catalog.cache import MAX_FILE_BYTES, read_regular
+
+    try:  # named by a catalog: bounded, and never a device or FIFO
+        data = json.loads(read_regular(Path(path), MAX_FILE_BYTES).decode("utf-8"))
     except OSError as error:
         raise ObjcoachError(f"{path}: cannot read the grader model ({error.strerror or error})") from None
     except (ValueError, UnicodeDecodeError) as error:

@@ -39,6 +39,9 @@ class Attempt:
     outcome: str = "scored"
     disputed: bool = False
     dispute_note: str | None = None
+    # what scored it (scoring/versions.py): a report re-scores the reply and compares under these
+    grader_version: str | None = None
+    entry_version: str | None = None
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
 

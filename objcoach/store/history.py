@@ -10,25 +10,40 @@ from __future__ import annotations
 
 import json
 import uuid
+import warnings
 from collections.abc import Iterator, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from objcoach.store.backends import BUSY_TIMEOUT_MS, PostgresConnection, SqliteConnection, StoreError, connect
+from objcoach.errors import HistoryWarning
+from objcoach.store.backends import (
+    BUSY_TIMEOUT_MS,
+    PostgresConnection,
+    RowRefused,
+    SqliteConnection,
+    StoreError,
+    connect,
+)
 from objcoach.store.base import Attempt, CardState, now_iso
 from objcoach.store.migrations import SCHEMA_VERSION, migrate
 
-__all__ = ["BUSY_TIMEOUT_MS", "SCHEMA_VERSION", "Attempt", "Store", "StoreError", "now_iso"]
+__all__ = ["BUSY_TIMEOUT_MS", "SCHEMA_VERSION", "Attempt", "RowRefused", "Store", "StoreError", "now_iso"]
 
 
 class Store:
     """The history, in a SQLite file (a path) or a PostgreSQL database (a postgresql:// URL)."""
 
-    def __init__(self, target: str | Path) -> None:
+    def __init__(self, target: str | Path, read_only: bool = False) -> None:
+        """`read_only`: for commands that only read. A SQLite file is then opened read-only, unless its
+        schema is older: it is upgraded first, which writes."""
         self.path = target
-        self.c: SqliteConnection | PostgresConnection = connect(target)
+        self.c: SqliteConnection | PostgresConnection = connect(target, read_only)
         try:
+            if isinstance(self.c, SqliteConnection) and self.c.read_only and \
+                    self.c.schema_version() < SCHEMA_VERSION:
+                self.c.close()
+                self.c = connect(target)
             migrate(self.c)
         except BaseException:
             self.c.close()
@@ -68,12 +83,13 @@ class Store:
     def add_attempt(self, attempt: Attempt) -> None:
         self._write(
             "INSERT INTO attempts (id, session_id, operator, objection_id, lang, mode, created_at, try_no, reply, "
-            "score, verdict, breakdown, missed, duration, late, outcome, disputed, dispute_note) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "score, verdict, breakdown, missed, duration, late, outcome, disputed, dispute_note, grader_version, "
+            "entry_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (attempt.id, attempt.session_id, attempt.operator, attempt.objection_id, attempt.lang, attempt.mode,
              attempt.created_at, attempt.try_no, attempt.reply, attempt.score, attempt.verdict,
              json.dumps(attempt.breakdown, ensure_ascii=False), json.dumps(attempt.missed),
-             attempt.duration, int(attempt.late), attempt.outcome, int(attempt.disputed), attempt.dispute_note),
+             attempt.duration, int(attempt.late), attempt.outcome, int(attempt.disputed), attempt.dispute_note,
+             attempt.grader_version, attempt.entry_version),
         )
 
     def dispute(self, attempt_id: str, note: str) -> None:
@@ -131,17 +147,22 @@ class Store:
 
     def history(self, operator: str | None, limit: int) -> list[dict[str, Any]]:
         where, params = _operator_filter(operator, "a.")
-        return self.c.query(
+        rows = self.c.query(
             f"SELECT a.id, a.created_at, a.operator, a.objection_id, a.lang, a.mode, a.try_no, a.reply, a.score, "
             f"a.verdict, a.duration, a.late, a.outcome, a.disputed, a.dispute_note, a.session_id, "
             f"r.decision AS review, r.comment AS review_comment, r.mentor AS reviewer "
             f"FROM attempts AS a LEFT JOIN reviews AS r ON r.attempt_id = a.id {where} "
             f"ORDER BY a.created_at DESC, a.id DESC LIMIT ?", (*params, limit))
+        for row in rows:
+            if not _is_time(row["created_at"]):
+                self._odd(f"attempt {row['id']!r} has a created_at that is not a time ({row['created_at']!r})")
+        return rows
 
     def attempt(self, attempt_id: str) -> dict[str, Any] | None:
         rows = self.c.query("SELECT * FROM attempts WHERE id = ?", (attempt_id,))
         if not rows and len(attempt_id) >= 6:  # a unique prefix is enough, as in git
-            rows = self.c.query("SELECT * FROM attempts WHERE id LIKE ? LIMIT 2", (attempt_id + "%",))
+            rows = self.c.query("SELECT * FROM attempts WHERE id LIKE ? ESCAPE '!' LIMIT 2",
+                                (_like_prefix(attempt_id),))
             rows = rows if len(rows) == 1 else []
         return rows[0] if rows else None
 
@@ -162,10 +183,16 @@ class Store:
                            (*params, lowest))
         return disputed + low
 
-    def stats(self, operator: str | None, since: str | None, until: str | None = None) -> dict[str, Any]:
-        """Aggregates for `stats` and reports, computed in SQL with the indexes above."""
-        where, params = _period(operator, since, until)
-        scored = f"{where} {'AND' if where else 'WHERE'} score IS NOT NULL"
+    def stats(self, operator: str | None, since: str | None, until: str | None = None,
+              left_out: Sequence[str] = ()) -> dict[str, Any]:
+        """Aggregates for `stats` and reports, computed in SQL with the indexes above. `left_out`: ids of
+        attempts and sessions the figures leave out (mentor/verify.py found their scores forged)."""
+        where, params = self._period(operator, since, until, left_out=left_out)
+        # the steps are joined from a JSON function whose rows have columns of their own (SQLite's: id)
+        steps_where, steps_params = self._period(operator, since, until, prefix="attempts.", left_out=left_out)
+        scored = f"{steps_where} {'AND' if steps_where else 'WHERE'} attempts.score IS NOT NULL"
+        last_where, last_params = ("AND b.id NOT IN (" + self.c.json_texts + ")", [json.dumps(list(left_out))]) \
+            if left_out else ("", [])
         # two queries, each served by one index, are several times faster than one doing both
         totals = self.c.query(f"SELECT COUNT(*) AS attempts, AVG(score) AS average FROM attempts {where}", params)[0]
         totals["sessions"] = self.c.query(
@@ -176,31 +203,49 @@ class Store:
         mastery = self.c.query(
             f"SELECT operator, objection_id, lang, MAX(score) AS best, COUNT(*) AS attempts, "
             f"(SELECT b.score FROM attempts AS b WHERE b.operator = a.operator AND b.objection_id = a.objection_id "
-            f" AND b.lang = a.lang ORDER BY b.created_at DESC LIMIT 1) AS last, "
+            f" AND b.lang = a.lang {last_where} ORDER BY b.created_at DESC LIMIT 1) AS last, "
             f"(SELECT c.due FROM cards AS c WHERE c.operator = a.operator AND c.objection_id = a.objection_id "
             f" AND c.lang = a.lang) AS due "
             f"FROM attempts AS a {where} GROUP BY operator, objection_id, lang ORDER BY best, objection_id",
-            params)
-        missed = self.c.query(
-            f"SELECT step.value AS step, COUNT(*) AS times FROM attempts, {self.c.missed_steps} "
-            f"{scored} GROUP BY step.value ORDER BY times DESC, step.value", params)
+            [*last_params, *params])
+
+        def missed_steps(steps: str) -> list[dict[str, Any]]:
+            return self.c.query(f"SELECT {self.c.missed_step} AS step, COUNT(*) AS times FROM attempts, {steps} "
+                                f"{scored} GROUP BY {self.c.missed_step} ORDER BY times DESC, step", steps_params)
+
+        try:
+            missed = missed_steps(self.c.missed_steps)
+        except StoreError:  # a stored list that is not JSON: read again, that row's steps apart
+            missed = missed_steps(self.c.missed_steps_checked)
         exam_where = where.replace("created_at", "started_at")
         exams = self.c.query(
             f"SELECT COUNT(*) AS taken, COALESCE(SUM(passed), 0) AS passed FROM sessions "
             f"{exam_where} {'AND' if exam_where else 'WHERE'} mode = 'exam' AND passed IS NOT NULL", params)[0]
+        # rows stored by an older import or by hand: left out of the figures they would break, with a warning
+        odd_days = [row for row in days if not _is_day(row["day"])]
+        if odd_days:
+            self._odd(f"{sum(int(row['attempts']) for row in odd_days)} attempt(s) have a created_at that is not a "
+                      f"date (such as {odd_days[0]['day']!r}): left out of the streak and the daily trend")
+        odd_steps = sum(int(row["times"]) for row in missed if not isinstance(row["step"], str))
+        if odd_steps:
+            self._odd(f"{odd_steps} attempt(s) have missed steps that are not a JSON list of step ids: "
+                      f"left out of the missed steps")
         return {
             "attempts": int(totals["attempts"]),
             "sessions": int(totals["sessions"]),
             "average": _float(totals["average"]),
-            "days": [{**row, "average": _float(row["average"]), "attempts": int(row["attempts"])} for row in days],
+            "days": [{**row, "average": _float(row["average"]), "attempts": int(row["attempts"])}
+                     for row in days if _is_day(row["day"])],
             "mastery": [{**row, "attempts": int(row["attempts"])} for row in mastery],
-            "missed_steps": [{"step": row["step"], "times": int(row["times"])} for row in missed],
+            "missed_steps": [{"step": row["step"], "times": int(row["times"])} for row in missed
+                             if isinstance(row["step"], str)],
             "exams": {"taken": int(exams["taken"]), "passed": int(exams["passed"])},
         }
 
-    def team(self, since: str | None) -> list[dict[str, Any]]:
-        """Per operator: attempts, active days, sessions and average score (for the team view)."""
-        where, params = _period(None, since, None)
+    def team(self, since: str | None, left_out: Sequence[str] = ()) -> list[dict[str, Any]]:
+        """Per operator: attempts, active days, sessions and average score (for the team view), without the
+        attempts `left_out`."""
+        where, params = self._period(None, since, None, left_out=left_out)
         rows = self.c.query(
             f"SELECT operator, COUNT(*) AS attempts, COUNT(DISTINCT substr(created_at, 1, 10)) AS days, "
             f"COUNT(DISTINCT session_id) AS sessions, AVG(score) AS average, MAX(created_at) AS last_seen "
@@ -230,13 +275,43 @@ class Store:
             (operator, done_score))
         return [row["objection_id"] for row in rows]
 
-    def lowest_replies(self, operator: str, since: str | None, limit: int) -> list[dict[str, Any]]:
+    def lowest_replies(self, operator: str, since: str | None, limit: int,
+                       left_out: Sequence[str] = ()) -> list[dict[str, Any]]:
         """The operator's lowest-scoring replies in the period: the facts a mentor quotes."""
-        condition, params = ("AND created_at >= ?", [since]) if since else ("", [])
+        where, params = self._period(operator, since, None, left_out=left_out)
+        # `objection_id > ''` (true of every attempt) tells SQLite's planner to use attempts_last, which holds
+        # the score: on a table as wide as attempts is since schema 5 it otherwise picks (operator, created_at)
+        # and reads every row of the operator, ten times slower
         return self.c.query(
             f"SELECT objection_id, lang, score, verdict, reply, created_at FROM attempts "
-            f"WHERE operator = ? AND score IS NOT NULL {condition} ORDER BY score, created_at DESC LIMIT ?",
-            (operator, *params, limit))
+            f"{where} {'AND' if where else 'WHERE'} objection_id > '' AND score IS NOT NULL "
+            f"ORDER BY score, created_at DESC LIMIT ?", (*params, limit))
+
+    def scored_counts(self, operator: str | None, since: str | None, until: str | None) -> list[dict[str, Any]]:
+        """How many scored attempts each operator has per objection (served by the attempts_last index)."""
+        where, params = self._period(operator, since, until)
+        rows = self.c.query(
+            f"SELECT operator, objection_id, COUNT(*) AS n FROM attempts {where} "
+            f"{'AND' if where else 'WHERE'} score IS NOT NULL GROUP BY operator, objection_id", params)
+        return [{**row, "n": int(row["n"])} for row in rows]
+
+    def scored_attempts(self, operator: str | None, since: str | None, until: str | None,
+                        grader_version: str) -> Iterator[dict[str, Any]]:
+        """What a stored score can be checked with (the reply, the score, the entry's version), for the
+        attempts scored by this grader (streamed; older ones are never read)."""
+        where, params = self._period(operator, since, until)
+        yield from self.c.iterate(
+            f"SELECT id, operator, objection_id, lang, reply, score, late, entry_version FROM attempts {where} "
+            f"{'AND' if where else 'WHERE'} grader_version = ? AND score IS NOT NULL", [*params, grader_version])
+
+    def passed_exams(self, operator: str | None, since: str | None, until: str | None) -> list[dict[str, Any]]:
+        """Exams stored as passed, started in the period: one row per attempt (session id, planned,
+        pass mark, attempt id, objection, score), for checking that the attempts pass them."""
+        where, params = self._period(operator, since, until, prefix="s.", time="started_at")
+        return self.c.query(
+            f"SELECT s.id AS session_id, s.operator, s.planned, s.pass_mark, a.id AS attempt_id, a.objection_id, "
+            f"a.score FROM sessions AS s LEFT JOIN attempts AS a ON a.session_id = s.id {where} "
+            f"{'AND' if where else 'WHERE'} s.mode = 'exam' AND s.passed = 1 ORDER BY s.id", params)
 
     def accepted_replies(self) -> list[dict[str, Any]]:
         """Replies a mentor accepted in review (objection_id, lang, reply), oldest decision first: the
@@ -251,11 +326,27 @@ class Store:
     def integrity(self) -> str:
         return self.c.integrity()
 
+    def _odd(self, message: str) -> None:
+        warnings.warn(f"{self.c.label}: {message}", HistoryWarning, stacklevel=3)
+
+    def _period(self, operator: str | None, since: str | None, until: str | None, prefix: str = "",
+                time: str = "created_at", left_out: Sequence[str] = ()) -> tuple[str, list[Any]]:
+        """A WHERE clause for rows of one operator (or all) in [since, until), without the ids `left_out`."""
+        conditions, params = [], []
+        for value, condition in ((operator, "operator = ?"), (since, f"{time} >= ?"), (until, f"{time} < ?")):
+            if value:
+                conditions.append(prefix + condition)
+                params.append(value)
+        if left_out:  # one JSON parameter, however many ids
+            conditions.append(f"{prefix}id NOT IN ({self.c.json_texts})")
+            params.append(json.dumps(list(left_out)))
+        return ("WHERE " + " AND ".join(conditions)) if conditions else "", params
+
     # --- moving history between machines -------------------------------------------------
 
     def export_rows(self, operator: str | None, since: str | None) -> Iterator[dict[str, Any]]:
         """Attempts with their session's facts, oldest first, streamed."""
-        where, params = _period(operator, since, None, prefix="a.")
+        where, params = self._period(operator, since, None, prefix="a.")
         yield from self.c.iterate(
             f"SELECT a.*, s.mode AS session_mode, s.lang AS session_lang, s.started_at AS session_started_at, "
             f"s.ended_at AS session_ended_at, s.planned AS session_planned, s.average AS session_average, "
@@ -278,12 +369,14 @@ class Store:
             added = self.c.execute(
                 "INSERT INTO attempts (id, session_id, operator, objection_id, lang, mode, created_at, "
                 "try_no, reply, score, verdict, breakdown, missed, duration, late, outcome, disputed, "
-                "dispute_note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                "dispute_note, grader_version, entry_version) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (row["id"], session, row["operator"], row["objection_id"], row["lang"], row["mode"],
                  row["created_at"], row["try_no"], row["reply"], row.get("score"), row.get("verdict"),
                  _json_text(row.get("breakdown"), "{}"), _json_text(row.get("missed"), "[]"),
                  row.get("duration") or 0.0, int(bool(row.get("late"))), row.get("outcome") or "scored",
-                 int(bool(row.get("disputed"))), row.get("dispute_note")))
+                 int(bool(row.get("disputed"))), row.get("dispute_note"), _text_or_none(row.get("grader_version")),
+                 _text_or_none(row.get("entry_version"))))
         return added == 1
 
 
@@ -291,20 +384,36 @@ def _operator_filter(operator: str | None, prefix: str = "") -> tuple[str, tuple
     return (f"WHERE {prefix}operator = ?", (operator,)) if operator else ("", ())
 
 
-def _period(operator: str | None, since: str | None, until: str | None, prefix: str = "",
-            ) -> tuple[str, list[Any]]:
-    """A WHERE clause for attempts of one operator (or all) in [since, until)."""
-    conditions, params = [], []
-    for value, condition in ((operator, "operator = ?"), (since, "created_at >= ?"), (until, "created_at < ?")):
-        if value:
-            conditions.append(prefix + condition)
-            params.append(value)
-    return ("WHERE " + " AND ".join(conditions)) if conditions else "", params
+
+
+def _like_prefix(text: str) -> str:
+    """A LIKE pattern for what starts with `text`: its own %, _ and ! (the escape) match only themselves."""
+    return "".join("!" + ch if ch in "%_!" else ch for ch in text) + "%"
+
+
+def _is_day(value: Any) -> bool:
+    try:
+        date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _is_time(value: Any) -> bool:
+    try:
+        datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def _float(value: Any) -> float | None:
     """PostgreSQL's AVG gives a Decimal; everything above works with floats."""
     return float(value) if value is not None else None
+
+
+def _text_or_none(value: Any) -> str | None:
+    return None if value is None else str(value)
 
 
 def _json_text(value: Any, empty: str) -> str:

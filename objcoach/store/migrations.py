@@ -89,6 +89,11 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX attempts_last ON attempts(operator, objection_id, lang, created_at, score);
     DROP INDEX attempts_objection;
     """,
+    """
+    ALTER TABLE attempts ADD COLUMN grader_version TEXT;   -- scoring/versions.py: which grader scored it
+    ALTER TABLE attempts ADD COLUMN entry_version TEXT;    -- and against which catalog entry
+    CREATE INDEX attempts_grader ON attempts(grader_version, created_at)  -- a report reads today's grader's
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -8,7 +8,11 @@ the database itself, not objcoach, decides what each sees:
 - a mentor reads the attempts, sessions, cards and assignments of the operators in their team
   (`team_members`), writes reviews and assignments for them, and changes nobody's history;
 - nobody can change another person's attempts: there is no UPDATE or DELETE policy for anyone but
-  the owner, and the owner may only set their own dispute flag and note.
+  the owner, and the owner may only set their own dispute flag and note;
+- a row belongs to the login role that wrote it (session_user), so SET ROLE to a group role gains nothing;
+- triggers keep an operator's own writes to what a drill does (see TRIGGERS), and a mentor imports
+  the team's practice; the scores themselves are checked when a report scores each reply again
+  (mentor/verify.py), since the database cannot grade a reply.
 
 Role names reach SQL only as psycopg.sql.Identifier, which quotes them; psycopg is imported when a
 statement is built, so this module loads without it.
@@ -18,6 +22,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from objcoach.errors import InputError
 from objcoach.store.backends import PostgresConnection, StoreError
 from objcoach.store.history import Store
 
@@ -26,7 +31,9 @@ if TYPE_CHECKING:
 
 OPERATOR = "objcoach_operator"
 MENTOR = "objcoach_mentor"
-TEAM = "(SELECT tm.operator FROM team_members AS tm WHERE tm.mentor = current_user)"
+# Who a row belongs to is the login role (session_user), never current_user: every operator may SET ROLE to
+# the group role objcoach_operator, and rows written under that shared name would be everyone's.
+TEAM = "(SELECT tm.operator FROM team_members AS tm WHERE tm.mentor = session_user)"
 
 # {operator} and {mentor} stand for the two group roles
 GRANTS = (
@@ -38,35 +45,100 @@ GRANTS = (
     "GRANT UPDATE (disputed, dispute_note) ON attempts TO {operator}",
     "GRANT UPDATE (card, due, last_score, reviews) ON cards TO {operator}",
     "GRANT SELECT ON reviews, assignments, team_members TO {operator}",
-    # mentors: read their team, decide reviews, give assignments
+    # mentors: read their team, import its practice, decide reviews, give assignments
     "GRANT SELECT ON sessions, attempts, cards, team_members TO {mentor}",
+    "GRANT INSERT ON sessions, attempts TO {mentor}",
     "GRANT SELECT, INSERT, UPDATE ON reviews, assignments TO {mentor}",
 )
 TABLES_BY_OPERATOR = ("sessions", "attempts", "cards", "assignments")
 SECURED_TABLES = (*TABLES_BY_OPERATOR, "reviews", "team_members")
 POLICIES = {  # name → statement
     **{f"{table}_{kind}": statement for table in ("sessions", "attempts", "cards") for kind, statement in (
-        ("own", f"CREATE POLICY {table}_own ON {table} TO {{operator}} USING (operator = current_user) "
-                f"WITH CHECK (operator = current_user)"),
+        ("own", f"CREATE POLICY {table}_own ON {table} TO {{operator}} USING (operator = session_user) "
+                f"WITH CHECK (operator = session_user)"),
         ("team", f"CREATE POLICY {table}_team ON {table} FOR SELECT TO {{mentor}} USING (operator IN {TEAM})"),
     )},
+    **{f"{table}_import": f"CREATE POLICY {table}_import ON {table} FOR INSERT TO {{mentor}} "
+                          f"WITH CHECK (operator IN {TEAM})" for table in ("sessions", "attempts")},
     "assignments_own": "CREATE POLICY assignments_own ON assignments FOR SELECT TO {operator} "
-                       "USING (operator = current_user)",
+                       "USING (operator = session_user)",
     "assignments_team": f"CREATE POLICY assignments_team ON assignments TO {{mentor}} USING (operator IN {TEAM}) "
-                        f"WITH CHECK (operator IN {TEAM} AND assigned_by = current_user)",
+                        f"WITH CHECK (operator IN {TEAM} AND assigned_by = session_user)",
     "reviews_own": "CREATE POLICY reviews_own ON reviews FOR SELECT TO {operator} USING "
-                   "(attempt_id IN (SELECT a.id FROM attempts AS a WHERE a.operator = current_user))",
+                   "(attempt_id IN (SELECT a.id FROM attempts AS a WHERE a.operator = session_user))",
     "reviews_team": f"CREATE POLICY reviews_team ON reviews TO {{mentor}} USING "
                     f"(attempt_id IN (SELECT a.id FROM attempts AS a WHERE a.operator IN {TEAM})) "
-                    f"WITH CHECK (mentor = current_user AND attempt_id IN "
+                    f"WITH CHECK (mentor = session_user AND attempt_id IN "
                     f"(SELECT a.id FROM attempts AS a WHERE a.operator IN {TEAM}))",
     "team_members_visible": "CREATE POLICY team_members_visible ON team_members FOR SELECT TO {operator}, {mentor} "
-                            "USING (operator = current_user OR mentor = current_user)",
+                            "USING (operator = session_user OR mentor = session_user)",
+}
+
+# What the policies cannot say, said by triggers. Their functions run as the tables' owner (SECURITY DEFINER,
+# with a fixed search_path), so they see every session whoever writes. An operator's own rows (NEW.operator
+# is the login role, a member of objcoach_operator) may only be written the way a drill writes them:
+# - a session starts unfinished; once it has ended nothing in it changes; its average is the one its
+#   attempts give, and an exam is passed only when they reach its pass mark;
+# - an attempt goes into the operator's own session while it is open, and its dispute is set only then.
+# For everyone (a mentor importing too), an attempt belongs to a session of the same operator: the foreign
+# key alone would accept another person's session id, which row-level security hides but does not check.
+PRACTISING = f"(NEW.operator = session_user AND pg_has_role(session_user, '{OPERATOR}', 'MEMBER'))"
+REFUSE = "RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege', MESSAGE = "
+TRIGGERS = {  # name → (table, function body)
+    "objcoach_attempt_rules": ("attempts", f"""
+        DECLARE owner text; ended text;
+        BEGIN
+          IF TG_OP = 'UPDATE' AND (NEW.id, NEW.operator, NEW.session_id, NEW.score)
+             IS DISTINCT FROM (OLD.id, OLD.operator, OLD.session_id, OLD.score) AND {PRACTISING} THEN
+            {REFUSE} 'an attempt keeps its score and session';
+          END IF;
+          IF NEW.session_id IS NOT NULL THEN
+            SELECT s.operator, s.ended_at INTO owner, ended FROM sessions AS s WHERE s.id = NEW.session_id;
+            IF owner IS DISTINCT FROM NEW.operator THEN
+              {REFUSE} format('attempt %s: session %s is not one of %s''s', NEW.id, NEW.session_id, NEW.operator);
+            END IF;
+          END IF;
+          IF {PRACTISING} AND (NEW.session_id IS NULL OR ended IS NOT NULL) THEN
+            {REFUSE} 'an operator writes attempts only into their own session while it is open';
+          END IF;
+          RETURN NEW;
+        END"""),
+    "objcoach_session_rules": ("sessions", f"""
+        DECLARE total numeric; answered integer; mean numeric;
+        BEGIN
+          IF NOT {PRACTISING} THEN
+            RETURN NEW;
+          END IF;
+          IF TG_OP = 'INSERT' THEN
+            IF NEW.ended_at IS NOT NULL OR NEW.average IS NOT NULL OR NEW.passed IS NOT NULL THEN
+              {REFUSE} 'a session starts unfinished: it ends when its drill or exam does';
+            END IF;
+            RETURN NEW;
+          END IF;
+          IF OLD.ended_at IS NOT NULL THEN
+            {REFUSE} 'a finished session cannot be changed';
+          END IF;
+          SELECT COALESCE(SUM(best), 0), COUNT(*) INTO total, answered FROM (
+            SELECT COALESCE(MAX(a.score), 0) AS best FROM attempts AS a WHERE a.session_id = NEW.id
+            GROUP BY a.objection_id) AS items;
+          -- as the drill works it out: an exam over every question planned, a drill over those answered
+          mean := CASE WHEN NEW.mode = 'exam' THEN total / GREATEST(NEW.planned, answered, 1)
+                       WHEN answered > 0 THEN total / answered END;
+          IF NEW.average IS DISTINCT FROM mean AND (NEW.average IS NULL OR mean IS NULL
+                                                    OR abs(NEW.average - mean) > 0.051) THEN
+            {REFUSE} format('session %s: its attempts average %s, not %s', NEW.id, round(mean, 1), NEW.average);
+          END IF;
+          IF NEW.passed = 1 AND (NEW.mode <> 'exam' OR mean < COALESCE(NEW.pass_mark, 0)) THEN
+            {REFUSE} format('session %s: its attempts do not pass it', NEW.id);
+          END IF;
+          RETURN NEW;
+        END"""),
 }
 
 
 def setup(store: Store) -> list[str]:
-    """Create or bring up to date the roles, grants and policies. Idempotent. Returns what was done."""
+    """Create or bring up to date the roles, grants, policies and rules. Idempotent: policies and triggers
+    are replaced, so an older database gets today's. Returns what was done."""
     db = _postgres(store)
     from psycopg import sql
 
@@ -76,33 +148,88 @@ def setup(store: Store) -> list[str]:
                                                     (OPERATOR, MENTOR))}
         for role in (OPERATOR, MENTOR):  # NOLOGIN: people log in as themselves and are granted one of these
             if role not in roles:
-                db.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(role)))
+                db.execute(sql.SQL("CREATE ROLE {} NOLOGIN NOINHERIT").format(sql.Identifier(role)))
+            db.execute(sql.SQL("ALTER ROLE {} NOLOGIN NOINHERIT").format(sql.Identifier(role)))
         for statement in GRANTS:
             db.execute(_with_roles(statement))
         for table in SECURED_TABLES:
             db.execute(sql.SQL("ALTER TABLE {} ENABLE ROW LEVEL SECURITY").format(sql.Identifier(table)))
             done.append(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
-        existing = {row["policyname"] for row in db.query("SELECT policyname FROM pg_policies")}
         for name, statement in POLICIES.items():
-            if name not in existing:
-                db.execute(_with_roles(statement))
-                done.append(f"CREATE POLICY {name}")
+            table = statement.split(" ON ", 1)[1].split()[0]
+            db.execute(sql.SQL("DROP POLICY IF EXISTS {} ON {}").format(sql.Identifier(name), sql.Identifier(table)))
+            db.execute(_with_roles(statement))
+            done.append(f"CREATE POLICY {name}")
+        schema = str(db.query("SELECT current_schema() AS name")[0]["name"])
+        for name, (table, body) in TRIGGERS.items():
+            db.execute(sql.SQL("CREATE OR REPLACE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER "
+                               "SET search_path = {}, pg_temp AS {}").format(
+                sql.Identifier(name), sql.Identifier(schema), sql.Literal(body)))
+            db.execute(sql.SQL("REVOKE ALL ON FUNCTION {}() FROM PUBLIC").format(sql.Identifier(name)))
+            db.execute(sql.SQL("CREATE OR REPLACE TRIGGER {} BEFORE INSERT OR UPDATE ON {} FOR EACH ROW "
+                               "EXECUTE FUNCTION {}()").format(sql.Identifier(name), sql.Identifier(table),
+                                                               sql.Identifier(name)))
+            done.append(f"CREATE TRIGGER {name}")
     return done
 
 
+def may_import(store: Store) -> None:
+    """On a team's database, importing practice is a mentor's act (or the administrator's): an operator
+    writes their own attempts only by practising."""
+    db = _postgres(store)
+    found = db.query("SELECT pg_has_role(session_user, ?, 'MEMBER') AS mentor, r.rolsuper AS super, "
+                     "session_user = (SELECT t.tableowner FROM pg_tables AS t WHERE t.tablename = 'attempts' "
+                     "AND t.schemaname = current_schema()) AS owner FROM pg_roles AS r WHERE r.rolname = session_user",
+                     (MENTOR,))
+    if not found or not (found[0]["mentor"] or found[0]["super"] or found[0]["owner"]):
+        raise InputError("on a team's PostgreSQL database, import is for mentors (into their team's history) "
+                         "and the administrator; an operator's attempts are stored as they practise")
+
+
 def add_person(store: Store, name: str, role: str, mentor: str | None = None) -> None:
-    """Grant a login role one of the two groups (and put an operator in a mentor's team)."""
-    if not name or "\x00" in name:
-        raise ValueError(f"not a usable role name: {name!r}")
+    """Grant a login role one of the two groups (and put an operator in a mentor's team). Only a person
+    may be granted: a group or system role, a superuser or the tables' owner is refused, and so is a
+    mentor who is not one."""
     group = OPERATOR if role == "operator" else MENTOR
     db = _postgres(store)
     from psycopg import sql
 
     with db.transaction():
+        _person(db, name)
+        if mentor is not None:
+            if role != "operator":
+                raise InputError("--mentor puts an operator in a mentor's team; leave it out for --role mentor")
+            _person(db, mentor)
+            if mentor == name:
+                raise InputError(f"{name} cannot be their own mentor")
+            if not db.query("SELECT pg_has_role(?, ?, 'MEMBER') AS yes", (mentor, MENTOR))[0]["yes"]:
+                raise InputError(f"--mentor {mentor}: not an objcoach mentor yet; run "
+                                 f"objcoach db grant {mentor} --role mentor first")
         db.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(group), sql.Identifier(name)))
         if mentor:
             db.execute("INSERT INTO team_members (mentor, operator) VALUES (?, ?) ON CONFLICT DO NOTHING",
                        (mentor, name))
+
+
+def _person(db: PostgresConnection, name: str) -> None:
+    """Refuse a role that is not one person's login: being granted a group would let it (or anyone who may
+    SET ROLE to it) practise under a shared name, and a superuser or owner is above row-level security."""
+    if not name or "\x00" in name:
+        raise InputError(f"not a usable role name: {name!r}")
+    if name.startswith(("pg_", "objcoach_")) or name == "postgres":
+        raise InputError(f"{name}: a group or system role, not a person; grant objcoach roles to people's "
+                         f"own login roles")
+    found = db.query("SELECT r.rolcanlogin AS login, r.rolsuper AS super, "
+                     "r.rolname = (SELECT t.tableowner FROM pg_tables AS t WHERE t.tablename = 'attempts' "
+                     "AND t.schemaname = current_schema()) AS owner FROM pg_roles AS r WHERE r.rolname = ?", (name,))
+    if not found:
+        raise InputError(f"role {name!r} does not exist; create it first (createuser {name} --login)")
+    if found[0]["super"] or found[0]["owner"]:
+        raise InputError(f"{name}: a superuser or the owner of the tables, above row-level security; "
+                         f"grant objcoach roles to people's own login roles")
+    if not found[0]["login"]:
+        raise InputError(f"{name}: cannot log in (a group role, not a person); grant objcoach roles to "
+                         f"people's own login roles")
 
 
 def _with_roles(statement: str) -> Composed:
