@@ -79,3 +79,34 @@ def operator_name(explicit: str | None = None) -> str:
         return getpass.getuser()
     except Exception:  # no user name on this system (some containers)
         return "operator"
+
+
+def write_setting(key: str, value: str | None) -> Path:
+    """Set (or with None, remove) one setting in config.yaml, keeping the others; the file is replaced whole."""
+    from objcoach.catalog.model import LANGS
+
+    if key not in CONFIG_KEYS:
+        raise InputError(f"unknown setting {key!r} (known: {', '.join(CONFIG_KEYS)})")
+    settings = read_config()
+    if value is None:
+        settings.pop(key, None)
+    else:
+        value = value.strip()
+        if key == "lang":
+            value = value.lower()
+            if value not in LANGS:
+                raise InputError(f"lang {value!r}: use ru or en")
+        if not value:
+            raise InputError(f"{key}: give a value (or `objcoach config unset {key}`)")
+        settings[key] = value
+    import yaml
+
+    from objcoach.io import atomic_write
+
+    path = config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_write(path) as out:
+        out.write("# objcoach settings: operator (your name in the history), lang (ru or en)\n")
+        if settings:
+            out.write(yaml.safe_dump(settings, allow_unicode=True, sort_keys=True))
+    return path

@@ -14,7 +14,8 @@ from conftest import run_cli
 # In the order `objcoach --help` lists them.
 COMMANDS = ["score", "grade", "suggest", "calibrate", "list", "show", "techniques", "validate",
             "drill", "exam", "stats", "history", "leaderboard",
-            "new-catalog", "add", "review", "report", "audit", "export", "import", "assign", "assignments", "db"]
+            "new-catalog", "add", "review", "report", "audit", "export", "import", "assign", "assignments", "db",
+            "config"]
 
 
 def test_help_lists_every_command_with_its_one_line_help_in_order() -> None:
@@ -132,3 +133,31 @@ def test_report_output_is_written_whole(tmp_path: Path) -> None:
     assert "anna" in target.read_text(encoding="utf-8")
     code, _, err = run_cli("report", "--output", str(tmp_path / "no-such-folder" / "week.md"))
     assert code == 2 and "does not exist" in err
+
+
+def test_conventions_short_options_and_version() -> None:
+    code, out, _ = run_cli("-V")
+    assert code == 0 and out.startswith("objcoach ")
+    code, out, _ = run_cli("report", "--help")
+    assert "-o, --output" in out and "-u, --operator" in out
+    code, out, _ = run_cli("--help")
+    assert "--install-completion" in out
+
+
+def test_a_pipe_gets_plain_text_and_a_terminal_gets_boxes() -> None:
+    import io
+
+    from objcoach.cli.render import console, new_table
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    for stream, boxed in ((io.StringIO(), False), (Terminal(), True)):
+        table = new_table(show_lines=True)
+        table.add_column("a")
+        table.add_row("x")
+        console(file=stream).print(table)
+        assert any(char in stream.getvalue() for char in "┏━│┃─") is boxed
+    code, out, _ = run_cli("list", "--domain", "bank")
+    assert code == 0 and not any(char in out for char in "┏━│┃─╭╮")

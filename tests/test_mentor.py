@@ -137,7 +137,7 @@ def test_add_refuses_an_existing_id_and_a_failing_entry(tmp_path: Path) -> None:
     path.write_text(TEAM, encoding="utf-8")
     code, _, err = run("add", "--to", str(path), "--id", "team-logo", "--client-ru", "x y z", "--answer-ru", "a b c",
                        "--yes")
-    assert code == 2 and "already exists" in err
+    assert code == 2 and "taken already" in err
     code, _, err = run("add", "--to", str(path), "--client-ru", "Дорого", "--checklist", "acknowledge,next_step",
                        "--answer-ru", "Ну не знаю.", "--yes")
     assert code == 1 and "below good" in err

@@ -288,3 +288,9 @@ def test_damaged_database_is_a_clear_error(tmp_path: Path) -> None:
     path.write_bytes(b"this is not a database" * 100)
     with pytest.raises(StoreError, match="cannot be used"):
         Store(path)
+
+
+def test_a_hint_typed_with_the_russian_layout_is_a_hint(catalog: Catalog, store: Store) -> None:
+    script = Script(".руте", "/подсказка", STRONG)
+    drill(catalog, store, script, ids=("bank-already-chosen",))
+    assert [event.key for event in script.of(Message)][:2] == ["hint.text", "hint.text"]

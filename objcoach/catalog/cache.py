@@ -27,7 +27,7 @@ try:  # the C unpickler alone: `import pickle` costs as much as reading the cata
 except ImportError:  # pragma: no cover - a Python without the accelerator
     from pickle import load
 
-CACHE_FORMAT = 9  # bump whenever the layout of a cache file changes
+CACHE_FORMAT = 10  # bump whenever the layout of a cache file changes
 MAX_FILE_BYTES = 20 * 1024 * 1024  # of a catalog file
 
 

@@ -62,12 +62,14 @@ class Catalog:
     from (empty for a catalog built in memory): what derived data is cached under. Compared by identity: the
     scorer keeps what it derives per catalog object."""
 
-    __slots__ = ("_by_id", "antipatterns", "fingerprint", "model", "objections", "routine", "settings",
+    __slots__ = ("_by_id", "antipatterns", "domains", "fingerprint", "model", "objections", "routine", "settings",
+                 "tags",
                  "techniques")
 
     def __init__(self, techniques: dict[str, Technique], antipatterns: dict[str, Antipattern],
                  objections: Iterable[Objection], settings: dict[str, float] | None = None,
-                 fingerprint: str = "", model: str = "", routine: TextLists | None = None) -> None:
+                 fingerprint: str = "", model: str = "", routine: TextLists | None = None,
+                 domains: dict[str, Texts] | None = None, tags: dict[str, Texts] | None = None) -> None:
         self.techniques = techniques
         self.antipatterns = antipatterns
         self.objections = tuple(objections)
@@ -77,6 +79,8 @@ class Catalog:
         # what clients ask that is no objection (opening hours, a new address): the lookup weighs a query against
         # these too, so a routine request is not taken for the objection that shares a word with it
         self.routine: TextLists = routine or {}
+        self.domains: dict[str, Texts] = domains or {}  # a domain's title in each language
+        self.tags: dict[str, Texts] = tags or {}
         self._by_id = {objection.id: objection for objection in self.objections}
 
     def __repr__(self) -> str:

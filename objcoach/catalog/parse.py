@@ -18,7 +18,8 @@ from objcoach.errors import ObjcoachError
 from objcoach.scoring.settings import DEFAULT_SETTINGS
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-_TOP_KEYS = ("version", "languages", "techniques", "antipatterns", "objections", "routine", "scoring")
+_TOP_KEYS = ("version", "languages", "techniques", "antipatterns", "objections", "routine", "domains", "tags",
+             "scoring")
 _TECHNIQUE_KEYS = ("title", "why", "markers", "examples", "detect")
 _ANTIPATTERN_KEYS = ("title", "markers", "severity", "advice")
 _OBJECTION_KEYS = ("id", "client", "variants", "context", "domain", "tags", "difficulty", "checklist",
@@ -49,6 +50,7 @@ class _Part:
     settings: dict[str, float] = field(default_factory=dict)
     model: str = ""  # scoring.model, resolved against the catalog's folder
     routine: TextLists = field(default_factory=dict)
+    titles: dict[str, dict[str, Texts]] = field(default_factory=dict)  # "domains"/"tags" -> key -> title
 
 
 def _parse_file(path: Path, problems: Problems) -> _Part | None:
@@ -87,10 +89,14 @@ def _parse_file(path: Path, problems: Problems) -> _Part | None:
             objection = _objection(read, node, f"objections[{index}]", required_langs, part)
             if objection:
                 part.objections.append((objection, read.where(node)))
-    elif not part.techniques and not part.antipatterns and "routine" not in top:
+    elif not part.techniques and not part.antipatterns and not {"routine", "domains", "tags"} & set(top):
         read.fail(root, "objections", "the catalog has no objections")
     if "routine" in top:
         part.routine = _text_lists(read, top["routine"][1], "routine")
+    for section in ("domains", "tags"):
+        if section in top:
+            part.titles[section] = {key: _texts(read, node, f"{section}.{key}")
+                                    for key, (_, node) in read.mapping(top[section][1], section).items()}
     if "scoring" in top:
         part.settings, part.model = _settings(read, top["scoring"][1], path)
     return part
@@ -299,6 +305,7 @@ def _merge(parts: Iterable[_Part], problems: Problems, fingerprint: str) -> Cata
     settings: dict[str, float] = {}
     model = ""
     routine: dict[str, list[str]] = {}
+    titles: dict[str, dict[str, Texts]] = {"domains": {}, "tags": {}}
     parts = list(parts)
     for part in parts:
         for kind, mine, merged in (("technique", part.techniques, techniques),
@@ -322,6 +329,9 @@ def _merge(parts: Iterable[_Part], problems: Problems, fingerprint: str) -> Cata
         model = part.model or model
         for lang, phrases in part.routine.items():
             routine.setdefault(lang, []).extend(phrases)
+        for section, named in part.titles.items():
+            for key, texts in named.items():  # a later file may title a key in more languages
+                titles[section][key] = {**titles[section].get(key, {}), **texts}
     for part in parts:
         for technique_id, place, path in part.references:
             if technique_id not in techniques:
@@ -334,6 +344,8 @@ def _merge(parts: Iterable[_Part], problems: Problems, fingerprint: str) -> Cata
         fingerprint=fingerprint,
         model=model,
         routine={lang: tuple(phrases) for lang, phrases in routine.items()},
+        domains=titles["domains"],
+        tags=titles["tags"],
     )
 
 

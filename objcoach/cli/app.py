@@ -25,14 +25,16 @@ COMMANDS: dict[str, str] = {
     **dict.fromkeys(["new-catalog", "add", "review", "report"], "objcoach.cli.mentor"),
     "audit": "objcoach.cli.audit",
     **dict.fromkeys(["export", "import", "assign", "assignments", "db"], "objcoach.cli.team"),
+    "config": "objcoach.cli.config",
 }
 
 
 @cache
 def _built(name: str) -> Any:
-    """The click command Typer builds for one command (for `db`, its group of subcommands)."""
+    """The click command Typer builds for one command (for `db` and `config`, a group of subcommands)."""
     module = import_module(COMMANDS[name])
-    return typer.main.get_command(module.db_commands if name == "db" else module.commands.apps[name])
+    group = {"db": "db_commands", "config": "config_commands"}.get(name)
+    return typer.main.get_command(getattr(module, group) if group else module.commands.apps[name])
 
 
 class LazyGroup(TyperGroup):
@@ -67,7 +69,7 @@ app = typer.Typer(
     "  objcoach grade replies.jsonl --output scored.jsonl",
     cls=LazyGroup,
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # objcoach --install-completion (bash, zsh, fish, PowerShell)
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -81,7 +83,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+    version: Annotated[bool, typer.Option("--version", "-V", callback=_version, is_eager=True,
                                           help="Print the version and exit.")] = False,
 ) -> None:
     """objcoach: a terminal coach for answering client objections (Russian and English)."""

@@ -26,7 +26,7 @@ def audit_command(
                                                 show_default=False)] = None,
     sample: Annotated[bool, typer.Option("--sample", help="Audit the sample of dialogues that comes with "
                                          "objcoach (to try it out).")] = False,
-    output: Annotated[Path | None, typer.Option("--output", help="Write one row per objection found here (its "
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write one row per objection found here (its "
                                                 "score as `score --json` gives it).", show_default=False)] = None,
     fmt: Annotated[AuditFormat, typer.Option("--format", "-f", help="Format of --output.")] = AuditFormat.jsonl,
     report: Annotated[Path | None, typer.Option("--report", help="Also write the summary as an HTML report.",

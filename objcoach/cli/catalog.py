@@ -351,7 +351,12 @@ def _objection_dict(found: Any) -> dict[str, Any]:
 
 @commands.command("techniques")
 def techniques_command(language: UiLangOpt = None, as_json: JsonOpt = False, catalog: CatalogOpt = None) -> None:
-    """List the techniques the checklists use, with why they work and example phrases."""
+    """List the techniques the checklists use, with why they work and example phrases.
+
+    Example:
+
+      objcoach techniques --lang ru
+    """
     from objcoach.catalog.load import load_catalog
     from objcoach.i18n import ui_language
 

@@ -74,7 +74,7 @@ SinceOpt = Annotated[str | None, typer.Option(help="Only since: 7d, 12h, 2w or a
 DbOpt = Annotated[str | None, typer.Option("--db", envvar=DB_ENV, show_default=False,
                                            help="History database: a SQLite file or postgresql://... "
                                            "(default: history.sqlite3 in OBJCOACH_HOME).")]
-OperatorOpt = Annotated[str | None, typer.Option("--operator", "-o", help="Whose practice this is (default: the "
+OperatorOpt = Annotated[str | None, typer.Option("--operator", "-u", help="Whose practice this is (default: the "
                                                  "config file, then the OS user).", show_default=False)]
 JobsOpt = Annotated[int | None, typer.Option("--jobs", "-j", min=1, show_default=False,
                                              help="Worker processes to score in (default: one per core).")]
@@ -86,7 +86,7 @@ def jobs_for(jobs: int | None) -> int:
     return jobs or default_jobs()
 
 
-OutputOpt = Annotated[Path | None, typer.Option("--output", help="Write here instead of stdout (the file is "
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout (the file is "
                                                 "replaced only when everything was written).", show_default=False)]
 
 def guarded(function: F) -> F:
@@ -113,13 +113,21 @@ def guarded(function: F) -> F:
             print_error(str(error))
             raise typer.Exit(error.exit_code) from None
         except KeyboardInterrupt:
-            print_error("interrupted")
+            print_error(_in_language(kwargs, "interrupted"))
             raise typer.Exit(130) from None
         except BrokenPipeError:
             sys.stderr.close()
             raise typer.Exit(0) from None
 
     return run  # type: ignore[return-value]
+
+
+def _in_language(kwargs: dict[str, Any], key: str) -> str:
+    """A message in the command's language (its --lang when it has one, else the usual rule)."""
+    from objcoach.i18n import t, ui_language
+
+    language = kwargs.get("language")
+    return t(ui_language(chosen(language) if isinstance(language, Enum) else None), key)
 
 
 def practising_as(store: Any, operator: str | None) -> str:

@@ -122,15 +122,22 @@ def add_command(
                          answer_en=answer_en, key_point_ru=key_point_ru, key_point_en=key_point_en,
                          tips_ru=tips_ru, tips_en=tips_en, source=source)
     from objcoach.cli.terminal import Terminal
+    from objcoach.i18n import t
 
     terminal = Terminal(ui)
-    entry = run_wizard(given, loaded, ui, terminal.ask_text, terminal.say,
-                       complete=bool(from_file) or _complete(given))
-    if loaded.get(str(entry["id"])) is not None:
-        raise InputError(f"objection id {entry['id']!r} already exists; choose another with --id")
+    complete = bool(from_file) or _complete(given)
+    if given.get("id") and loaded.get(str(given["id"])) is not None:  # said at once, not after every question
+        if complete:
+            raise InputError(t(ui, "add.id_taken", id=given["id"]))
+        terminal.say(t(ui, "add.id_taken", id=given["id"]))
+        del given["id"]
+    try:
+        entry = run_wizard(given, loaded, ui, terminal.ask_text, terminal.say, complete=complete)
+    except KeyboardInterrupt:
+        _offer_draft(given, target, terminal, ui)
+        raise
     _, problems = add_objection(target, entry, catalog, dry_run=True)
     from objcoach.cli.render import console, entry_preview
-    from objcoach.i18n import t
 
     out = console()
     out.print(entry_preview(entry, ui))
@@ -150,6 +157,23 @@ def add_command(
     if problems:  # the file changed between the check and the write
         raise InputError("; ".join(problems))
     out.print(t(ui, "add.written", path=target, id=entry["id"]))
+
+
+def _offer_draft(typed: dict[str, Any], target: Path, terminal: Any, ui: str) -> None:
+    """Ctrl-C in the wizard: offer to keep what was typed as a draft that `add --from` resumes."""
+    from objcoach.i18n import t
+    from objcoach.mentor.wizard import save_draft
+
+    if not any(typed.values()):
+        return
+    draft = target.with_name(f"{target.stem}.draft.yaml")
+    try:
+        answer = terminal.ask_text(t(ui, "add.draft_prompt", path=draft), "")
+    except KeyboardInterrupt:
+        return
+    if (answer or "").strip().lower() in ("y", "yes", "д", "да", "н"):
+        save_draft(typed, draft)
+        terminal.say(t(ui, "add.draft_saved", path=draft, target=target))
 
 
 def _default_target() -> Path | None:
@@ -265,7 +289,7 @@ def review_command(
 
 @commands.command("report")
 def report_command(
-    operator: Annotated[list[str] | None, typer.Option("--operator", "-o", help="Only this operator "
+    operator: Annotated[list[str] | None, typer.Option("--operator", "-u", help="Only this operator "
                                                        "(repeatable; default: everyone).", show_default=False)] = None,
     since: SinceOpt = None,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = ReportFormat.md,

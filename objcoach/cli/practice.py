@@ -18,6 +18,7 @@ from objcoach.cli.common import (
     chosen,
     echo,
     practising_as,
+    print_error,
     print_json,
     reading_as,
 )
@@ -44,16 +45,20 @@ def _session(mode: str, *, count: int, lang: str | None, operator: str | None, s
              retries: int, catalog: list[Path] | None, db: str | None, pass_mark: int = 70,
              time_limit: float | None = None) -> Any:
     from objcoach.catalog.load import load_catalog
+    from objcoach.cli.names import Names
     from objcoach.cli.terminal import Terminal
-    from objcoach.i18n import ui_language
+    from objcoach.i18n import first_run_hint, ui_language
     from objcoach.paths import db_path
     from objcoach.practice.session import Options, run
     from objcoach.scoring.settings import DONE_SCORE
     from objcoach.store.history import Store
 
     ui = ui_language(lang)
+    hint = first_run_hint(lang)
+    if hint:
+        print_error(hint.removeprefix("objcoach: "))
     loaded = load_catalog(catalog)
-    terminal = Terminal(ui)
+    terminal = Terminal(ui, names=Names(loaded, ui))
     with Store(db_path(db)) as store:
         who = practising_as(store, operator)
         assigned = tuple(store.assigned_ids(who, DONE_SCORE)) if mode == "drill" and not ids else ()
@@ -90,7 +95,7 @@ def drill_command(
 
       objcoach drill --count 3 --domain bank --lang ru
 
-      printf 'reply one\nreply two\n' | objcoach drill --count 2 --seed 1
+      printf 'reply one\\nreply two\\n' | objcoach drill --count 2 --seed 1
     """
     if retries is None:
         retries = 1 if sys.stdin.isatty() else 0
@@ -177,10 +182,11 @@ def stats_command(
     if as_json:
         print_json(report)
         return
+    from objcoach.cli.names import names_for
     from objcoach.cli.render import console
     from objcoach.cli.render import stats as render_stats
 
-    console().print(render_stats(report, ui))
+    console().print(render_stats(report, ui, names_for(None, ui)))
 
 
 @commands.command("history")
@@ -210,10 +216,11 @@ def history_command(
     if as_json:
         print_json(rows)
         return
+    from objcoach.cli.names import names_for
     from objcoach.cli.render import console
     from objcoach.cli.render import history as render_history
 
-    console().print(render_history(rows, ui))
+    console().print(render_history(rows, ui, names_for(None, ui)))
 
 
 @commands.command("leaderboard")

@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # only for annotations: a score panel should not pay for tabl
     from rich.table import Table
 
     from objcoach.catalog.model import Catalog, Objection, Technique
+    from objcoach.cli.names import Names
     from objcoach.scoring.calibration import Calibration
     from objcoach.scoring.coach import Feedback
     from objcoach.scoring.result import Score
@@ -55,9 +56,13 @@ class SafeConsole(Console):
     layout counts the visible \\xNN escapes). Rich's own colour and cursor codes are added after that, to
     the clean text, and stay as they are."""
 
+    boxes = True  # False when the output is not a terminal: tables and panels lose their borders
+
     def render(self, renderable: RenderableType, options: ConsoleOptions | None = None) -> Iterable[Segment]:
         if isinstance(renderable, Text):
             renderable = clean_text(renderable)
+        elif not self.boxes:
+            renderable = _unboxed(renderable)
         return super().render(renderable, options)
 
     def render_str(self, text: str, **options: Any) -> Text:
@@ -90,8 +95,30 @@ def console(stderr: bool = False, file: IO[str] | None = None) -> Console:
     """A console that prints plain text (no colour codes) when not on a terminal or under NO_COLOR."""
     stream = file or (sys.stderr if stderr else sys.stdout)
     plain = not stream.isatty() or "NO_COLOR" in os.environ
-    return SafeConsole(file=stream, no_color=plain, color_system=None if plain else "auto",
+    made = SafeConsole(file=stream, no_color=plain, color_system=None if plain else "auto",
                        highlight=False, emoji=False, markup=False, width=None if not plain else 100)
+    made.boxes = stream.isatty()  # a pipe or a file gets plain text: no box drawing to strip in a script
+    return made
+
+
+def _unboxed(renderable: RenderableType) -> RenderableType:
+    """A table without borders (columns still aligned), a panel as its title above its content."""
+    from rich.table import Table
+
+    if isinstance(renderable, Table):
+        renderable.box = None
+        renderable.show_edge = False
+        renderable.padding = (0, 2, 0, 0)
+        if renderable.show_lines:
+            renderable.show_lines = False
+            renderable.padding = (0, 2, 1, 0)  # a blank line between rows instead of a rule
+        return renderable
+    if isinstance(renderable, Panel):
+        title = renderable.title
+        heading = title if isinstance(title, Text) else Text(str(title or ""))
+        heading.stylize("bold")
+        return Group(heading, renderable.renderable) if heading.plain else renderable.renderable
+    return renderable
 
 
 def text(value: str, style: str = "") -> Text:
@@ -128,7 +155,10 @@ def score_panel(score: Score, feedback: Feedback, objection: Objection, lang: st
     parts.append(breakdown_line(feedback, lang))
     if show_answer and score.closest_answer:
         parts.append(Group(text(t(lang, "closest_answer"), "bold"), text(score.closest_answer, "italic")))
-    return Panel(Group(*spaced(parts)), title=safe_text(objection.id), title_align="left",
+    from objcoach.cli.names import quoted
+
+    words = objection.client.get(score.lang) or next(iter(objection.client.values()), objection.id)
+    return Panel(Group(*spaced(parts)), title=safe_text(quoted(words, lang)), title_align="left",
                  border_style=VERDICT_STYLES.get(score.verdict, ""))
 
 
@@ -282,9 +312,11 @@ def number(value: float) -> str:
 # --- stats and history ------------------------------------------------------------------------
 
 
-def stats(report: dict[str, Any], ui: str) -> RenderableType:
+def stats(report: dict[str, Any], ui: str, names: Names | None = None) -> RenderableType:
+    from objcoach.cli.names import Names
     from objcoach.mentor.reports import sparkline
 
+    names = names or Names(None, ui)
     who = report["operator"] or t(ui, "stats.everyone")
     if not report["attempts"]:
         return text(t(ui, "stats.none"))
@@ -304,12 +336,13 @@ def stats(report: dict[str, Any], ui: str) -> RenderableType:
     for column in ("objection", "summary.best", "stats.last", "summary.tries", "summary.due"):
         mastery.add_column(t(ui, column), overflow="fold")
     for row in report["mastery"]:
-        name = row["objection_id"] if report["operator"] else f"{row['operator']}: {row['objection_id']}"
-        mastery.add_row(safe_text(f"{name} [{row['lang']}]"), _cell(row["best"]), _cell(row["last"]),
+        name = names.objection(row["objection_id"], row["lang"])
+        name = name if report["operator"] else f"{row['operator']}: {name}"
+        mastery.add_row(safe_text(name), _cell(row["best"]), _cell(row["last"]),
                         str(row["attempts"]), (row["next_due"] or "—")[:16].replace("T", " "))
     parts: list[RenderableType] = [text(t(ui, "stats.title", who=who), "bold"), grid, mastery]
     if report["missed_steps"]:
-        steps = ", ".join(f"{row['step']} ({row['times']})" for row in report["missed_steps"][:5])
+        steps = ", ".join(f"{names.technique(row['step'])} ({row['times']})" for row in report["missed_steps"][:5])
         parts.append(text(f"{t(ui, 'stats.steps')}: {steps}", "yellow"))
     return Group(*parts)
 
@@ -318,14 +351,17 @@ def _cell(value: Any) -> str:
     return "—" if value is None else str(value)
 
 
-def history(rows: list[dict[str, Any]], ui: str) -> RenderableType:
+def history(rows: list[dict[str, Any]], ui: str, names: Names | None = None) -> RenderableType:
+    from objcoach.cli.names import Names
+
+    names = names or Names(None, ui)
     if not rows:
         return text(t(ui, "history.none"))
     table = new_table(show_lines=True)
     for column in ("history.when", "objection", "score", "reply"):
         table.add_column(t(ui, column), overflow="fold")
     for row in rows:
-        score = _cell(row["score"]) + (f" {row['verdict']}" if row["verdict"] else "")
+        score = _cell(row["score"]) + (f" {names.verdict(row['verdict'])}" if row["verdict"] else "")
         if row["outcome"] != "scored":
             score = t(ui, "outcome." + row["outcome"])
         if row["disputed"]:
@@ -334,7 +370,8 @@ def history(rows: list[dict[str, Any]], ui: str) -> RenderableType:
             score += f" · {t(ui, 'review.decision')}: {t(ui, 'review.status.' + row['review'])}"
             if row.get("review_comment"):
                 score += f" «{row['review_comment']}»"
-        table.add_row(row["created_at"][:16].replace("T", " "), safe_text(f"{row['objection_id']} [{row['lang']}]"),
+        table.add_row(row["created_at"][:16].replace("T", " "), safe_text(names.objection(row["objection_id"],
+                                                                                          row["lang"])),
                       safe_text(score), safe_text(row["reply"]))
     return table
 

@@ -8,18 +8,20 @@ from typing import Any
 from rich.console import Group, RenderableType
 from rich.panel import Panel
 
+from objcoach.cli.names import Names
 from objcoach.cli.render import new_table, number, safe_text, score_panel, spaced, text
 from objcoach.i18n import t
 
 
-def event(item: object, ui: str) -> RenderableType | None:
+def event(item: object, ui: str, names: Names | None = None) -> RenderableType | None:
     """The renderable for one session event (see session.py)."""
     from objcoach.practice import session as s
 
+    names = names or Names(None, ui)
     if isinstance(item, s.Started):
-        return _started(item, ui)
+        return _started(item, ui, names)
     if isinstance(item, s.Shown):
-        return _shown(item, ui)
+        return _shown(item, ui, names)
     if isinstance(item, s.Scored):
         return _scored(item, ui)
     if isinstance(item, s.Message):
@@ -28,15 +30,15 @@ def event(item: object, ui: str) -> RenderableType | None:
         return Panel(safe_text(item.answer, style="italic"), title=safe_text(t(ui, "model_answer")), title_align="left",
                      border_style="green")
     if isinstance(item, s.Summary):
-        return summary(item, ui)
+        return summary(item, ui, names)
     return None
 
 
-def _started(item: Any, ui: str) -> RenderableType:
+def _started(item: Any, ui: str, names: Names) -> RenderableType:
     exam = item.mode == "exam"
     key = "exam.started" if exam else "drill.started"
-    lines = [text(t(ui, key, total=item.total, operator=item.operator, lang=item.lang, pass_mark=item.pass_mark),
-                  "bold")]
+    lines = [text(t(ui, key, total=item.total, operator=item.operator, lang=names.language(item.lang),
+                    pass_mark=item.pass_mark), "bold")]
     if item.skipped_other_lang:
         lines.append(text(t(ui, "lang_skipped", lang=item.lang, n=item.skipped_other_lang), "yellow"))
     if exam and item.time_limit:
@@ -45,9 +47,9 @@ def _started(item: Any, ui: str) -> RenderableType:
     return Group(*lines)
 
 
-def _shown(item: Any, ui: str) -> RenderableType:
+def _shown(item: Any, ui: str, names: Names) -> RenderableType:
     objection = item.objection
-    header = t(ui, "shown.header", index=item.index, total=item.total, domain=objection.domain,
+    header = t(ui, "shown.header", index=item.index, total=item.total, domain=names.domain(objection.domain),
                difficulty=objection.difficulty)
     if item.time_limit:
         header += " · " + t(ui, "shown.limit", seconds=number(item.time_limit))
@@ -71,7 +73,8 @@ def _scored(item: Any, ui: str) -> RenderableType:
     return score_panel(item.score, item.feedback, item.objection, ui, show_answer=item.final)
 
 
-def summary(item: Any, ui: str) -> RenderableType:
+def summary(item: Any, ui: str, names: Names | None = None) -> RenderableType:
+    names = names or Names(None, ui)
     table = new_table(title=t(ui, "summary.title"), show_lines=False)
     table.add_column(t(ui, "objection"), overflow="fold")
     table.add_column(t(ui, "summary.best"), justify="right")
@@ -83,7 +86,8 @@ def summary(item: Any, ui: str) -> RenderableType:
         best = "—" if row.best is None else str(row.best)
         if row.outcome in ("skipped", "answer", "unanswered"):
             best = t(ui, "outcome." + row.outcome)
-        cells: list[RenderableType] = [safe_text(row.objection.id), safe_text(best), str(row.tries),
+        cells: list[RenderableType] = [safe_text(names.objection(row.objection.id, item.lang)), safe_text(best),
+                                       str(row.tries),
                                        t(ui, "seconds", seconds=number(row.seconds))]
         if item.mode == "drill":
             cells.append(_due(row.due, ui))
@@ -104,13 +108,14 @@ def summary(item: Any, ui: str) -> RenderableType:
         if item.practise:
             lines = [text(t(ui, "exam.practise"), "bold")]
             for objection in item.practise:
-                lines.append(safe_text(f"• {objection.id}: «{objection.client.get(item.lang, '')}»"))
+                lines.append(safe_text(f"• {names.objection(objection.id, item.lang, short=False)}"))
                 answers = objection.answers.get(item.lang, ())
                 if answers:
                     lines.append(safe_text(f"  {t(ui, 'model_answer')}: {answers[0]}", style="italic"))
             parts.append(Group(*lines))
     if item.missed_steps:
-        parts.append(text(t(ui, "exam.steps", steps=", ".join(item.missed_steps)), "yellow"))
+        steps = ", ".join(names.technique(step) for step in item.missed_steps)
+        parts.append(text(t(ui, "exam.steps", steps=steps), "yellow"))
     if item.interrupted:
         parts.append(text(t(ui, "summary.interrupted"), "yellow"))
     return Group(*spaced(parts))

@@ -123,7 +123,7 @@ def import_command(
 
 @commands.command("assign")
 def assign_command(
-    operator: Annotated[str, typer.Option("--operator", "-o", help="Who gets the assignment.")],
+    operator: Annotated[str, typer.Option("--operator", "-u", help="Who gets the assignment.")],
     due: Annotated[str, typer.Option(help="The day it should be done by: 2026-12-01, or 7d from today.")],
     ids: Annotated[list[str] | None, typer.Option("--id", help="An objection id (repeatable).",
                                                   show_default=False)] = None,

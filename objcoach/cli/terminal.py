@@ -9,13 +9,16 @@ import sys
 from typing import IO
 
 from objcoach.cli import render, render_session
+from objcoach.cli.names import Names
 from objcoach.i18n import t
 from objcoach.printable import printable
 
 
 class Terminal:
-    def __init__(self, ui: str, stdin: IO[str] | None = None, interactive: bool | None = None) -> None:
+    def __init__(self, ui: str, stdin: IO[str] | None = None, interactive: bool | None = None,
+                 names: Names | None = None) -> None:
         self.ui = ui
+        self.names = names or Names(None, ui)
         source = stdin or sys.stdin
         self.interactive = source.isatty() if interactive is None else interactive
         if self.interactive:
@@ -59,7 +62,7 @@ class Terminal:
         self.console.print(render.safe_text(text))
 
     def show(self, event: object) -> None:
-        renderable = render_session.event(event, self.ui)
+        renderable = render_session.event(event, self.ui, self.names)
         if renderable is not None:
             self.console.print(renderable)
             self.console.print()

@@ -55,7 +55,8 @@ class Reviewer:
             say(t(ui, "review.none"))
             return
         for n, attempt in enumerate(candidates, start=1):
-            score = "—" if attempt["score"] is None else f"{attempt['score']} {attempt['verdict']}"
+            verdict = t(ui, f"verdict.{attempt['verdict']}") if attempt["verdict"] else ""
+            score = "—" if attempt["score"] is None else f"{attempt['score']} {verdict}"
             say(t(ui, "review.item", n=n, total=len(candidates), operator=attempt["operator"],
                   objection=attempt["objection_id"], lang=attempt["lang"], score=score,
                   when=attempt["created_at"][:16].replace("T", " ")))
@@ -66,11 +67,11 @@ class Reviewer:
             if attempt["disputed"]:
                 say(t(ui, "review.disputed", note=attempt["dispute_note"] or "—"))
             while True:
-                choice = ask(t(ui, "review.prompt"), "s")
-                if choice is None or choice.strip().lower() in ("q", "quit", "в"):
+                answer = ask(t(ui, "review.prompt"), "s")
+                choice = review_key(answer)
+                if choice == "q":
                     return
-                choice = choice.strip().lower()[:1]
-                if choice in ("a", "п"):
+                if choice == "a":
                     problems = self.decide(attempt["id"], "accept")
                     if problems:
                         for line in problems:
@@ -78,14 +79,35 @@ class Reviewer:
                         say(t(ui, "review.refused"))
                         continue
                     say(t(ui, "review.accepted", path=self.last_path))
-                elif choice in ("d", "о"):
+                elif choice == "d":
                     self.decide(attempt["id"], "dismiss")
                     say(t(ui, "review.dismissed"))
-                elif choice in ("c", "к"):
+                elif choice == "c":
                     text = ask(t(ui, "review.comment_prompt"), "")
                     if text and text.strip():
                         self.decide(attempt["id"], "comment", text.strip())
                         say(t(ui, "review.commented"))
                     else:
                         continue
+                elif choice != "s":
+                    say(t(ui, "review.unknown_key", key=(answer or "").strip()))
+                    continue
                 break
+
+
+# a review key typed with the Russian layout on is the key under the same finger: ф is a, в is d, с is c…
+_LAYOUT = str.maketrans("фвсый", "adcsq")
+
+
+def review_key(answer: str | None) -> str:
+    """The decision a typed answer names: a, d, c, s (the default, an empty answer) or q (also the end of input);
+    "" for anything else, which is asked again."""
+    if answer is None:
+        return "q"
+    word = answer.strip().casefold().translate(_LAYOUT)
+    if word in ("", "s", "skip"):
+        return "s"
+    if word in ("a", "accept", "d", "dismiss", "c", "comment", "q", "quit"):
+        return word[0]
+    return ""
+

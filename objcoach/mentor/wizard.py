@@ -3,6 +3,7 @@ callables (`ask(label, default)` and `say(text)`), so a pipe can drive it as wel
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from objcoach.i18n import t
 ORDER = ("id", "client", "variants", "context", "domain", "tags", "difficulty", "checklist", "required",
          "key_points", "answers", "tips", "source")
 Ask = Callable[[str, str], "str | None"]
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")  # as the catalog's ids
 
 
 def entry_from_file(path: Path) -> dict[str, Any]:
@@ -42,16 +44,24 @@ def entry_from_file(path: Path) -> dict[str, Any]:
     return data
 
 
-def run_wizard(given: dict[str, Any], catalog: Catalog, ui: str, ask: Ask, say: Callable[[str], None],
+def run_wizard(entry: dict[str, Any], catalog: Catalog, ui: str, ask: Ask, say: Callable[[str], None],
                complete: bool) -> dict[str, Any]:
-    """The new entry: `given` completed by questions (none when `complete`), in catalog key order."""
-    entry = dict(given)
+    """The new entry: `entry` (what options and --from gave) completed by questions (none when `complete`),
+    in catalog key order. `entry` is filled in place, so what was typed survives an interruption (the caller
+    can save it as a draft). A bad answer is explained and the same question asked again."""
 
-    def question(key: str, default: str = "") -> str:
-        answer = ask(t(ui, f"field.{key}"), default)
-        if answer is None:
-            raise InputError("input ended before the new objection was complete; nothing was written")
-        return answer.strip() or default
+    def question(key: str, default: str = "", check: Callable[[str], Any] | None = None, **values: Any) -> Any:
+        while True:
+            answer = ask(t(ui, f"field.{key}", **values), default)
+            if answer is None:
+                raise InputError(t(ui, "add.ended"))
+            answer = answer.strip() or default
+            if check is None:
+                return answer
+            try:
+                return check(answer)
+            except ValueError as problem:
+                say(str(problem))
 
     def lines(key: str) -> list[str]:
         say(t(ui, "field.list_hint"))
@@ -62,6 +72,8 @@ def run_wizard(given: dict[str, Any], catalog: Catalog, ui: str, ask: Ask, say: 
                 return items
             items.append(answer)
 
+    taken = {objection.id for objection in catalog.objections}
+    techniques = list(catalog.techniques)
     if not complete:
         for lang in LANGS:
             entry.setdefault("client", {})
@@ -70,12 +82,11 @@ def run_wizard(given: dict[str, Any], catalog: Catalog, ui: str, ask: Ask, say: 
                 if value:
                     entry["client"][lang] = value
     if not entry.get("client"):
-        raise InputError("the client's words are needed in at least one language")
+        raise InputError(t(ui, "add.no_client"))
     words = next(iter(entry["client"].values()))
-    taken = {objection.id for objection in catalog.objections}
     if not entry.get("id"):
         suggested = suggest_id(words, taken)
-        entry["id"] = suggested if complete else question("id", suggested)
+        entry["id"] = suggested if complete else question("id", suggested, lambda text: _new_id(text, taken, ui))
     if not complete:
         langs = [lang for lang in LANGS if entry["client"].get(lang)]
         for key in ("context",):
@@ -84,17 +95,20 @@ def run_wizard(given: dict[str, Any], catalog: Catalog, ui: str, ask: Ask, say: 
                 if not entry[key].get(lang):
                     entry[key][lang] = question(f"{key}_{lang}")
         if not entry.get("domain"):
-            entry["domain"] = question("domain")
+            known = sorted({objection.domain for objection in catalog.objections if objection.domain})
+            entry["domain"] = question("domain", known=", ".join(known))
         if not entry.get("tags"):
             entry["tags"] = [tag.strip() for tag in question("tags").split(",") if tag.strip()]
         if not entry.get("difficulty"):
-            entry["difficulty"] = _number(question("difficulty", "2"))
+            entry["difficulty"] = question("difficulty", "2", lambda text: _difficulty(text, ui))
         if not entry.get("checklist"):
-            say(t(ui, "field.techniques", ids=", ".join(f"{n}={tid}" for n, tid in
-                                                      enumerate(catalog.techniques, start=1))))
-            entry["checklist"] = _ids(question("checklist"), list(catalog.techniques))
+            say(t(ui, "field.techniques", ids="; ".join(
+                f"{n} = {catalog.techniques[tid].title.get(ui, tid)} ({tid})"
+                for n, tid in enumerate(techniques, start=1))))
+            entry["checklist"] = question("checklist", check=lambda text: _ids(text, techniques, ui))
         if not entry.get("required") and entry["checklist"]:
-            entry["required"] = _ids(question("required", entry["checklist"][0]), list(catalog.techniques))
+            entry["required"] = question("required", entry["checklist"][0],
+                                         lambda text: _ids(text, entry["checklist"], ui, techniques))
         for key in ("answers", "key_points"):
             for lang in langs:
                 entry.setdefault(key, {})
@@ -109,25 +123,39 @@ def run_wizard(given: dict[str, Any], catalog: Catalog, ui: str, ask: Ask, say: 
     return _tidy(entry)
 
 
-def _number(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise InputError(f"difficulty should be 1, 2 or 3, not {text!r}") from None
-    if value not in (1, 2, 3):
-        raise InputError(f"difficulty should be 1, 2 or 3, not {value}")
-    return value
+def _new_id(text: str, taken: set[str], ui: str) -> str:
+    if not _ID.match(text):
+        raise ValueError(t(ui, "add.bad_id", id=text))
+    if text in taken:
+        raise ValueError(t(ui, "add.id_taken", id=text))
+    return text
 
 
-def _ids(text: str, known: list[str]) -> list[str]:
-    """Technique ids or their numbers in the list shown, comma- or space-separated."""
+def _difficulty(text: str, ui: str) -> int:
+    if text.strip() not in ("1", "2", "3"):
+        raise ValueError(t(ui, "add.bad_difficulty", value=text))
+    return int(text)
+
+
+def _ids(text: str, choices: list[str], ui: str, numbered: list[str] | None = None) -> list[str]:
+    """Technique ids, or their numbers in the list shown (`numbered`, by default `choices`), comma- or
+    space-separated; each must be one of `choices`."""
+    numbered = numbered or choices
     out = []
     for part in text.replace(",", " ").split():
-        if part.isdigit() and 1 <= int(part) <= len(known):
-            out.append(known[int(part) - 1])
-        else:
-            out.append(part)
+        value = numbered[int(part) - 1] if part.isdigit() and 1 <= int(part) <= len(numbered) else part
+        if value not in choices:
+            raise ValueError(t(ui, "add.bad_technique", value=part, choices=", ".join(choices)))
+        out.append(value)
     return out
+
+
+def save_draft(entry: dict[str, Any], path: Path) -> None:
+    """What was typed so far, as a YAML file `add --from` reads (to go on where the wizard stopped)."""
+    from objcoach.io import atomic_write
+
+    with atomic_write(path) as out:
+        out.write(yaml.safe_dump(_tidy(dict(entry)), allow_unicode=True, sort_keys=False, width=4096))
 
 
 def _tidy(entry: dict[str, Any]) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from datetime import datetime
 from objcoach.catalog.model import Catalog, Objection
 from objcoach.catalog.search import filter_objections
 from objcoach.errors import InputError
+from objcoach.practice.commands import COMMANDS, read_command
 from objcoach.practice.schedule import plan, rating_for, review, utcnow
 from objcoach.scoring.coach import Feedback, feedback, hint
 from objcoach.scoring.result import Score
@@ -23,7 +24,6 @@ from objcoach.scoring.settings import PASS_MARK, settings_for, verdict_for
 from objcoach.scoring.versions import entry_version, grader_version
 from objcoach.store.base import Attempt, History, now_iso
 
-COMMANDS = ("/hint", "/skip", "/answer", "/dispute", "/quit", "/help")
 EXAM_COMMANDS = ("/skip", "/quit", "/help")
 # A late exam reply loses LATE_BASE points, one more for every LATE_STEP seconds over, at most LATE_MAX.
 LATE_BASE, LATE_STEP, LATE_MAX = 10, 5, 30
@@ -214,9 +214,9 @@ def _one_objection(catalog: Catalog, store: History, options: Options, session_i
         text = line.strip()
         if not text:
             continue
-        if text.startswith("/"):
-            command, _, argument = text.partition(" ")
-            command = command.lower()
+        parsed = read_command(text)
+        if parsed:
+            command, argument = parsed
             if command not in allowed:
                 known = COMMANDS if not exam else EXAM_COMMANDS
                 key = "cmd.not_in_exam" if exam and command in COMMANDS else "cmd.unknown"

@@ -254,7 +254,8 @@ def _relevance(content: Sequence[str], own: frozenset[str], domain: frozenset[st
 def other_language(text: Analysis, expected: str, conf: dict[str, float]) -> Guard:
     """A reply in the other language than the one expected fails."""
     if text.lang and text.lang != expected:
-        return Guard(Hit("other_language", f"reply in {text.lang}, expected {expected}"), cap=conf["cap_harmful"])
+        # the evidence is the reply's own first words, as for every flag: the flag's title says what is wrong
+        return Guard(Hit("other_language", " ".join(text.text.split()[:8])), cap=conf["cap_harmful"])
     return PASSED
 
 
