@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from objcoach.catalog.lookup import Found, lookup
 from objcoach.catalog.model import Catalog, Objection
 from objcoach.errors import ObjectionNotFoundError
+
+if TYPE_CHECKING:  # the lookup (and SQLite) is imported only when words are looked up, not for an id
+    from objcoach.catalog.lookup import Found
 
 _ID_SHAPE = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)+")  # how ids look; client speech never does
 
@@ -27,6 +30,8 @@ def resolve_objection(catalog: Catalog, query: str) -> tuple[Objection, str | No
         ids = [objection.id for objection in catalog.objections]
         nearest = ", ".join(match for match, _, _ in process.extract(wanted, ids, limit=3))
         raise ObjectionNotFoundError(f"no objection has the id {query!r}; nearest: {nearest}")
+    from objcoach.catalog.lookup import lookup
+
     ranked = lookup(catalog, wanted, limit=3)
     if ranked and ranked[0].confident:
         found = catalog.get(ranked[0].objection_id)
@@ -38,6 +43,8 @@ def resolve_objection(catalog: Catalog, query: str) -> tuple[Objection, str | No
 
 def rank_objections(catalog: Catalog, words: str, limit: int = 5, lang: str | None = None) -> list[Found]:
     """The objections the client's words may be, best first (see objcoach.catalog.lookup)."""
+    from objcoach.catalog.lookup import lookup
+
     return lookup(catalog, words, limit=limit, lang=lang)
 
 
