@@ -305,7 +305,7 @@ def scaling(work: Path, env: dict[str, str], objcoach: list[str], replies: Path,
     chats = work / "chats.jsonl"
     sample = (ROOT / "data" / "sample_chats.jsonl").read_text(encoding="utf-8").splitlines()
     with chats.open("w", encoding="utf-8") as out:
-        for n in range(max(count // 40, 500)):
+        for n in range(max(count // 4, 2_000)):  # enough that starting the workers is a small part
             dialogue = json.loads(sample[n % len(sample)])
             dialogue["chat_id"] = f"{dialogue['chat_id']}-{n}"
             out.write(json.dumps(dialogue, ensure_ascii=False) + "\n")

@@ -56,7 +56,7 @@ def test_held_out_authors_meet_the_bars(catalog: Catalog) -> None:
     assert top1 >= 0.95 and top3 >= 0.99 and rejected >= 0.90, (top1, top3, rejected)
 
 
-@pytest.mark.parametrize(("author", "floors"), [("L1", (0.94, 0.98, 0.93)), ("L3", (0.89, 0.94, 0.85))])
+@pytest.mark.parametrize(("author", "floors"), [("L1", (0.95, 0.98, 0.93)), ("L3", (0.93, 0.98, 0.9))])
 def test_training_authors_stay_where_they_are(catalog: Catalog, author: str, floors: tuple[float, ...]) -> None:
     measured = figures(catalog, rows(author))
     assert all(value >= floor for value, floor in zip(measured, floors, strict=True)), measured

@@ -43,8 +43,8 @@ SHARE_POWER = 1.0  # and the share of the query an objection explains weighs in 
 # share of its closest client phrase the query says and its lead in that over the second, the best routine
 # request's score relative to its own).
 # Fitted by scripts/fit_lookup.py on the training authors; see there for the data and the figures.
-CONFIDENCE_WEIGHTS: tuple[float, ...] = (2.18, 1.63, 1.67, 1.32, 1.96, 0.93, -1.77)
-CONFIDENCE_BIAS = -3.46
+CONFIDENCE_WEIGHTS: tuple[float, ...] = (1.92, 1.33, 3.32, 1.22, 0.68, 1.84, -1.77)
+CONFIDENCE_BIAS = -3.58
 CONFIDENT = 0.85  # the probability at which the top objection is offered as the match (scripts/fit_lookup.py)
 
 
