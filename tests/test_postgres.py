@@ -275,3 +275,19 @@ def test_an_operator_cannot_forge_results_and_a_mentor_sees_what_the_database_ca
     checked = figures["fg_anna"]["figures"]["checked"]
     assert {row["id"] for row in checked["forged"]} == {"f4", "imp1"} and checked["forged_exams"] == ["imp-s"]
     assert figures["fg_anna"]["figures"]["exams"] == {"taken": 1, "passed": 0}  # anna's own failed exam
+
+
+def test_a_mentor_saves_an_audit_of_the_teams_chats(pg_url: str) -> None:
+    """audit --save on a team database: a mentor's act (as import is), each finding stored for its operator."""
+    operators = ["anna", "boris", "kate", "tom", "vera"]  # the operators of the bundled sample
+    team(pg_url, operators, mentor="au_mira")
+    mentor = with_user(pg_url, "au_mira")
+    code, out, err = run("audit", "--sample", "--save", "--json", "--db", mentor)
+    assert code == 0, err
+    assert json.loads(out)["saved"] == json.loads(out)["objections"] > 10
+    code, out, _ = run("audit", "--sample", "--save", "--json", "--db", mentor)
+    assert json.loads(out)["saved"] == 0  # the same chats again: nothing twice
+    history = json.loads(run("history", "--all", "--json", "--db", mentor)[1])
+    assert {row["operator"] for row in history} >= {"boris", "vera"} and {row["mode"] for row in history} == {"audit"}
+    code, out, err = run("audit", "--sample", "--save", "--db", with_user(pg_url, "anna"))
+    assert code == 2 and "mentor" in err  # an operator cannot write findings about others

@@ -134,6 +134,14 @@ class _Saver:
         from objcoach.store.history import Store
 
         self.store = Store(db_path(db))
+        if self.store.kind == "postgresql":
+            from objcoach.store.roles import may_import
+
+            try:
+                may_import(self.store, "audit --save")  # the database would refuse it too; this says why
+            except BaseException:
+                self.store.close()
+                raise
         self.catalog = catalog
         self.saved = 0
 

@@ -6,7 +6,8 @@ the database itself, not objcoach, decides what each sees:
 - an operator reads and writes only rows whose `operator` is their own role name (attempts, sessions,
   review cards), reads the reviews of their own attempts and their own assignments;
 - a mentor reads the attempts, sessions, cards and assignments of the operators in their team
-  (`team_members`), writes reviews and assignments for them, and changes nobody's history;
+  (`team_members`), writes reviews and assignments for them, imports their practice and audited chats
+  (rescheduling the objections an audit found handled badly), and changes nobody's history;
 - nobody can change another person's attempts: there is no UPDATE or DELETE policy for anyone but
   the owner, and the owner may only set their own dispute flag and note;
 - a row belongs to the login role that wrote it (session_user), so SET ROLE to a group role gains nothing;
@@ -47,7 +48,9 @@ GRANTS = (
     "GRANT SELECT ON reviews, assignments, team_members TO {operator}",
     # mentors: read their team, import its practice, decide reviews, give assignments
     "GRANT SELECT ON sessions, attempts, cards, team_members TO {mentor}",
-    "GRANT INSERT ON sessions, attempts TO {mentor}",
+    "GRANT INSERT ON sessions, attempts, cards TO {mentor}",
+    # an audit of the team's real chats reschedules what was handled badly (objcoach audit --save)
+    "GRANT UPDATE (card, due, last_score, reviews) ON cards TO {mentor}",
     "GRANT SELECT, INSERT, UPDATE ON reviews, assignments TO {mentor}",
 )
 TABLES_BY_OPERATOR = ("sessions", "attempts", "cards", "assignments")
@@ -59,7 +62,9 @@ POLICIES = {  # name → statement
         ("team", f"CREATE POLICY {table}_team ON {table} FOR SELECT TO {{mentor}} USING (operator IN {TEAM})"),
     )},
     **{f"{table}_import": f"CREATE POLICY {table}_import ON {table} FOR INSERT TO {{mentor}} "
-                          f"WITH CHECK (operator IN {TEAM})" for table in ("sessions", "attempts")},
+                          f"WITH CHECK (operator IN {TEAM})" for table in ("sessions", "attempts", "cards")},
+    "cards_reschedule": f"CREATE POLICY cards_reschedule ON cards FOR UPDATE TO {{mentor}} USING (operator IN {TEAM}) "
+                        f"WITH CHECK (operator IN {TEAM})",
     "assignments_own": "CREATE POLICY assignments_own ON assignments FOR SELECT TO {operator} "
                        "USING (operator = session_user)",
     "assignments_team": f"CREATE POLICY assignments_team ON assignments TO {{mentor}} USING (operator IN {TEAM}) "
@@ -173,16 +178,16 @@ def setup(store: Store) -> list[str]:
     return done
 
 
-def may_import(store: Store) -> None:
-    """On a team's database, importing practice is a mentor's act (or the administrator's): an operator
-    writes their own attempts only by practising."""
+def may_import(store: Store, act: str = "import") -> None:
+    """On a team's database, importing practice (or saving an audit of chats) is a mentor's act (or the
+    administrator's): an operator writes their own attempts only by practising."""
     db = _postgres(store)
     found = db.query("SELECT pg_has_role(session_user, ?, 'MEMBER') AS mentor, r.rolsuper AS super, "
                      "session_user = (SELECT t.tableowner FROM pg_tables AS t WHERE t.tablename = 'attempts' "
                      "AND t.schemaname = current_schema()) AS owner FROM pg_roles AS r WHERE r.rolname = session_user",
                      (MENTOR,))
     if not found or not (found[0]["mentor"] or found[0]["super"] or found[0]["owner"]):
-        raise InputError("on a team's PostgreSQL database, import is for mentors (into their team's history) "
+        raise InputError(f"on a team's PostgreSQL database, {act} is for mentors (into their team's history) "
                          "and the administrator; an operator's attempts are stored as they practise")
 
 
