@@ -55,6 +55,7 @@ def audit_command(
       objcoach audit chats.jsonl --save
     """
     from objcoach.catalog.load import bundled_catalog_path, load_catalog
+    from objcoach.cli.progress import counted
     from objcoach.i18n import ui_language
     from objcoach.io import atomic_write, open_input, write_csv, write_jsonl
     from objcoach.mentor.audit import OUTPUT_FIELDS, Audit, read_dialogues
@@ -68,7 +69,8 @@ def audit_command(
     audit = Audit(loaded)
     saver = _Saver(db, loaded) if save else None
     with stream, atomic_write(output) if output else _discard() as out:
-        rows: Any = audit.run(_progress(read_dialogues(stream, name)), jobs_for(jobs), catalog)
+        dialogues = counted(read_dialogues(stream, name), sys.stderr.isatty(), "dialogues")
+        rows: Any = audit.run(dialogues, jobs_for(jobs), catalog)
         if out is not None:
             rows = write_csv(rows, out, OUTPUT_FIELDS) if fmt is AuditFormat.csv else write_jsonl(rows, out)
         try:
@@ -105,22 +107,6 @@ class _discard:
 
     def __exit__(self, *_: object) -> None:
         return None
-
-
-def _progress(items: Any) -> Any:
-    if not sys.stderr.isatty():
-        yield from items
-        return
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-    from objcoach.cli.render import console
-
-    with Progress(SpinnerColumn(), TextColumn("{task.completed} dialogues"), TimeElapsedColumn(),
-                  console=console(stderr=True), transient=True) as bar:
-        task = bar.add_task("auditing")
-        for item in items:
-            bar.advance(task)
-            yield item
 
 
 class _Saver:

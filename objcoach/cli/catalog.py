@@ -99,6 +99,7 @@ def grade_command(
     from functools import partial
 
     from objcoach.catalog.load import load_catalog
+    from objcoach.cli.progress import counted
     from objcoach.io import atomic_write, open_input, read_rows, write_jsonl
     from objcoach.parallel import ordered_map
     from objcoach.scoring.batch import grade_batch, write_csv
@@ -113,28 +114,12 @@ def grade_command(
         rows = writer(graded, out)
         # a progress bar only where a person watches stderr and it won't mix with the rows
         show_bar = sys.stderr.isatty() and (output is not None or not sys.stdout.isatty())
-        for row in _progress(rows, enabled=show_bar):
+        for row in counted(rows, show_bar, "rows"):
             total += 1
             errors += "error" in row
     print_error(f"graded {total} row(s), {errors} with errors")
     if errors:
         raise typer.Exit(1)
-
-
-def _progress(rows: Any, enabled: bool) -> Any:
-    if not enabled:
-        yield from rows
-        return
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-    from objcoach.cli.render import console
-
-    with Progress(SpinnerColumn(), TextColumn("{task.completed} rows"), TimeElapsedColumn(),
-                  console=console(stderr=True), transient=True) as bar:
-        task = bar.add_task("grading")
-        for row in rows:
-            bar.advance(task)
-            yield row
 
 
 @commands.command("suggest")

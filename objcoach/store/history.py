@@ -384,8 +384,6 @@ def _operator_filter(operator: str | None, prefix: str = "") -> tuple[str, tuple
     return (f"WHERE {prefix}operator = ?", (operator,)) if operator else ("", ())
 
 
-
-
 def _like_prefix(text: str) -> str:
     """A LIKE pattern for what starts with `text`: its own %, _ and ! (the escape) match only themselves."""
     return "".join("!" + ch if ch in "%_!" else ch for ch in text) + "%"
