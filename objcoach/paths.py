@@ -82,9 +82,8 @@ def operator_name(explicit: str | None = None) -> str:
 
 
 def write_setting(key: str, value: str | None) -> Path:
-    """Set (or with None, remove) one setting in config.yaml, keeping the others; the file is replaced whole."""
-    from objcoach.catalog.model import LANGS
-
+    """Set (or with None, remove) one setting in config.yaml, keeping the others; the file is replaced whole.
+    The caller has checked the value (a language is one objcoach knows)."""
     if key not in CONFIG_KEYS:
         raise InputError(f"unknown setting {key!r} (known: {', '.join(CONFIG_KEYS)})")
     settings = read_config()
@@ -92,10 +91,6 @@ def write_setting(key: str, value: str | None) -> Path:
         settings.pop(key, None)
     else:
         value = value.strip()
-        if key == "lang":
-            value = value.lower()
-            if value not in LANGS:
-                raise InputError(f"lang {value!r}: use ru or en")
         if not value:
             raise InputError(f"{key}: give a value (or `objcoach config unset {key}`)")
         settings[key] = value

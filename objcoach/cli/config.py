@@ -41,10 +41,16 @@ def config_set_command(
 
       objcoach config set operator anna
     """
+    from objcoach.catalog.model import LANGS
+    from objcoach.errors import InputError
     from objcoach.paths import write_setting
 
+    if key == "lang":
+        value = value.strip().lower()
+        if value not in LANGS:
+            raise InputError(f"lang {value!r}: use ru or en")
     path = write_setting(key, value)
-    echo(f"{key}: {value.strip().lower() if key == 'lang' else value.strip()}  ({path})")
+    echo(f"{key}: {value.strip()}  ({path})")
 
 
 @config_commands.command("unset")
