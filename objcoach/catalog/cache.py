@@ -20,7 +20,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from objcoach import __version__
+from objcoach.version import __version__
 
 try:  # the C unpickler alone: `import pickle` costs as much as reading the catalog it would read
     from _pickle import load

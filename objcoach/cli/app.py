@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from objcoach import __version__
+from objcoach.version import __version__
 
 # Every command, in the order `objcoach --help` lists them, and the module that defines it.
 COMMANDS: dict[str, str] = {

@@ -44,7 +44,7 @@ def _code() -> str:
     import rapidfuzz
     import Stemmer
 
-    from objcoach import __version__
+    from objcoach.version import __version__
 
     folder = Path(__file__).parent  # the bundled model, grader.json, lies beside the code (model.BUNDLED)
     sources = {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in sorted(folder.glob("*.py"))}
