@@ -294,3 +294,12 @@ def test_a_hint_typed_with_the_russian_layout_is_a_hint(catalog: Catalog, store:
     script = Script(".руте", "/подсказка", STRONG)
     drill(catalog, store, script, ids=("bank-already-chosen",))
     assert [event.key for event in script.of(Message)][:2] == ["hint.text", "hint.text"]
+
+
+def test_a_hint_ends_its_example_with_one_ellipsis(catalog: Catalog) -> None:
+    from objcoach.scoring.coach import hint
+
+    for objection in catalog.objections:
+        for lang in objection.langs:
+            text = hint(None, objection, catalog, lang, lang)
+            assert not any(mark + "…" in text for mark in ".,;:!?"), text

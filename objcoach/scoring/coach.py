@@ -90,7 +90,7 @@ def hint(score: Score | None, objection: Objection, catalog: Catalog, lang: str,
     example = _technique_example(tid, objection, catalog, content)
     if not example:
         example = (technique.examples.get(content) or technique.examples.get(lang) or ("",))[0]
-    start = " ".join(example.split()[:4])
+    start = " ".join(example.split()[:4]).rstrip(".,;:!?…")  # the message adds "…" itself
     return t(lang, "hint", title=technique.title.get(lang, tid), start=start)
 
 
