@@ -182,6 +182,8 @@ def may_import(store: Store, act: str = "import") -> None:
     """On a team's database, importing practice (or saving an audit of chats) is a mentor's act (or the
     administrator's): an operator writes their own attempts only by practising."""
     db = _postgres(store)
+    if not db.query("SELECT 1 AS found FROM pg_roles WHERE rolname = ?", (MENTOR,)):
+        return  # no team set up on this server (`db setup` never ran): the database's own grants decide
     found = db.query("SELECT pg_has_role(session_user, ?, 'MEMBER') AS mentor, r.rolsuper AS super, "
                      "session_user = (SELECT t.tableowner FROM pg_tables AS t WHERE t.tablename = 'attempts' "
                      "AND t.schemaname = current_schema()) AS owner FROM pg_roles AS r WHERE r.rolname = session_user",
