@@ -165,8 +165,13 @@ def score_panel(score: Score, feedback: Feedback, objection: Objection, lang: st
 def breakdown_line(feedback: Feedback, lang: str) -> Text:
     line = safe_text(f"{t(lang, 'breakdown')}: ", style="dim")
     pieces = []
-    for label, points in feedback.breakdown:
-        pieces.append(f"{label} {points:+.0f}" if points < 0 else f"{label} {points:.0f}")
+    for part in feedback.breakdown:
+        shown = f"{part.points:+.0f}" if part.points < 0 else f"{part.points:.0f}"
+        if part.maximum is not None:  # «суть ответа 4 из 7»; a learned part against a model answer's
+            key = "component.reference" if part.reference else "component.of"
+            pieces.append(t(lang, key, label=part.label, points=shown, maximum=f"{part.maximum:.0f}"))
+        else:
+            pieces.append(f"{part.label} {shown}")
     line.append(", ".join(pieces), style="dim")
     return line
 
