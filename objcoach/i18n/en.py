@@ -136,6 +136,7 @@ MESSAGES: dict[str, str] = {
     "summary.previous": "previous session: {previous} ({delta:+.1f})",
     "summary.first": "first session",
     "summary.interrupted": "Session interrupted; everything scored is saved.",
+    "summary.leech": "{client} has gone wrong {n} times: more of the same practice won't fix it. Study its model answers first (objcoach show {id}).",
     "outcome.skipped": "skipped",
     "outcome.answer": "answer shown",
     "outcome.unanswered": "not reached",

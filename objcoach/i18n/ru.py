@@ -136,6 +136,7 @@ MESSAGES: dict[str, str] = {
     "summary.previous": "прошлая сессия: {previous} ({delta:+.1f})",
     "summary.first": "первая сессия",
     "summary.interrupted": "Сессия прервана; всё, что оценено, сохранено.",
+    "summary.leech": "{client} не получается уже {n} раз: одной практикой это не исправить. Сначала разберите образцовые ответы (objcoach show {id}).",
     "outcome.skipped": "пропущено",
     "outcome.answer": "показан образец",
     "outcome.unanswered": "не дошли",
