@@ -376,7 +376,7 @@ def test_hints_are_recorded_with_the_reply_they_helped(catalog: Catalog, store: 
           ids=("bank-already-chosen",))
     rows = store.history("anna", 10)
     assert [row["hints"] for row in sorted(rows, key=lambda row: row["try_no"])] == [2, 1]
-    assert store.stats("anna", None)["hints"] == 3
+    assert store.hints("anna", None) == 3
 
 
 # --- Anki's lessons (issue 16, item 9) ------------------------------------------------------------

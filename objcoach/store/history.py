@@ -102,11 +102,11 @@ class Store:
         fit of the operator's FSRS parameters read it)."""
         with self.c.transaction():
             self.c.execute(
-                "INSERT INTO cards (operator, objection_id, lang, card, due, last_score, reviews) "
-                "VALUES (?, ?, ?, ?, ?, ?, 1) ON CONFLICT (operator, objection_id, lang) DO UPDATE SET "
+                "INSERT INTO cards (operator, objection_id, lang, card, due, last_score, reviews, fails) "
+                "VALUES (?, ?, ?, ?, ?, ?, 1, ?) ON CONFLICT (operator, objection_id, lang) DO UPDATE SET "
                 "card = excluded.card, due = excluded.due, last_score = excluded.last_score, "
-                "reviews = cards.reviews + 1",
-                (operator, objection_id, lang, card, now_iso(due), last_score))
+                "reviews = cards.reviews + 1, fails = cards.fails + excluded.fails",
+                (operator, objection_id, lang, card, now_iso(due), last_score, int(rating == 1)))
             if rating is not None:
                 self.c.execute("INSERT INTO card_reviews (operator, objection_id, lang, rating, reviewed_at) "
                                "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
@@ -154,11 +154,10 @@ class Store:
     def failed_reviews(self, operator: str | None, at_least: int = 1) -> list[dict[str, Any]]:
         """Per card (operator, objection_id, lang): `fails`, the reviews rated Again, when at least `at_least`."""
         where, params = _operator_filter(operator)
-        rows = self.c.query(
-            f"SELECT operator, objection_id, lang, SUM(CASE WHEN rating = 1 THEN 1 ELSE 0 END) AS fails "
-            f"FROM card_reviews {where} GROUP BY operator, objection_id, lang "
-            f"HAVING SUM(CASE WHEN rating = 1 THEN 1 ELSE 0 END) >= ? ORDER BY fails DESC, objection_id",
-            (*params, at_least))
+        # kept on the card as it is reviewed: the log itself is as long as the history
+        rows = self.c.query(f"SELECT operator, objection_id, lang, fails FROM cards {where} "
+                            f"{'AND' if where else 'WHERE'} fails >= ? ORDER BY fails DESC, operator, objection_id",
+                            (*params, max(at_least, 1)))
         return [{**row, "fails": int(row["fails"])} for row in rows]
 
     def review_log(self, operator: str) -> list[dict[str, Any]]:
@@ -247,8 +246,8 @@ class Store:
             if left_out else ("", [])
         # two queries, each served by one index, are several times faster than one doing both
         # a skip or an answer shown counts 0, as in the drill's summary and an exam
-        totals = self.c.query(f"SELECT COUNT(*) AS attempts, AVG(COALESCE(score, 0)) AS average, "
-                              f"SUM(hints) AS hints FROM attempts {where}", params)[0]
+        totals = self.c.query(f"SELECT COUNT(*) AS attempts, AVG(COALESCE(score, 0)) AS average "
+                              f"FROM attempts {where}", params)[0]
         totals["sessions"] = self.c.query(
             f"SELECT COUNT(*) AS n FROM (SELECT DISTINCT session_id FROM attempts {where}) AS s", params)[0]["n"]
         days = self.c.query(
@@ -295,8 +294,15 @@ class Store:
             "missed_steps": [{"step": row["step"], "times": int(row["times"])} for row in missed
                              if isinstance(row["step"], str)],
             "exams": {"taken": int(exams["taken"]), "passed": int(exams["passed"])},
-            "hints": int(totals["hints"] or 0),
         }
+
+    def hints(self, operator: str | None, since: str | None, until: str | None = None,
+              left_out: Sequence[str] = ()) -> int:
+        """The hints asked before the attempts of the period (read through the partial index attempts_hints:
+        only the attempts that had any)."""
+        where, params = self._period(operator, since, until, left_out=left_out)
+        return int(self.c.query(f"SELECT COALESCE(SUM(hints), 0) AS n FROM attempts {where} "
+                                f"{'AND' if where else 'WHERE'} hints > 0", params)[0]["n"])
 
     def team(self, since: str | None, left_out: Sequence[str] = ()) -> list[dict[str, Any]]:
         """Per operator: attempts, active days, sessions and average score (for the team view), without the

@@ -97,6 +97,8 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE attempts ADD COLUMN hints INTEGER NOT NULL DEFAULT 0;   -- /hint asked before this reply
     ALTER TABLE sessions ADD COLUMN interrupted INTEGER NOT NULL DEFAULT 0;  -- Ctrl-C: neither passed nor failed
+    ALTER TABLE cards ADD COLUMN fails INTEGER NOT NULL DEFAULT 0;  -- reviews rated Again: a leech at LEECH_FAILS
+    CREATE INDEX attempts_hints ON attempts(operator, created_at) WHERE hints > 0;  -- a report sums them
     CREATE TABLE card_reviews (          -- the review log: one row per rating a card was given
         operator TEXT NOT NULL,
         objection_id TEXT NOT NULL,
@@ -120,7 +122,9 @@ MIGRATIONS: tuple[str, ...] = (
            MAX(created_at)
     FROM attempts WHERE session_id IS NOT NULL
     GROUP BY session_id, operator, objection_id, lang
-    ON CONFLICT DO NOTHING
+    ON CONFLICT DO NOTHING;
+    UPDATE cards SET fails = (SELECT COUNT(*) FROM card_reviews AS r WHERE r.operator = cards.operator
+                              AND r.objection_id = cards.objection_id AND r.lang = cards.lang AND r.rating = 1)
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -43,7 +43,7 @@ GRANTS = (
     "GRANT SELECT, INSERT ON sessions, attempts, cards, card_reviews TO {operator}",
     "GRANT UPDATE (ended_at, average, passed, interrupted) ON sessions TO {operator}",
     "GRANT UPDATE (disputed, dispute_note) ON attempts TO {operator}",
-    "GRANT UPDATE (card, due, last_score, reviews) ON cards TO {operator}",
+    "GRANT UPDATE (card, due, last_score, reviews, fails) ON cards TO {operator}",
     "GRANT SELECT ON reviews, assignments, team_members TO {operator}",
     "GRANT SELECT, INSERT, UPDATE ON fsrs_parameters TO {operator}",  # fitted on their own review log
     # mentors: read their team, import its practice, decide reviews, give assignments
