@@ -183,3 +183,29 @@ def test_the_html_report_has_a_calendar_of_practice_days() -> None:
     shades = {title: fill for fill, title in cells}
     assert shades["2026-11-03: попыток 8"] != shades["2026-11-02: попыток 1"] != shades["2026-11-04: попыток 0"]
     assert "2026-11" in calendar and "http" not in calendar.split("<svg", 1)[1]  # self-contained
+
+
+def test_hints_and_an_interrupted_exam_travel_with_export_and_import(isolated_home: Path, tmp_path: Path) -> None:
+    code, _, err = run_cli("drill", "--id", "too-expensive", "--operator", "anna", "--lang", "ru",
+                           stdin="/hint\nне знаю\n")
+    assert code == 0, err
+    with Store(history(isolated_home)) as store:
+        session = store.start_session("anna", "exam", "ru", 3, None, now_iso(NOW), 70)
+        store.end_session(session, now_iso(NOW + timedelta(minutes=1)), 0.0, None, interrupted=True)
+        store.add_attempt(_attempt(session))
+    exported = tmp_path / "anna.jsonl"
+    assert run_cli("export", "--operator", "anna", "--output", str(exported))[0] == 0
+    other = tmp_path / "mentor.sqlite3"
+    code, _, err = run_cli("import", str(exported), "--db", str(other))
+    assert code == 0, err
+    with Store(other) as store:
+        assert store.hints("anna", None) == 1
+        assert store.c.query("SELECT interrupted FROM sessions WHERE mode = 'exam'")[0]["interrupted"] == 1
+        assert store.stats("anna", None)["exams"] == {"taken": 0, "passed": 0}
+
+
+def _attempt(session: str) -> Any:
+    from objcoach.store.base import Attempt
+
+    return Attempt(session, "anna", "need-to-think", "ru", "exam", 1, "Понимаю", 20, "fail", {}, [], 2.0,
+                   now_iso(NOW), outcome="scored")

@@ -194,12 +194,14 @@ def _svg_heatmap(trend: list[dict[str, Any]], ui: str) -> str:
     cell, step, left, top = 12, 14, 4, 16
     weeks = (last - start).days // 7 + 1
     shapes: list[str] = []
+    labelled = -4  # the column of the last month's label: one is about three columns wide
     day = first
     while day <= last:
         n = counts.get(day.isoformat(), 0)
         level = 0 if n <= 0 else 1 + min(3, (n - 1) * 4 // peak)
         column = (day - start).days // 7
-        if day.day == 1 or (day == first and day.day < 20):  # the month over the column it begins in
+        if (day.day == 1 or (day == first and day.day <= 7)) and column - labelled >= 4:  # a month over its start
+            labelled = column
             shapes.append(f"<text x=\"{left + column * step}\" y=\"11\" class=\"axis\">{day.isoformat()[:7]}</text>")
         tip = html.escape(printable(t(ui, "report.heatmap.day", day=day.isoformat(), n=n)))
         shapes.append(f"<rect x=\"{left + column * step}\" y=\"{top + day.weekday() * step}\" width=\"{cell}\" "
