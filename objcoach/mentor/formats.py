@@ -198,7 +198,7 @@ def _svg_heatmap(trend: list[dict[str, Any]], ui: str) -> str:
     day = first
     while day <= last:
         n = counts.get(day.isoformat(), 0)
-        level = 0 if n <= 0 else 1 + min(3, (n - 1) * 4 // peak)
+        level = 0 if n <= 0 else 1 + min(3, (4 * n - 1) // peak)  # the busiest day the darkest
         column = (day - start).days // 7
         if (day.day == 1 or (day == first and day.day <= 7)) and column - labelled >= 4:  # a month over its start
             labelled = column
