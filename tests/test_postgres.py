@@ -291,3 +291,28 @@ def test_a_mentor_saves_an_audit_of_the_teams_chats(pg_url: str) -> None:
     assert {row["operator"] for row in history} >= {"boris", "vera"} and {row["mode"] for row in history} == {"audit"}
     code, out, err = run("audit", "--sample", "--save", "--db", with_user(pg_url, "anna"))
     assert code == 2 and "mentor" in err  # an operator cannot write findings about others
+
+
+def test_the_review_log_and_fitted_parameters_are_each_operators_own(pg_url: str) -> None:
+    import psycopg
+
+    team(pg_url, ["anna_log", "boris_log"], mentor="mira_log")
+    anna, boris, mira = (with_user(pg_url, name) for name in ("anna_log", "boris_log", "mira_log"))
+    for _ in range(2):
+        code, _, err = run("drill", "--id", "too-expensive", "--lang", "ru", "--db", anna, stdin="/hint\nне знаю\n")
+        assert code == 0, err
+    with Store(anna) as store:  # what a drill does once the operator has enough reviews
+        store.save_fsrs_parameters("anna_log", [0.5] * 21, 2, "2026-11-25T09:00:00+00:00")
+        assert len(store.review_log("anna_log")) == 2 and store.failed_reviews("anna_log")[0]["fails"] == 2
+    figures = json.loads(run("stats", "--json", "--db", anna)[1])
+    assert figures["schedule"]["parameters"] == "fitted" and figures["schedule"]["fitted_on"] == 2
+    with psycopg.connect(boris, autocommit=True) as db:
+        for table in ("card_reviews", "fsrs_parameters"):
+            assert db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            db.execute("INSERT INTO card_reviews VALUES ('anna_log', 'x', 'ru', 4, '2026-11-25')")
+    with psycopg.connect(mira, autocommit=True) as db:  # the mentor reads the team's, changes nothing
+        assert db.execute("SELECT COUNT(*) FROM card_reviews WHERE operator = 'anna_log'").fetchone()[0] == 2
+        assert db.execute("SELECT SUM(hints) FROM attempts WHERE operator = 'anna_log'").fetchone()[0] == 2
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            db.execute("UPDATE fsrs_parameters SET reviews = 0")

@@ -241,3 +241,76 @@ def test_technique_evidence_quotes_the_marker(catalog: Catalog) -> None:
     assert technique_evidence("Я вас понимаю.", "next_step", catalog, "ru") == ""
     assert technique_evidence("I understand, let's see.", "acknowledge", catalog, "en") == "I understand"
     assert technique_evidence("Я вас понимаю.", "no-such-technique", catalog, "ru") == ""
+
+
+# --- feedback that tells the truth (issue 16, item 8) ---------------------------------------------
+
+
+@pytest.mark.parametrize(("lang", "reply"), [
+    ("ru", "Понимаю вас, выбор за вами. Что было главным при выборе банка?"),
+    ("ru", "Хорошо, а вы сравнивали условия? У нас кэшбэк 5%."),
+    ("en", "I understand, it's your choice. What mattered most when you chose?"),
+])
+def test_the_retry_prompt_names_what_to_add_and_only_that_once(catalog: Catalog, lang: str, reply: str) -> None:
+    from objcoach.i18n import t
+    from objcoach.scoring.coach import feedback
+
+    objection = catalog.get("bank-already-chosen")
+    assert objection is not None
+    result = score_reply(reply, objection, catalog, lang)
+    advice = feedback(result, objection, catalog, lang)
+    assert result.verdict == "partial" and advice.retry_prompt
+    named = advice.retry_prompt.split(":", 1)[1].rstrip(".").split("; ")
+    assert len(named) == len(advice.improvements)
+    for name, item in zip(named, advice.improvements, strict=True):
+        assert name.strip().casefold() in item.what.casefold()
+    verb = t(lang, "add_key_point", point="").rstrip(": ")
+    assert verb not in advice.retry_prompt  # not «добавьте: упомяните: …»
+
+
+def test_a_weak_reply_is_asked_again_about_what_to_add_not_about_something_else(catalog: Catalog) -> None:
+    from objcoach.scoring.coach import feedback
+
+    knowledge = next(objection for objection in catalog.objections if not objection.checklist)
+    result = score_reply("Это платеж доверия", knowledge, catalog, "ru")
+    advice = feedback(result, knowledge, catalog, "ru")
+    assert advice.rephrased and advice.improvements
+    assert advice.improvements[0].name in advice.rephrased
+    assert "что для клиента важно" not in advice.rephrased  # a knowledge question asks for the facts
+
+
+def test_score_parts_show_the_most_they_can_give_on_this_objection(catalog: Catalog) -> None:
+    from objcoach.cli.render import breakdown_line
+    from objcoach.scoring.coach import feedback
+    from objcoach.scoring.score import component_maxima
+
+    objection = catalog.get("bank-already-chosen")
+    assert objection is not None
+    maxima = component_maxima(objection, catalog, "ru")
+    assert {"closeness", "techniques", "key_points", "form", "wording"} <= set(maxima)
+    assert maxima["wording"][1] and not maxima["key_points"][1]  # learned: against a model answer
+    answer = objection.answers["ru"][0]
+    model = score_reply(answer, objection, catalog, "ru", exclude_answer=answer)
+    for name in ("closeness", "techniques", "key_points", "form"):  # a model answer stays within each maximum
+        assert model.components.get(name, 0.0) <= maxima[name][0] + 1e-9
+    result = score_reply("Понимаю вас, выбор за вами.", objection, catalog, "ru")
+    line = breakdown_line(feedback(result, objection, catalog, "ru"), "ru").plain
+    assert f"суть ответа {result.components['key_points']:.0f} из {maxima['key_points'][0]:.0f}" in line
+    assert f"(у образцового ответа {maxima['wording'][0]:.0f})" in line
+    assert "исходно 4" in line and "исходно 4 из" not in line  # the model's base has no maximum
+
+
+def test_a_knowledge_question_does_not_show_techniques_it_never_asked_for(catalog: Catalog) -> None:
+    from objcoach.scoring.coach import feedback
+
+    knowledge = next(objection for objection in catalog.objections if not objection.checklist)
+    result = score_reply("Это платеж доверия", knowledge, catalog, "ru")
+    with_nothing = result._replace(components={**result.components, "techniques": 0.3})
+    labels = [part.label for part in feedback(with_nothing, knowledge, catalog, "ru").breakdown]
+    assert "техники" not in labels and "близость к образцу" in labels
+    earned = result._replace(components={**result.components, "techniques": 3.6})
+    assert "техники" in [part.label for part in feedback(earned, knowledge, catalog, "ru").breakdown]
+    asked = catalog.get("bank-already-chosen")
+    assert asked is not None
+    plain = score_reply("Понимаю", asked, catalog, "ru")._replace(components={"base": 4.0, "techniques": 0.0})
+    assert "техники" in [part.label for part in feedback(plain, asked, catalog, "ru").breakdown]

@@ -4,6 +4,7 @@ import sqlite3
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import STRONG_RU
@@ -12,7 +13,7 @@ from objcoach.catalog.load import load_catalog
 from objcoach.catalog.model import Catalog
 from objcoach.practice.schedule import rating_for
 from objcoach.practice.session import AnswerShown, Message, Options, Scored, Summary, late_penalty, run
-from objcoach.store.base import Attempt, CardState, History
+from objcoach.store.base import Attempt, CardState, History, now_iso
 from objcoach.store.history import SCHEMA_VERSION, Store, StoreError
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
@@ -192,6 +193,7 @@ class MemoryHistory:
         self.attempts: list[Attempt] = []
         self.cards: dict[tuple[str, str, str], tuple[str, datetime, int | None]] = {}
         self.disputes: dict[str, str] = {}
+        self.ratings: list[tuple[str, str, str, int]] = []
 
     def start_session(self, operator: str, mode: str, lang: str, planned: int, seed: int | None,
                       started_at: str, pass_mark: int | None = None) -> str:
@@ -200,8 +202,9 @@ class MemoryHistory:
                                      "planned": planned, "average": None, "passed": None}
         return session_id
 
-    def end_session(self, session_id: str, ended_at: str, average: float | None, passed: bool | None) -> None:
-        self.sessions[session_id].update(ended_at=ended_at, average=average, passed=passed)
+    def end_session(self, session_id: str, ended_at: str, average: float | None, passed: bool | None,
+                    interrupted: bool = False) -> None:
+        self.sessions[session_id].update(ended_at=ended_at, average=average, passed=passed, interrupted=interrupted)
 
     def add_attempt(self, attempt: Attempt) -> None:
         self.attempts.append(attempt)
@@ -218,8 +221,21 @@ class MemoryHistory:
                 if key[0] == operator and key[2] == lang}
 
     def save_card(self, operator: str, objection_id: str, lang: str, card: str, due: datetime,
-                  last_score: int | None) -> None:
+                  last_score: int | None, rating: int | None = None, reviewed_at: str | None = None) -> None:
         self.cards[(operator, objection_id, lang)] = (card, due, last_score)
+        if rating is not None:
+            self.ratings.append((operator, objection_id, lang, rating))
+
+    def failed_reviews(self, operator: str | None, at_least: int = 1) -> list[dict[str, Any]]:
+        fails: dict[tuple[str, str, str], int] = {}
+        for who, objection_id, lang, rating in self.ratings:
+            if operator in (None, who):
+                fails[(who, objection_id, lang)] = fails.get((who, objection_id, lang), 0) + (rating == 1)
+        return [{"operator": key[0], "objection_id": key[1], "lang": key[2], "fails": n}
+                for key, n in fails.items() if n >= at_least]
+
+    def fsrs_parameters(self, operator: str) -> dict[str, Any] | None:
+        return None
 
     def previous_average(self, operator: str, mode: str, lang: str, before: str, exclude: str) -> float | None:
         earlier = [s for key, s in self.sessions.items() if key != exclude and s["operator"] == operator
@@ -303,3 +319,110 @@ def test_a_hint_ends_its_example_with_one_ellipsis(catalog: Catalog) -> None:
         for lang in objection.langs:
             text = hint(None, objection, catalog, lang, lang)
             assert not any(mark + "…" in text for mark in ".,;:!?"), text
+
+
+# --- practice that tells the truth (issue 16, item 8) ---------------------------------------------
+
+
+def _interrupt_after(*lines: str):  # type: ignore[no-untyped-def]
+    replies = iter(lines)
+
+    def ask(prompt: str) -> str | None:
+        line = next(replies, None)
+        if line is None:
+            raise KeyboardInterrupt
+        return line
+
+    return ask
+
+
+def test_ctrl_c_in_an_exam_is_interrupted_not_failed(catalog: Catalog, store: Store) -> None:
+    shown: list[object] = []
+    with pytest.raises(KeyboardInterrupt):
+        run(catalog, store, Options("anna", "ru", mode="exam", count=3, seed=1), _interrupt_after(STRONG),
+            shown.append, clock=clock(), now=lambda: NOW)
+    summary = shown[-1]
+    assert isinstance(summary, Summary) and summary.interrupted and summary.passed is None
+    session = store.c.query("SELECT passed, interrupted FROM sessions WHERE mode = 'exam'")[0]
+    assert session["passed"] is None and session["interrupted"] == 1
+    assert store.stats("anna", None)["exams"] == {"taken": 0, "passed": 0}  # neither passed nor failed
+    failed = drill(catalog, store, Script("не знаю"), mode="exam", count=1, ids=("too-expensive",))
+    assert failed.passed is False and store.stats("anna", None)["exams"] == {"taken": 1, "passed": 0}
+
+
+@pytest.mark.parametrize("leave", ["/quit", "ctrl-c"])
+def test_leaving_during_a_retry_still_schedules_by_the_best_score(catalog: Catalog, store: Store,
+                                                                     leave: str) -> None:
+    partial = "Понимаю вас, выбор за вами."
+    options = Options("anna", "ru", count=1, retries=2, ids=("bank-already-chosen",))
+    if leave == "/quit":
+        summary = run(catalog, store, options, Script(partial, "/quit").ask, lambda event: None, clock=clock(),
+                      now=lambda: NOW)
+    else:
+        shown: list[object] = []
+        with pytest.raises(KeyboardInterrupt):
+            run(catalog, store, options, _interrupt_after(partial), shown.append, clock=clock(), now=lambda: NOW)
+        summary = shown[-1]  # type: ignore[assignment]
+    best = summary.rows[0].best
+    assert best is not None and summary.rows[0].due is not None
+    card = store.card_states("anna", "ru")["bank-already-chosen"]
+    assert card.last_score == best and card.due == summary.rows[0].due
+    assert store.review_log("anna") == [{"objection_id": "bank-already-chosen", "lang": "ru",
+                                         "rating": rating_for(best), "reviewed_at": now_iso(NOW)}]
+
+
+def test_a_skip_counts_the_same_in_the_summary_and_in_stats(catalog: Catalog, store: Store) -> None:
+    summary = drill(catalog, store, Script(STRONG, "/skip"), count=2, retries=0,
+                    ids=("bank-already-chosen", "too-expensive"))
+    figures = store.stats("anna", None)
+    assert [row.tries for row in summary.rows] == [1, 1]
+    assert figures["attempts"] == sum(row.tries for row in summary.rows)
+    assert figures["average"] == summary.average  # the skip is a 0 in both
+
+
+def test_hints_are_recorded_with_the_reply_they_helped(catalog: Catalog, store: Store) -> None:
+    drill(catalog, store, Script("/hint", "/hint", "Понимаю вас.", "/hint", STRONG), count=1, retries=1,
+          ids=("bank-already-chosen",))
+    rows = store.history("anna", 10)
+    assert [row["hints"] for row in sorted(rows, key=lambda row: row["try_no"])] == [2, 1]
+    assert store.hints("anna", None) == 3
+
+
+# --- Anki's lessons (issue 16, item 9) ------------------------------------------------------------
+
+
+def test_an_objection_failed_again_and_again_is_a_leech(catalog: Catalog, store: Store) -> None:
+    from objcoach.practice.schedule import LEECH_FAILS
+
+    for day in range(LEECH_FAILS):
+        summary = run(catalog, store, Options("anna", "ru", count=1, retries=0, ids=("too-expensive",)),
+                      Script("не знаю").ask, lambda event: None, clock=clock(),
+                      now=lambda day=day: NOW + timedelta(days=day))  # type: ignore[misc]
+        assert bool(summary.leeches) == (day + 1 >= LEECH_FAILS)
+    assert [(objection.id, fails) for objection, fails in summary.leeches] == [("too-expensive", LEECH_FAILS)]
+    assert store.failed_reviews("anna", LEECH_FAILS) == [
+        {"operator": "anna", "objection_id": "too-expensive", "lang": "ru", "fails": LEECH_FAILS}]
+
+
+def test_a_drill_schedules_with_the_operators_fitted_parameters(catalog: Catalog, store: Store) -> None:
+    from fsrs.scheduler import DEFAULT_PARAMETERS
+
+    slow = list(DEFAULT_PARAMETERS)
+    slow[2] = slow[3] = 0.5  # a Good or Easy first review comes back in days, not weeks
+    store.save_fsrs_parameters("anna", slow, 400, NOW.isoformat())
+    fitted = drill(catalog, store, Script(STRONG), count=1, retries=0, ids=("bank-already-chosen",))
+    default = drill(catalog, store, Script(STRONG), count=1, retries=0, ids=("bank-already-chosen",),
+                    operator="boris")
+    assert fitted.rows[0].due is not None and default.rows[0].due is not None
+    assert fitted.rows[0].due < default.rows[0].due
+
+
+def test_the_review_log_of_an_older_history_is_rebuilt_from_its_attempts(tmp_path: Path) -> None:
+    import shutil
+
+    path = tmp_path / "v5.sqlite3"
+    shutil.copy(Path(__file__).parent / "data" / "history_v5.sqlite3", path)
+    with Store(path) as store:  # a1 scored 48 (Again), a2 62 (Hard), in one drill
+        assert [(row["objection_id"], row["rating"]) for row in store.review_log("anna")] == [
+            ("bank-already-chosen", 1), ("too-expensive", 2)]
+        assert store.failed_reviews("anna")[0]["objection_id"] == "bank-already-chosen"

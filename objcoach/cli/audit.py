@@ -149,9 +149,10 @@ class _Saver:
             "entry_version": entry_version(self.catalog, objection) if objection else None})
         if not added:
             return
-        card, due = review(self.store.card(row["operator"], row["objection_id"], row["lang"]),
-                           rating_for(row["score"]), utcnow())
-        self.store.save_card(row["operator"], row["objection_id"], row["lang"], card, due, row["score"])
+        rating, reviewed = rating_for(row["score"]), utcnow()  # into the review log, as a drill's review
+        card, due = review(self.store.card(row["operator"], row["objection_id"], row["lang"]), rating, reviewed)
+        self.store.save_card(row["operator"], row["objection_id"], row["lang"], card, due, row["score"], rating,
+                             now_iso(reviewed))
         self.saved += 1
 
     def close(self) -> None:

@@ -313,7 +313,7 @@ def report_command(
     from objcoach.mentor.formats import to_csv, to_html, to_json, to_markdown
     from objcoach.mentor.reports import operator_report, parse_since, previous_period
     from objcoach.paths import db_path
-    from objcoach.practice.schedule import utcnow
+    from objcoach.practice.schedule import LEECH_FAILS, utcnow
     from objcoach.store.history import Store
 
     ui = ui_language(chosen(language))
@@ -333,7 +333,8 @@ def report_command(
         reports = [operator_report(store.stats(name, start, left_out=left_out),
                                    store.stats(name, *before, left_out=left_out) if before else None,
                                    name, loaded, ui, (start, until), store.lowest_replies(name, start, 3, left_out),
-                                   check.of(name))
+                                   check.of(name), store.failed_reviews(name, LEECH_FAILS),
+                                   store.hints(name, start, left_out=left_out))
                    for name in names]
     text = {"md": lambda: to_markdown(reports, ui), "html": lambda: to_html(reports, ui),
             "csv": lambda: to_csv(reports), "json": lambda: to_json(reports)}[fmt.value]()

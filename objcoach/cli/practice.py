@@ -65,7 +65,11 @@ def _session(mode: str, *, count: int, lang: str | None, operator: str | None, s
         options = Options(operator=who, lang=ui, mode=mode, count=count, retries=retries, seed=seed,
                           ids=tuple(ids or ()), domain=domain, tag=tag, difficulty=difficulty,
                           pass_mark=pass_mark, time_limit=time_limit, first=assigned)
-        return run(loaded, store, options, terminal.ask, terminal.show)
+        summary = run(loaded, store, options, terminal.ask, terminal.show)
+        from objcoach.practice.schedule import refit, utcnow
+
+        refit(store, who, utcnow())  # enough new reviews: the operator's own FSRS parameters, for next time
+        return summary
 
 
 @commands.command("drill")
@@ -160,7 +164,7 @@ def stats_command(
       objcoach stats --since 7d --json
     """
     from objcoach.i18n import ui_language
-    from objcoach.mentor.reports import parse_since, stats_report
+    from objcoach.mentor.reports import parse_since, schedule_figures, stats_report
     from objcoach.paths import db_path
     from objcoach.practice.schedule import utcnow
     from objcoach.store.history import Store
@@ -179,6 +183,7 @@ def stats_command(
             return
         who = reading_as(store, operator, everyone)
         report = stats_report(store.stats(who, parse_since(since, now)), who, now)
+        report.update(schedule_figures(store, who, now))
     if as_json:
         print_json(report)
         return

@@ -165,8 +165,13 @@ def score_panel(score: Score, feedback: Feedback, objection: Objection, lang: st
 def breakdown_line(feedback: Feedback, lang: str) -> Text:
     line = safe_text(f"{t(lang, 'breakdown')}: ", style="dim")
     pieces = []
-    for label, points in feedback.breakdown:
-        pieces.append(f"{label} {points:+.0f}" if points < 0 else f"{label} {points:.0f}")
+    for part in feedback.breakdown:
+        shown = f"{part.points:+.0f}" if part.points < 0 else f"{part.points:.0f}"
+        if part.maximum is not None:  # «суть ответа 4 из 7»; a learned part against a model answer's
+            key = "component.reference" if part.reference else "component.of"
+            pieces.append(t(lang, key, label=part.label, points=shown, maximum=f"{part.maximum:.0f}"))
+        else:
+            pieces.append(f"{part.label} {shown}")
     line.append(", ".join(pieces), style="dim")
     return line
 
@@ -318,8 +323,8 @@ def stats(report: dict[str, Any], ui: str, names: Names | None = None) -> Render
 
     names = names or Names(None, ui)
     who = report["operator"] or t(ui, "stats.everyone")
-    if not report["attempts"]:
-        return text(t(ui, "stats.none"))
+    if not report["attempts"]:  # what falls due, and the leeches, still stand
+        return Group(text(t(ui, "stats.none")), *_schedule_parts(report, ui, names))
     grid = new_grid(padding=(0, 2))
     grid.add_column(style="bold")
     grid.add_column()
@@ -344,7 +349,39 @@ def stats(report: dict[str, Any], ui: str, names: Names | None = None) -> Render
     if report["missed_steps"]:
         steps = ", ".join(f"{names.technique(row['step'])} ({row['times']})" for row in report["missed_steps"][:5])
         parts.append(text(f"{t(ui, 'stats.steps')}: {steps}", "yellow"))
+    parts += _schedule_parts(report, ui, names)
     return Group(*parts)
+
+
+def _schedule_parts(report: dict[str, Any], ui: str, names: Names) -> list[RenderableType]:
+    """The leeches, the next days' reviews and where the schedule's parameters come from."""
+    parts: list[RenderableType] = []
+    if report.get("leeches"):
+        lines = [text(t(ui, "stats.leeches"), "bold magenta")]
+        for row in report["leeches"]:
+            name = names.objection(row["objection_id"], row["lang"])
+            name = name if report["operator"] else f"{row['operator']}: {name}"
+            lines.append(safe_text(f"• {t(ui, 'stats.leech', name=name, n=row['fails'])} "
+                                   f"(objcoach show {row['objection_id']})"))
+        parts.append(Group(*lines))
+    days = report.get("forecast") or []
+    if days:
+        if any(day["due"] for day in days):
+            cells = [f"{t(ui, 'stats.today') if place == 0 else day['day'][8:10] + '.' + day['day'][5:7]} {day['due']}"
+                     for place, day in enumerate(days) if day["due"] or place == 0]
+            parts.append(text(f"{t(ui, 'stats.forecast', days=len(days))}: {' · '.join(cells)}"))
+        else:
+            parts.append(text(t(ui, "stats.forecast_none", days=len(days)), "dim"))
+    status = report.get("schedule")
+    if status:
+        if status["parameters"] == "fitted":
+            line = t(ui, "stats.schedule.fitted", n=status["fitted_on"], when=str(status["fitted_at"])[:10])
+        elif status["install"]:
+            line = t(ui, "stats.schedule.install", n=status["reviews"], install=status["install"])
+        else:
+            line = t(ui, "stats.schedule.default", n=status["reviews"], needed=status["needed"])
+        parts.append(text(line, "dim"))
+    return parts
 
 
 def _cell(value: Any) -> str:

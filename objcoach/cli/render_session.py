@@ -116,6 +116,9 @@ def summary(item: Any, ui: str, names: Names | None = None) -> RenderableType:
     if item.missed_steps:
         steps = ", ".join(names.technique(step) for step in item.missed_steps)
         parts.append(text(t(ui, "exam.steps", steps=steps), "yellow"))
+    for objection, fails in item.leeches:  # failed again and again: study before practising more
+        parts.append(text(t(ui, "summary.leech", client=names.objection(objection.id, item.lang), n=fails,
+                            id=objection.id), "bold magenta"))
     if item.interrupted:
         parts.append(text(t(ui, "summary.interrupted"), "yellow"))
     return Group(*spaced(parts))

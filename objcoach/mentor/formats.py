@@ -125,6 +125,7 @@ def to_html(reports: list[dict[str, Any]], ui: str) -> str:
         parts.append("</div>")
         if figures["trend"]:
             parts.append(f"<h3>{esc(t(ui, 'report.chart'))}</h3>{_svg_chart(figures['trend'], ui)}")
+            parts.append(f"<h3>{esc(t(ui, 'report.heatmap'))}</h3>{_svg_heatmap(figures['trend'], ui)}")
         if figures["mastery"]:
             parts.append("<table><thead><tr>" + "".join(
                 f"<th>{esc(t(ui, key))}</th>" for key in ("objection", "summary.best", "stats.last", "summary.tries",
@@ -174,6 +175,42 @@ def _svg_chart(trend: list[dict[str, Any]], ui: str) -> str:
     title = html.escape(t(ui, "report.chart"))
     return (f"<svg viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" role=\"img\" "
             f"aria-label=\"{title}\">{grid}<polyline points=\"{line}\" class=\"line\"/>{dots}{labels}</svg>")
+
+
+HEATMAP_WEEKS = 53  # a year of practice days at most, the latest
+HEATMAP_COLOURS = ("#eef1f5", "#c6dbf7", "#8db5ef", "#4f86e0", "#2f5fb3")  # none, then four levels of attempts
+
+
+def _svg_heatmap(trend: list[dict[str, Any]], ui: str) -> str:
+    """An inline SVG calendar of practice days, a column per week (Monday at the top), each day shaded by its
+    attempts relative to the busiest day, with the count in its tooltip; readable offline."""
+    from datetime import date, timedelta
+
+    counts = {row["day"]: int(row["attempts"]) for row in trend}
+    last = date.fromisoformat(max(counts))
+    first = max(date.fromisoformat(min(counts)), last - timedelta(weeks=HEATMAP_WEEKS) + timedelta(days=1))
+    start = first - timedelta(days=first.weekday())
+    peak = max(counts.values()) or 1
+    cell, step, left, top = 12, 14, 4, 16
+    weeks = (last - start).days // 7 + 1
+    shapes: list[str] = []
+    labelled = -4  # the column of the last month's label: one is about three columns wide
+    day = first
+    while day <= last:
+        n = counts.get(day.isoformat(), 0)
+        level = 0 if n <= 0 else 1 + min(3, (4 * n - 1) // peak)  # the busiest day the darkest
+        column = (day - start).days // 7
+        if (day.day == 1 or (day == first and day.day <= 7)) and column - labelled >= 4:  # a month over its start
+            labelled = column
+            shapes.append(f"<text x=\"{left + column * step}\" y=\"11\" class=\"axis\">{day.isoformat()[:7]}</text>")
+        tip = html.escape(printable(t(ui, "report.heatmap.day", day=day.isoformat(), n=n)))
+        shapes.append(f"<rect x=\"{left + column * step}\" y=\"{top + day.weekday() * step}\" width=\"{cell}\" "
+                      f"height=\"{cell}\" rx=\"2\" fill=\"{HEATMAP_COLOURS[level]}\"><title>{tip}</title></rect>")
+        day += timedelta(days=1)
+    width, height = left * 2 + weeks * step + 40, top + 7 * step
+    title = html.escape(t(ui, "report.heatmap"))
+    return (f"<svg viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" role=\"img\" "
+            f"aria-label=\"{title}\" class=\"heatmap\">{''.join(shapes)}</svg>")
 
 
 _CSS = """

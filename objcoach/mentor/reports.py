@@ -63,6 +63,25 @@ def stats_report(raw: dict[str, Any], operator: str | None, now: datetime) -> di
     }
 
 
+def schedule_figures(store: Any, operator: str | None, now: datetime) -> dict[str, Any]:
+    """What `stats` says of the schedule besides the practice: how many objections fall due on each of the
+    next days, the leeches (failed again and again), and whether the operator's FSRS parameters are their own."""
+    from objcoach.practice.schedule import (
+        LEECH_FAILS,
+        forecast,
+        forecast_until,
+        optimizer_available,
+        schedule_status,
+    )
+
+    status = None
+    if operator is not None:  # parameters are one operator's
+        status = schedule_status(store.review_count(operator), store.fsrs_parameters(operator),
+                                 optimizer_available())
+    return {"forecast": forecast(store.due_by_day(operator, forecast_until(now)), now),
+            "leeches": store.failed_reviews(operator, LEECH_FAILS), "schedule": status}
+
+
 def _round(value: float | None) -> float | None:
     return round(value, 1) if value is not None else None
 
@@ -90,9 +109,11 @@ MAX_CORRECTIONS = 3
 def operator_report(raw: dict[str, Any], previous: dict[str, Any] | None, operator: str,
                     catalog: Catalog, ui: str, period: tuple[str | None, str],
                     weakest: list[dict[str, Any]] | None = None,
-                    checked: dict[str, Any] | None = None) -> dict[str, Any]:
+                    checked: dict[str, Any] | None = None,
+                    leeches: list[dict[str, Any]] | None = None, hints: int = 0) -> dict[str, Any]:
     """One operator's figures and feedback. `raw` and `previous` come from Store.stats, `weakest`
-    from Store.lowest_replies, `checked` from mentor/verify.py's Check.of (what the figures left out)."""
+    from Store.lowest_replies, `checked` from mentor/verify.py's Check.of (what the figures left out),
+    `leeches` from Store.failed_reviews (objections failed again and again), `hints` from Store.hints."""
     from objcoach.i18n import t
 
     bands = settings_for(catalog)  # the catalog's verdict bands
@@ -101,6 +122,8 @@ def operator_report(raw: dict[str, Any], previous: dict[str, Any] | None, operat
     figures["weakest_replies"] = weakest or []
     figures["previous_average"] = _round(previous["average"]) if previous else None
     figures["checked"] = checked or {"forged": [], "forged_exams": [], "older": 0, "unchecked": 0}
+    figures["leeches"] = leeches or []
+    figures["hints"] = hints
     mastery = [row for row in figures["mastery"] if row["best"] is not None]
     observation: list[str] = checked_observations(figures["checked"], ui)
     if not figures["attempts"]:
@@ -125,6 +148,11 @@ def operator_report(raw: dict[str, Any], previous: dict[str, Any] | None, operat
                 f"{_title(catalog, row['step'], ui)} ({row['times']})" for row in steps)))
         if figures["exams"]["taken"]:
             observation.append(t(ui, "report.obs.exams", **figures["exams"]))
+        if figures["hints"]:
+            observation.append(t(ui, "report.obs.hints", n=figures["hints"], attempts=figures["attempts"]))
+        if figures["leeches"]:
+            observation.append(t(ui, "report.obs.leeches", objections=", ".join(
+                f"{row['objection_id']} ({row['fails']})" for row in figures["leeches"][:MAX_CORRECTIONS])))
     impact = []
     for row in figures["missed_steps"][:2]:
         technique = catalog.techniques.get(row["step"])
@@ -132,7 +160,15 @@ def operator_report(raw: dict[str, Any], previous: dict[str, Any] | None, operat
         impact.append(t(ui, "report.impact.step", title=_title(catalog, row["step"], ui), times=row["times"], why=why))
     weak = sorted((row for row in mastery if row["best"] < good), key=lambda row: row["best"])
     correction = []
-    for row in weak[:MAX_CORRECTIONS]:
+    for row in figures["leeches"][:MAX_CORRECTIONS]:  # more of the same practice won't fix these: study first
+        objection = catalog.get(row["objection_id"])
+        if objection is not None:
+            lang = row["lang"]
+            correction.append(t(ui, "report.correction.leech", client=objection.client.get(lang, ""),
+                                objection=objection.id, n=row["fails"],
+                                example=(objection.answers.get(lang) or ("",))[0]))
+    studied = {row["objection_id"] for row in figures["leeches"][:MAX_CORRECTIONS]}
+    for row in [row for row in weak if row["objection_id"] not in studied][:MAX_CORRECTIONS]:
         objection = catalog.get(row["objection_id"])
         if objection is None:
             continue

@@ -66,6 +66,8 @@ class Reviewer:
             say(f"{t(ui, 'reply')}: «{attempt['reply']}»")
             if attempt["disputed"]:
                 say(t(ui, "review.disputed", note=attempt["dispute_note"] or "—"))
+            if attempt.get("hints"):  # how much help the reply took
+                say(t(ui, "review.hints", n=attempt["hints"]))
             while True:
                 answer = ask(t(ui, "review.prompt"), "s")
                 choice = review_key(answer)

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from objcoach.catalog.model import Catalog, Objection
 from objcoach.catalog.search import filter_objections
 from objcoach.errors import InputError
 from objcoach.practice.commands import COMMANDS, read_command
-from objcoach.practice.schedule import plan, rating_for, review, utcnow
+from objcoach.practice.schedule import LEECH_FAILS, plan, rating_for, review, utcnow
 from objcoach.scoring.coach import Feedback, feedback, hint
 from objcoach.scoring.result import Score
 from objcoach.scoring.score import score_reply
@@ -105,6 +105,7 @@ class Summary:
     practise: tuple[Objection, ...] = ()
     missed_steps: tuple[str, ...] = ()
     lang: str = "en"
+    leeches: tuple[tuple[Objection, int], ...] = ()  # objections of this session failed LEECH_FAILS times or more
 
 
 Event = Started | Shown | Scored | Message | AnswerShown | Summary
@@ -125,6 +126,7 @@ class Options:
     pass_mark: int = PASS_MARK
     time_limit: float | None = None
     first: tuple[str, ...] = ()  # assigned objections: practised before anything else
+    parameters: tuple[float, ...] | None = None  # the operator's fitted FSRS parameters (run() reads them)
 
 
 class _Stop(Exception):
@@ -140,6 +142,7 @@ class _Progress:
     outcome: str = "unanswered"
     due: datetime | None = None
     missed: tuple[str, ...] = ()
+    scheduled: bool = False
 
 
 def choose(catalog: Catalog, store: History, options: Options, now: datetime) -> tuple[list[Objection], int]:
@@ -169,6 +172,9 @@ def run(catalog: Catalog, store: History, options: Options, ask: Callable[[str],
     """Run a drill or an exam to the end, to /quit, to the end of input or to Ctrl-C (re-raised after
     the summary is shown, so the caller can exit with 130)."""
     chosen, skipped = choose(catalog, store, options, now())
+    fitted = store.fsrs_parameters(options.operator)
+    if fitted:
+        options = replace(options, parameters=tuple(fitted["parameters"]))
     exam = options.mode == "exam"
     started = now_iso(now())
     session_id = store.start_session(options.operator, options.mode, options.lang, len(chosen), options.seed,
@@ -188,6 +194,9 @@ def run(catalog: Catalog, store: History, options: Options, ask: Callable[[str],
         pass
     except KeyboardInterrupt:
         interrupted = True
+    for item in progress:  # /quit or Ctrl-C between tries: the objection is still rated by its best so far
+        if item.best is not None and not item.scheduled:
+            _reschedule(store, options, item, item.best, now)
     titles = {tid: technique.title.get(options.lang, tid) for tid, technique in catalog.techniques.items()}
     summary = _finish(store, options, session_id, started, progress, interrupted, now, titles,
                       settings_for(catalog)["good"])
@@ -205,7 +214,8 @@ def _one_objection(catalog: Catalog, store: History, options: Options, session_i
     tries_allowed = 1 if exam else 1 + max(0, options.retries)
     objection = item.objection
     last_score: Score | None = None
-    hints = 0
+    hints = 0  # asked for this objection: each /hint names the next missing step
+    asked = 0  # asked since the last reply, recorded with the next attempt
     started = clock()
     while True:
         line = ask("retry" if item.tries else "reply")
@@ -229,6 +239,7 @@ def _one_objection(catalog: Catalog, store: History, options: Options, session_i
             elif command == "/hint":
                 tip = hint(last_score, objection, catalog, options.lang, options.lang, hints)
                 hints += 1
+                asked += 1
                 show(Message("hint.text", {"text": tip}) if tip else Message("hint.none"))
             elif command == "/dispute":
                 if last_attempt:
@@ -240,8 +251,9 @@ def _one_objection(catalog: Catalog, store: History, options: Options, session_i
                 outcome = "skipped" if command == "/skip" else "answer"
                 if command == "/answer":
                     show(AnswerShown(objection, objection.answers[options.lang][0]))
-                _record(store, catalog, options, session_id, objection, item.tries + 1, "", None,
-                        clock() - started, now, outcome=outcome)
+                item.tries += 1  # a skip is an attempt, as `stats` counts it
+                _record(store, catalog, options, session_id, objection, item.tries, "", None,
+                        clock() - started, now, outcome=outcome, hints=asked)
                 item.outcome = outcome
                 item.seconds += clock() - started
                 _reschedule(store, options, item, None, now)
@@ -253,7 +265,9 @@ def _one_objection(catalog: Catalog, store: History, options: Options, session_i
         penalty = late_penalty(seconds, options.time_limit) if exam else 0
         points = max(0, result.score - penalty)
         attempt_id = _record(store, catalog, options, session_id, objection, item.tries, text, result, seconds, now,
-                             points=points, verdict=_verdict(points, result, catalog), late=penalty > 0)
+                             points=points, verdict=_verdict(points, result, catalog), late=penalty > 0,
+                             hints=asked)
+        asked = 0
         last_attempt.append(attempt_id)
         item.seconds += seconds
         item.best = points if item.best is None else max(item.best, points)
@@ -290,7 +304,7 @@ def _closing(store: History, ask: Callable[[str], str | None], show: Callable[[E
 
 def _record(store: History, catalog: Catalog, options: Options, session_id: str, objection: Objection, try_no: int,
             reply: str, result: Score | None, seconds: float, now: Callable[[], datetime], *, points: int | None = None,
-            verdict: str | None = None, late: bool = False, outcome: str = "scored") -> str:
+            verdict: str | None = None, late: bool = False, outcome: str = "scored", hints: int = 0) -> str:
     breakdown = result.to_dict() if result else {}
     if result and points is not None and points != result.score:
         breakdown["late_penalty"] = result.score - points
@@ -301,7 +315,7 @@ def _record(store: History, catalog: Catalog, options: Options, session_id: str,
         missed=list(result.techniques_missed) if result else [], duration=round(seconds, 2),
         created_at=now_iso(now()), late=late, outcome=outcome,
         grader_version=grader_version(catalog) if result else None,
-        entry_version=entry_version(catalog, objection) if result else None,
+        entry_version=entry_version(catalog, objection) if result else None, hints=hints,
     )
     store.add_attempt(attempt)
     return attempt.id
@@ -316,9 +330,13 @@ def _verdict(points: int, result: Score, catalog: Catalog) -> str:
 
 def _reschedule(store: History, options: Options, item: _Progress, best: int | None,
                 now: Callable[[], datetime]) -> None:
-    card, due = review(store.card(options.operator, item.objection.id, options.lang), rating_for(best), now())
-    store.save_card(options.operator, item.objection.id, options.lang, card, due, best)
+    when = now()
+    rating = rating_for(best)
+    card, due = review(store.card(options.operator, item.objection.id, options.lang), rating, when,
+                       options.parameters)
+    store.save_card(options.operator, item.objection.id, options.lang, card, due, best, rating, now_iso(when))
     item.due = due
+    item.scheduled = True
 
 
 def _finish(store: History, options: Options, session_id: str, started: str, progress: Sequence[_Progress],
@@ -334,8 +352,9 @@ def _finish(store: History, options: Options, session_id: str, started: str, pro
         total = [item.best or 0 for item in progress]
         exam_average = sum(total) / len(total) if total else 0.0
         average = round(exam_average, 1)
-        passed = exam_average >= options.pass_mark and not interrupted
-    store.end_session(session_id, now_iso(now()), average, passed)
+        # an exam cut short by Ctrl-C is neither passed nor failed: it is stored as interrupted
+        passed = None if interrupted else exam_average >= options.pass_mark
+    store.end_session(session_id, now_iso(now()), average, passed, interrupted)
     previous = store.previous_average(options.operator, options.mode, options.lang, started, session_id)
     practise = tuple(item.objection for item in progress
                      if item.outcome != "unanswered" and (item.best or 0) < (options.pass_mark if exam else good))
@@ -346,5 +365,8 @@ def _finish(store: History, options: Options, session_id: str, started: str, pro
     steps = tuple(titles.get(step, step) for step in sorted(missed, key=lambda step: -missed[step])[:3])
     rows = tuple(Row(item.objection, item.best, item.tries, round(item.seconds, 1), item.due, item.outcome)
                  for item in progress)
+    fails = {row["objection_id"]: row["fails"] for row in store.failed_reviews(options.operator, LEECH_FAILS)
+             if row["lang"] == options.lang}
+    leeches = tuple((item.objection, fails[item.objection.id]) for item in progress if item.objection.id in fails)
     return Summary(options.mode, rows, average, previous, interrupted, options.pass_mark if exam else None,
-                   passed, practise, steps, options.lang)
+                   passed, practise, steps, options.lang, leeches)

@@ -20,8 +20,19 @@ MIN_EXAMPLE_WORDS = 5
 
 
 class Improvement(NamedTuple):
-    what: str
+    what: str  # as «Что добавить» lists it: "упомяните: сравнить условия"
     example: str
+    name: str = ""  # the thing itself, as the retry prompt names it after its own verb: "сравнить условия"
+    step: str = ""  # the technique's id; "" for a key point
+
+
+class Part(NamedTuple):
+    """One component of the score in words: its points and the most it can give on this objection."""
+
+    label: str
+    points: float
+    maximum: float | None = None  # None: a penalty, the model's base or a limit of the scale
+    reference: bool = False  # the maximum is a model answer's (a learned component has no fixed one)
 
 
 class Feedback(NamedTuple):
@@ -30,7 +41,7 @@ class Feedback(NamedTuple):
     issues: tuple[str, ...]  # antipatterns and guards, described with advice
     retry_prompt: str  # for a partial reply: what to add on the next try
     rephrased: str  # for a weak reply or «не знаю»: the question put another way, with a hint
-    breakdown: tuple[tuple[str, float], ...] = ()  # the score's components in words, with their points
+    breakdown: tuple[Part, ...] = ()  # the score's components in words, with their points
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -61,11 +72,30 @@ def feedback(score: Score, objection: Objection, catalog: Catalog, lang: str) ->
     rephrased = ""
     dont_know = "dont_know" in score.flag_ids
     if score.verdict == "partial" and improvements and not blocked:
-        retry = t(lang, "retry", missing="; ".join(i.what for i in improvements))
+        # the same items as «Что добавить», each named once: the prompt's own verb does the asking
+        retry = t(lang, "retry", missing="; ".join(_lower_first(i.name) if i.step else i.name or i.what
+                                                   for i in improvements))
     elif score.verdict in ("weak", "fail") or dont_know:
-        rephrased = _rephrase(score, objection, catalog, lang, content)
+        rephrased = _rephrase(score, objection, catalog, lang, content, improvements)
     return Feedback(tuple(praise[:MAX_PRAISE]), tuple(improvements), issues, retry, rephrased,
-                    tuple((_component(name, catalog, lang), points) for name, points in score.components.items()))
+                    _parts(score, objection, catalog, lang))
+
+
+def _parts(score: Score, objection: Objection, catalog: Catalog, lang: str) -> tuple[Part, ...]:
+    """The breakdown with each earning component's maximum on this objection. A component the objection does
+    not ask for (techniques of a knowledge question, which has no checklist) is left out when it gave nothing."""
+    from objcoach.scoring.score import component_maxima
+
+    maxima = component_maxima(objection, catalog, score.lang)
+    asked = {"closeness", "form", "wording"} | ({"techniques"} if objection.checklist else set()) | \
+        ({"key_points"} if objection.key_points.get(score.lang) else set())
+    parts = []
+    for name, points in score.components.items():
+        if name in maxima and name not in asked and round(points) == 0:
+            continue
+        maximum, reference = maxima.get(name, (None, False))
+        parts.append(Part(_component(name, catalog, lang), points, maximum, reference))
+    return tuple(parts)
 
 
 def _component(name: str, catalog: Catalog, lang: str) -> str:
@@ -78,12 +108,12 @@ def _component(name: str, catalog: Catalog, lang: str) -> str:
 
 
 def hint(score: Score | None, objection: Objection, catalog: Catalog, lang: str, content: str,
-         given: int = 0) -> str:
-    """The next missing step with the start of an example phrase (the drill's /hint)."""
+         given: int = 0, step: str = "") -> str:
+    """The next missing step (or `step`) with the start of an example phrase (the drill's /hint)."""
     missing = list(score.techniques_missed) if score else list(objection.checklist)
-    if not missing:
+    if not missing and not step:
         return ""
-    tid = missing[min(given, len(missing) - 1)]
+    tid = step or missing[min(given, len(missing) - 1)]
     technique = catalog.techniques.get(tid)
     if technique is None:
         return ""
@@ -108,11 +138,12 @@ def _improvements(score: Score, objection: Objection, catalog: Catalog, lang: st
         example = _technique_example(tid, objection, catalog, content)
         if not example:
             example = (technique.examples.get(content) or technique.examples.get(lang) or ("",))[0]
-        item = Improvement(t(lang, "add_technique", title=technique.title.get(lang, tid)), example)
+        title = technique.title.get(lang, tid)
+        item = Improvement(t(lang, "add_technique", title=title), example, title, tid)
         techniques.append(item)
         if tid in objection.required:
             required.append(item)
-    points = [Improvement(t(lang, "add_key_point", point=point), _example_for(point, objection, content))
+    points = [Improvement(t(lang, "add_key_point", point=point), _example_for(point, objection, content), point)
               for point in score.key_points_missed]
     # a required step first, then one point of substance, then the rest
     wanted += required[:1]
@@ -124,7 +155,7 @@ def _improvements(score: Score, objection: Objection, catalog: Catalog, lang: st
     seen: set[str] = set()
     for index, item in enumerate(wanted[:MAX_IMPROVEMENTS]):
         if item.example in seen:
-            wanted[index] = Improvement(item.what, "")
+            wanted[index] = item._replace(example="")
         seen.add(item.example)
     return wanted[:MAX_IMPROVEMENTS]
 
@@ -158,13 +189,26 @@ def _sentences(text: str) -> list[str]:
     return [part.strip() for part in re.split(r"(?<=[.!?])\s+", text) if part.strip()]
 
 
-def _rephrase(score: Score, objection: Objection, catalog: Catalog, lang: str, content: str) -> str:
+def _rephrase(score: Score, objection: Objection, catalog: Catalog, lang: str, content: str,
+              improvements: list[Improvement]) -> str:
+    """The question put another way, aiming at the first thing «Что добавить» names (and a hint for its
+    first step), so that the prompt never asks for what the list does not."""
     goals = REPHRASE_GOALS.get(lang, REPHRASE_GOALS["en"])
-    missing = [tid for tid in objection.checklist if tid in score.techniques_missed] or list(objection.checklist)
-    goal = goals.get(missing[0], "") if missing else ""
+    steps = [item.step for item in improvements if item.step]
+    first = improvements[0] if improvements else None
+    if first is not None and first.step:
+        goal = goals.get(first.step) or t(lang, "rephrase.step", title=first.name)
+    elif first is not None:
+        goal = t(lang, "rephrase.point", point=first.name)
+    else:
+        missing = [tid for tid in objection.checklist if tid in score.techniques_missed] or list(objection.checklist)
+        goal = goals.get(missing[0], "") if missing else ""
     client = objection.client.get(content) or next(iter(objection.client.values()), "")
     text = t(lang, "rephrase", client=client, goal=goal or goals["clarify"])
-    tip = hint(score, objection, catalog, lang, content)
+    if improvements:  # a hint only for a step the list names
+        tip = hint(score, objection, catalog, lang, content, step=steps[0]) if steps else ""
+    else:
+        tip = hint(score, objection, catalog, lang, content)
     return f"{text} {tip}".strip()
 
 
@@ -183,6 +227,11 @@ def _issue(flag_id: str, evidence: str, catalog: Catalog, lang: str) -> str:
         return f"{title}: «{_short(evidence)}». {advice}".strip()
     label = t(lang, f"flag.{flag_id}")
     return f"{label}: {_short(evidence)}" if evidence else label
+
+
+def _lower_first(title: str) -> str:
+    """A technique's title inside a sentence: «добавьте: аргумент с конкретной выгодой»."""
+    return title[:1].lower() + title[1:]
 
 
 def _short(text: str, limit: int = 90) -> str:

@@ -76,6 +76,11 @@ def _plan(model: GraderModel) -> dict[str, tuple[str, float]]:
     return found[1]
 
 
+def component_of(feature: str) -> str:
+    """The component of the breakdown whose points a feature adds to."""
+    return _group(feature)
+
+
 def _group(feature: str) -> str:
     for group, names in GROUPS:
         if any(feature == name or (name.endswith(":") and feature.startswith(name)) for name in names):

@@ -15,13 +15,17 @@ from objcoach.scoring.features import features
 from objcoach.scoring.index import scoring_index
 from objcoach.scoring.matcher import Matcher
 from objcoach.scoring.measure import Measured, measure
-from objcoach.scoring.model import GRADE_POINTS, GraderModel, combine
+from objcoach.scoring.model import GRADE_POINTS, GraderModel, combine, component_of
 from objcoach.scoring.result import Hit, Score
 from objcoach.scoring.settings import MAX_REPLY_CHARS, verdict_for
 from objcoach.scoring.text import analyze
 from objcoach.scoring.tone import Wording, read_wording, reading_features, tone_evidence
 
-__all__ = ["MAX_REPLY_CHARS", "measure", "score_reply", "self_test", "technique_evidence", "verdict_for"]
+__all__ = ["MAX_REPLY_CHARS", "component_maxima", "measure", "score_reply", "self_test", "technique_evidence",
+           "verdict_for"]
+
+# components a reply earns points in, and the features that can reach 1 on an objection of this kind
+LEARNED = "wording"  # no fixed maximum: an n-gram regression; shown against the best model answer
 
 
 def score_reply(reply: str, objection: Objection, catalog: Catalog, lang: str | None = None,
@@ -79,6 +83,39 @@ def points(values: dict[str, float], caps: Sequence[tuple[str, float]], model: G
     if final != within:
         components["cap"] = final - within
     return math.floor(final + 0.5), components
+
+
+def component_maxima(objection: Objection, catalog: Catalog, lang: str) -> dict[str, tuple[float, bool]]:
+    """The most each earning component of the score can give on this objection: component -> (points, whether
+    it is a model answer's rather than a fixed maximum). Every feature the model reads lies in [0, 1], so a
+    component's maximum is the sum of its positive weights over the features this objection can raise; the
+    wording regression has no such bound, so the best of this objection's model answers stands for it."""
+    model = scoring_index(catalog).model
+    checklist = set(objection.checklist)
+    possible = {"closeness", "topical", "extra_techniques", "question", "words"}
+    if checklist:
+        possible |= {"checklist"} | {f"technique:{tid}" for tid in checklist}
+    else:
+        possible.add("knowledge")
+    if objection.key_points.get(lang):
+        possible |= {"key_points", "any_key_point"}
+    extra = sorted((weight for name, weight in model.weights.items() if name.startswith("technique:")
+                    and name.removeprefix("technique:") not in checklist and weight > 0), reverse=True)
+    found: dict[str, float] = {}
+    for name, weight in model.weights.items():
+        if name in possible and weight > 0:
+            group = component_of(name)
+            found[group] = found.get(group, 0.0) + weight * GRADE_POINTS
+    if extra:  # techniques beyond the checklist count too, three at most (as extra_techniques does)
+        found["techniques"] = found.get("techniques", 0.0) + sum(extra[:3]) * GRADE_POINTS
+    maxima = {group: (points, False) for group, points in found.items()}
+    weight = model.weights.get(LEARNED, 0.0)
+    answers = objection.answers.get(lang, ())
+    if weight > 0 and answers:
+        best = max(read_wording(analyze(answer), model.grams, model.tone_bias, model.wording_bias).wording
+                   for answer in answers)
+        maxima[LEARNED] = (max(best, 0.0) * weight * GRADE_POINTS, True)
+    return maxima
 
 
 def technique_evidence(text: str, technique_id: str, catalog: Catalog, lang: str) -> str:

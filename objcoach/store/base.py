@@ -42,6 +42,7 @@ class Attempt:
     # what scored it (scoring/versions.py): a report re-scores the reply and compares under these
     grader_version: str | None = None
     entry_version: str | None = None
+    hints: int = 0  # /hint asked before this reply (a mentor reads how much help it took)
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
 
@@ -59,7 +60,8 @@ class History(Protocol):
     def start_session(self, operator: str, mode: str, lang: str, planned: int, seed: int | None,
                       started_at: str, pass_mark: int | None = None) -> str: ...
 
-    def end_session(self, session_id: str, ended_at: str, average: float | None, passed: bool | None) -> None: ...
+    def end_session(self, session_id: str, ended_at: str, average: float | None, passed: bool | None,
+                    interrupted: bool = False) -> None: ...
 
     def add_attempt(self, attempt: Attempt) -> None: ...
 
@@ -71,7 +73,13 @@ class History(Protocol):
     def card_states(self, operator: str, lang: str) -> dict[str, CardState]: ...
 
     def save_card(self, operator: str, objection_id: str, lang: str, card: str, due: datetime,
-                  last_score: int | None) -> None: ...
+                  last_score: int | None, rating: int | None = None, reviewed_at: str | None = None) -> None: ...
+
+    def failed_reviews(self, operator: str | None, at_least: int = 1) -> list[dict[str, Any]]:
+        """Per card (operator, objection_id, lang): `fails`, its reviews rated Again, when at least `at_least`."""
+
+    def fsrs_parameters(self, operator: str) -> dict[str, Any] | None:
+        """The operator's fitted FSRS parameters (`parameters`, `reviews`, `fitted_at`), or None."""
 
     def previous_average(self, operator: str, mode: str, lang: str, before: str, exclude: str) -> float | None:
         """The average of the latest earlier session of this kind, leaving out `exclude`."""

@@ -76,34 +76,47 @@ class Store:
                     (session_id, operator, mode, lang, started_at, planned, seed, pass_mark))
         return session_id
 
-    def end_session(self, session_id: str, ended_at: str, average: float | None, passed: bool | None) -> None:
-        self._write("UPDATE sessions SET ended_at = ?, average = ?, passed = ? WHERE id = ?",
-                    (ended_at, average, None if passed is None else int(passed), session_id))
+    def end_session(self, session_id: str, ended_at: str, average: float | None, passed: bool | None,
+                    interrupted: bool = False) -> None:
+        self._write("UPDATE sessions SET ended_at = ?, average = ?, passed = ?, interrupted = ? WHERE id = ?",
+                    (ended_at, average, None if passed is None else int(passed), int(interrupted), session_id))
 
     def add_attempt(self, attempt: Attempt) -> None:
         self._write(
             "INSERT INTO attempts (id, session_id, operator, objection_id, lang, mode, created_at, try_no, reply, "
             "score, verdict, breakdown, missed, duration, late, outcome, disputed, dispute_note, grader_version, "
-            "entry_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "entry_version, hints) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (attempt.id, attempt.session_id, attempt.operator, attempt.objection_id, attempt.lang, attempt.mode,
              attempt.created_at, attempt.try_no, attempt.reply, attempt.score, attempt.verdict,
              json.dumps(attempt.breakdown, ensure_ascii=False), json.dumps(attempt.missed),
              attempt.duration, int(attempt.late), attempt.outcome, int(attempt.disputed), attempt.dispute_note,
-             attempt.grader_version, attempt.entry_version),
+             attempt.grader_version, attempt.entry_version, attempt.hints),
         )
 
     def dispute(self, attempt_id: str, note: str) -> None:
         self._write("UPDATE attempts SET disputed = 1, dispute_note = ? WHERE id = ?", (note or None, attempt_id))
 
     def save_card(self, operator: str, objection_id: str, lang: str, card: str, due: datetime,
-                  last_score: int | None) -> None:
-        self._write(
-            "INSERT INTO cards (operator, objection_id, lang, card, due, last_score, reviews) "
-            "VALUES (?, ?, ?, ?, ?, ?, 1) ON CONFLICT (operator, objection_id, lang) DO UPDATE SET "
-            "card = excluded.card, due = excluded.due, last_score = excluded.last_score, "
-            "reviews = cards.reviews + 1",
-            (operator, objection_id, lang, card, now_iso(due), last_score),
-        )
+                  last_score: int | None, rating: int | None = None, reviewed_at: str | None = None) -> None:
+        """The card after a review; with `rating`, the review goes into the log too (leeches and the
+        fit of the operator's FSRS parameters read it)."""
+        with self.c.transaction():
+            self.c.execute(
+                "INSERT INTO cards (operator, objection_id, lang, card, due, last_score, reviews, fails) "
+                "VALUES (?, ?, ?, ?, ?, ?, 1, ?) ON CONFLICT (operator, objection_id, lang) DO UPDATE SET "
+                "card = excluded.card, due = excluded.due, last_score = excluded.last_score, "
+                "reviews = cards.reviews + 1, fails = cards.fails + excluded.fails",
+                (operator, objection_id, lang, card, now_iso(due), last_score, int(rating == 1)))
+            if rating is not None:
+                self.c.execute("INSERT INTO card_reviews (operator, objection_id, lang, rating, reviewed_at) "
+                               "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                               (operator, objection_id, lang, rating, reviewed_at or now_iso()))
+
+    def save_fsrs_parameters(self, operator: str, parameters: Sequence[float], reviews: int, when: str) -> None:
+        self._write("INSERT INTO fsrs_parameters (operator, parameters, reviews, fitted_at) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (operator) DO UPDATE SET parameters = excluded.parameters, "
+                    "reviews = excluded.reviews, fitted_at = excluded.fitted_at",
+                    (operator, json.dumps([float(value) for value in parameters]), reviews, when))
 
     def save_review(self, attempt_id: str, decision: str, comment: str | None, mentor: str, when: str) -> None:
         self._write("INSERT INTO reviews (attempt_id, decision, comment, mentor, decided_at) VALUES (?, ?, ?, ?, ?) "
@@ -138,6 +151,44 @@ class Store:
                             (operator, lang))
         return {row["objection_id"]: CardState(datetime.fromisoformat(row["due"]), row["last_score"]) for row in rows}
 
+    def failed_reviews(self, operator: str | None, at_least: int = 1) -> list[dict[str, Any]]:
+        """Per card (operator, objection_id, lang): `fails`, the reviews rated Again, when at least `at_least`."""
+        where, params = _operator_filter(operator)
+        # kept on the card as it is reviewed: the log itself is as long as the history
+        rows = self.c.query(f"SELECT operator, objection_id, lang, fails FROM cards {where} "
+                            f"{'AND' if where else 'WHERE'} fails >= ? ORDER BY fails DESC, operator, objection_id",
+                            (*params, max(at_least, 1)))
+        return [{**row, "fails": int(row["fails"])} for row in rows]
+
+    def review_log(self, operator: str) -> list[dict[str, Any]]:
+        """The operator's reviews, oldest first: objection_id, lang, rating, reviewed_at."""
+        return self.c.query("SELECT objection_id, lang, rating, reviewed_at FROM card_reviews WHERE operator = ? "
+                            "ORDER BY reviewed_at, objection_id", (operator,))
+
+    def review_count(self, operator: str) -> int:
+        return int(self.c.query("SELECT COUNT(*) AS n FROM card_reviews WHERE operator = ?", (operator,))[0]["n"])
+
+    def fsrs_parameters(self, operator: str) -> dict[str, Any] | None:
+        """The operator's fitted FSRS parameters (`parameters`, `reviews`, `fitted_at`), or None."""
+        rows = self.c.query("SELECT parameters, reviews, fitted_at FROM fsrs_parameters WHERE operator = ?",
+                            (operator,))
+        if not rows:
+            return None
+        try:
+            parameters = [float(value) for value in json.loads(rows[0]["parameters"])]
+        except (TypeError, ValueError):
+            self._odd(f"the fitted FSRS parameters of {operator!r} are damaged: the defaults are used")
+            return None
+        return {"parameters": parameters, "reviews": int(rows[0]["reviews"]), "fitted_at": rows[0]["fitted_at"]}
+
+    def due_by_day(self, operator: str | None, until: str) -> list[dict[str, Any]]:
+        """How many cards fall due on each day (UTC) before `until`, overdue ones on their own past days."""
+        where, params = _operator_filter(operator)
+        rows = self.c.query(f"SELECT substr(due, 1, 10) AS day, COUNT(*) AS n FROM cards {where} "
+                            f"{'AND' if where else 'WHERE'} due < ? GROUP BY substr(due, 1, 10) ORDER BY day",
+                            (*params, until))
+        return [{"day": row["day"], "n": int(row["n"])} for row in rows if _is_day(row["day"])]
+
     def previous_average(self, operator: str, mode: str, lang: str, before: str, exclude: str) -> float | None:
         rows = self.c.query(
             "SELECT average FROM sessions WHERE operator = ? AND mode = ? AND lang = ? AND started_at <= ? "
@@ -149,7 +200,7 @@ class Store:
         where, params = _operator_filter(operator, "a.")
         rows = self.c.query(
             f"SELECT a.id, a.created_at, a.operator, a.objection_id, a.lang, a.mode, a.try_no, a.reply, a.score, "
-            f"a.verdict, a.duration, a.late, a.outcome, a.disputed, a.dispute_note, a.session_id, "
+            f"a.verdict, a.duration, a.late, a.outcome, a.hints, a.disputed, a.dispute_note, a.session_id, "
             f"r.decision AS review, r.comment AS review_comment, r.mentor AS reviewer "
             f"FROM attempts AS a LEFT JOIN reviews AS r ON r.attempt_id = a.id {where} "
             f"ORDER BY a.created_at DESC, a.id DESC LIMIT ?", (*params, limit))
@@ -194,11 +245,13 @@ class Store:
         last_where, last_params = ("AND b.id NOT IN (" + self.c.json_texts + ")", [json.dumps(list(left_out))]) \
             if left_out else ("", [])
         # two queries, each served by one index, are several times faster than one doing both
-        totals = self.c.query(f"SELECT COUNT(*) AS attempts, AVG(score) AS average FROM attempts {where}", params)[0]
+        # a skip or an answer shown counts 0, as in the drill's summary and an exam
+        totals = self.c.query(f"SELECT COUNT(*) AS attempts, AVG(COALESCE(score, 0)) AS average "
+                              f"FROM attempts {where}", params)[0]
         totals["sessions"] = self.c.query(
             f"SELECT COUNT(*) AS n FROM (SELECT DISTINCT session_id FROM attempts {where}) AS s", params)[0]["n"]
         days = self.c.query(
-            f"SELECT substr(created_at, 1, 10) AS day, AVG(score) AS average, COUNT(*) AS attempts "
+            f"SELECT substr(created_at, 1, 10) AS day, AVG(COALESCE(score, 0)) AS average, COUNT(*) AS attempts "
             f"FROM attempts {where} GROUP BY substr(created_at, 1, 10) ORDER BY day", params)
         mastery = self.c.query(
             f"SELECT operator, objection_id, lang, MAX(score) AS best, COUNT(*) AS attempts, "
@@ -220,7 +273,8 @@ class Store:
         exam_where = where.replace("created_at", "started_at")
         exams = self.c.query(
             f"SELECT COUNT(*) AS taken, COALESCE(SUM(passed), 0) AS passed FROM sessions "
-            f"{exam_where} {'AND' if exam_where else 'WHERE'} mode = 'exam' AND passed IS NOT NULL", params)[0]
+            f"{exam_where} {'AND' if exam_where else 'WHERE'} mode = 'exam' AND passed IS NOT NULL "
+            f"AND interrupted = 0", params)[0]
         # rows stored by an older import or by hand: left out of the figures they would break, with a warning
         odd_days = [row for row in days if not _is_day(row["day"])]
         if odd_days:
@@ -241,6 +295,14 @@ class Store:
                              if isinstance(row["step"], str)],
             "exams": {"taken": int(exams["taken"]), "passed": int(exams["passed"])},
         }
+
+    def hints(self, operator: str | None, since: str | None, until: str | None = None,
+              left_out: Sequence[str] = ()) -> int:
+        """The hints asked before the attempts of the period (read through the partial index attempts_hints:
+        only the attempts that had any)."""
+        where, params = self._period(operator, since, until, left_out=left_out)
+        return int(self.c.query(f"SELECT COALESCE(SUM(hints), 0) AS n FROM attempts {where} "
+                                f"{'AND' if where else 'WHERE'} hints > 0", params)[0]["n"])
 
     def team(self, since: str | None, left_out: Sequence[str] = ()) -> list[dict[str, Any]]:
         """Per operator: attempts, active days, sessions and average score (for the team view), without the
@@ -350,7 +412,7 @@ class Store:
         yield from self.c.iterate(
             f"SELECT a.*, s.mode AS session_mode, s.lang AS session_lang, s.started_at AS session_started_at, "
             f"s.ended_at AS session_ended_at, s.planned AS session_planned, s.average AS session_average, "
-            f"s.passed AS session_passed, s.pass_mark AS session_pass_mark "
+            f"s.passed AS session_passed, s.pass_mark AS session_pass_mark, s.interrupted AS session_interrupted "
             f"FROM attempts AS a LEFT JOIN sessions AS s ON s.id = a.session_id {where} "
             f"ORDER BY a.created_at, a.id", params)
 
@@ -361,22 +423,24 @@ class Store:
             if session:
                 self.c.execute(
                     "INSERT INTO sessions (id, operator, mode, lang, started_at, ended_at, planned, "
-                    "average, passed, pass_mark) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    "average, passed, pass_mark, interrupted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT DO NOTHING",
                     (session, row["operator"], row.get("session_mode") or row["mode"],
                      row.get("session_lang") or row["lang"], row.get("session_started_at") or row["created_at"],
                      row.get("session_ended_at"), row.get("session_planned") or 0, row.get("session_average"),
-                     row.get("session_passed"), row.get("session_pass_mark")))
+                     row.get("session_passed"), row.get("session_pass_mark"),
+                     int(bool(row.get("session_interrupted")))))
             added = self.c.execute(
                 "INSERT INTO attempts (id, session_id, operator, objection_id, lang, mode, created_at, "
                 "try_no, reply, score, verdict, breakdown, missed, duration, late, outcome, disputed, "
-                "dispute_note, grader_version, entry_version) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                "dispute_note, grader_version, entry_version, hints) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (row["id"], session, row["operator"], row["objection_id"], row["lang"], row["mode"],
                  row["created_at"], row["try_no"], row["reply"], row.get("score"), row.get("verdict"),
                  _json_text(row.get("breakdown"), "{}"), _json_text(row.get("missed"), "[]"),
                  row.get("duration") or 0.0, int(bool(row.get("late"))), row.get("outcome") or "scored",
                  int(bool(row.get("disputed"))), row.get("dispute_note"), _text_or_none(row.get("grader_version")),
-                 _text_or_none(row.get("entry_version"))))
+                 _text_or_none(row.get("entry_version")), _count(row.get("hints"))))
         return added == 1
 
 
@@ -408,6 +472,11 @@ def _is_time(value: Any) -> bool:
 def _float(value: Any) -> float | None:
     """PostgreSQL's AVG gives a Decimal; everything above works with floats."""
     return float(value) if value is not None else None
+
+
+def _count(value: Any) -> int:
+    """A count from an exported row: a non-negative integer, 0 when absent or not a count."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
 
 
 def _text_or_none(value: Any) -> str | None:

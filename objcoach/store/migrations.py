@@ -94,6 +94,38 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE attempts ADD COLUMN entry_version TEXT;    -- and against which catalog entry
     CREATE INDEX attempts_grader ON attempts(grader_version, created_at)  -- a report reads today's grader's
     """,
+    """
+    ALTER TABLE attempts ADD COLUMN hints INTEGER NOT NULL DEFAULT 0;   -- /hint asked before this reply
+    ALTER TABLE sessions ADD COLUMN interrupted INTEGER NOT NULL DEFAULT 0;  -- Ctrl-C: neither passed nor failed
+    ALTER TABLE cards ADD COLUMN fails INTEGER NOT NULL DEFAULT 0;  -- reviews rated Again: a leech at LEECH_FAILS
+    CREATE INDEX attempts_hints ON attempts(operator, created_at) WHERE hints > 0;  -- a report sums them
+    CREATE TABLE card_reviews (          -- the review log: one row per rating a card was given
+        operator TEXT NOT NULL,
+        objection_id TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        rating INTEGER NOT NULL,         -- FSRS: 1 Again, 2 Hard, 3 Good, 4 Easy
+        reviewed_at TEXT NOT NULL,
+        PRIMARY KEY (operator, objection_id, lang, reviewed_at)
+    );
+    CREATE TABLE fsrs_parameters (       -- an operator's FSRS parameters, fitted on their review log
+        operator TEXT PRIMARY KEY,
+        parameters TEXT NOT NULL,        -- JSON list of floats
+        reviews INTEGER NOT NULL,        -- how many reviews they were fitted on
+        fitted_at TEXT NOT NULL
+    );
+    -- the log of the reviews made before it was kept, from the attempts: one review per objection and
+    -- session, rated as the drill rated it (a skip or an answer shown: Again; else by the best score)
+    INSERT INTO card_reviews (operator, objection_id, lang, rating, reviewed_at)
+    SELECT operator, objection_id, lang,
+           CASE WHEN SUM(CASE WHEN outcome IN ('skipped', 'answer') THEN 1 ELSE 0 END) > 0 THEN 1
+                WHEN MAX(score) >= 85 THEN 4 WHEN MAX(score) >= 70 THEN 3 WHEN MAX(score) >= 50 THEN 2 ELSE 1 END,
+           MAX(created_at)
+    FROM attempts WHERE session_id IS NOT NULL
+    GROUP BY session_id, operator, objection_id, lang
+    ON CONFLICT DO NOTHING;
+    UPDATE cards SET fails = (SELECT COUNT(*) FROM card_reviews AS r WHERE r.operator = cards.operator
+                              AND r.objection_id = cards.objection_id AND r.lang = cards.lang AND r.rating = 1)
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

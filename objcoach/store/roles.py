@@ -41,28 +41,31 @@ GRANTS = (
     "GRANT USAGE ON SCHEMA public TO {operator}, {mentor}",
     "GRANT SELECT ON objcoach_meta TO {operator}, {mentor}",
     # operators: their own practice
-    "GRANT SELECT, INSERT ON sessions, attempts, cards TO {operator}",
-    "GRANT UPDATE (ended_at, average, passed) ON sessions TO {operator}",
+    "GRANT SELECT, INSERT ON sessions, attempts, cards, card_reviews TO {operator}",
+    "GRANT UPDATE (ended_at, average, passed, interrupted) ON sessions TO {operator}",
     "GRANT UPDATE (disputed, dispute_note) ON attempts TO {operator}",
-    "GRANT UPDATE (card, due, last_score, reviews) ON cards TO {operator}",
+    "GRANT UPDATE (card, due, last_score, reviews, fails) ON cards TO {operator}",
     "GRANT SELECT ON reviews, assignments, team_members TO {operator}",
+    "GRANT SELECT, INSERT, UPDATE ON fsrs_parameters TO {operator}",  # fitted on their own review log
     # mentors: read their team, import its practice, decide reviews, give assignments
-    "GRANT SELECT ON sessions, attempts, cards, team_members TO {mentor}",
-    "GRANT INSERT ON sessions, attempts, cards TO {mentor}",
+    "GRANT SELECT ON sessions, attempts, cards, card_reviews, fsrs_parameters, team_members TO {mentor}",
+    "GRANT INSERT ON sessions, attempts, cards, card_reviews TO {mentor}",
     # an audit of the team's real chats reschedules what was handled badly (objcoach audit --save)
-    "GRANT UPDATE (card, due, last_score, reviews) ON cards TO {mentor}",
+    "GRANT UPDATE (card, due, last_score, reviews, fails) ON cards TO {mentor}",
     "GRANT SELECT, INSERT, UPDATE ON reviews, assignments TO {mentor}",
 )
-TABLES_BY_OPERATOR = ("sessions", "attempts", "cards", "assignments")
+TABLES_BY_OPERATOR = ("sessions", "attempts", "cards", "card_reviews", "fsrs_parameters", "assignments")
 SECURED_TABLES = (*TABLES_BY_OPERATOR, "reviews", "team_members")
 POLICIES = {  # name → statement
-    **{f"{table}_{kind}": statement for table in ("sessions", "attempts", "cards") for kind, statement in (
+    **{f"{table}_{kind}": statement for table in ("sessions", "attempts", "cards", "card_reviews", "fsrs_parameters")
+        for kind, statement in (
         ("own", f"CREATE POLICY {table}_own ON {table} TO {{operator}} USING (operator = session_user) "
                 f"WITH CHECK (operator = session_user)"),
         ("team", f"CREATE POLICY {table}_team ON {table} FOR SELECT TO {{mentor}} USING (operator IN {TEAM})"),
     )},
     **{f"{table}_import": f"CREATE POLICY {table}_import ON {table} FOR INSERT TO {{mentor}} "
-                          f"WITH CHECK (operator IN {TEAM})" for table in ("sessions", "attempts", "cards")},
+                          f"WITH CHECK (operator IN {TEAM})"
+       for table in ("sessions", "attempts", "cards", "card_reviews")},
     "cards_reschedule": f"CREATE POLICY cards_reschedule ON cards FOR UPDATE TO {{mentor}} USING (operator IN {TEAM}) "
                         f"WITH CHECK (operator IN {TEAM})",
     "assignments_own": "CREATE POLICY assignments_own ON assignments FOR SELECT TO {operator} "
