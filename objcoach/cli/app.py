@@ -30,21 +30,44 @@ COMMANDS: dict[str, str] = {
 
 
 @cache
-def _built(name: str) -> Any:
-    """The click command Typer builds for one command (for `db` and `config`, a group of subcommands)."""
+def _built(name: str, ui: str = "en") -> Any:
+    """The click command Typer builds for one command (for `db` and `config`, a group of subcommands), its
+    help in language `ui`."""
+    from objcoach.cli.helptext import localise
+
     module = import_module(COMMANDS[name])
     group = {"db": "db_commands", "config": "config_commands"}.get(name)
-    return typer.main.get_command(getattr(module, group) if group else module.commands.apps[name])
+    return localise(typer.main.get_command(getattr(module, group) if group else module.commands.apps[name]), ui)
+
+
+_ARGS = "objcoach.args"  # the run's arguments, kept in the context for the help's language
 
 
 class LazyGroup(TyperGroup):
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        ctx.meta[_ARGS] = list(args)
+        return list(super().parse_args(ctx, args))
+
     def list_commands(self, ctx: Any) -> list[str]:
         return list(COMMANDS)
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         if cmd_name not in COMMANDS:
             return None
-        return _built(cmd_name)
+        from objcoach.cli.helptext import language_of, wants_help
+
+        args = ctx.meta.get(_ARGS, [])
+        rest = args[args.index(cmd_name) + 1:] if cmd_name in args else args
+        # the language is looked up only when this run may show help (a help flag, or a group with nothing after it)
+        return _built(cmd_name, language_of(args) if wants_help(rest) else "en")
+
+    def get_help(self, ctx: Any) -> str:
+        from objcoach.cli.helptext import RussianFormatter, language_of, localise
+
+        if language_of(ctx.meta.get(_ARGS, [])) == "ru":
+            localise(self, "ru")
+            ctx.formatter_class = RussianFormatter
+        return str(super().get_help(ctx))
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         # Typer suggests a close name from the commands it holds, and this group holds none until asked
