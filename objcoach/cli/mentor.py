@@ -335,7 +335,10 @@ def report_command(
                                    name, loaded, ui, (start, until), store.lowest_replies(name, start, 3, left_out),
                                    check.of(name))
                    for name in names]
-    text = {"md": lambda: to_markdown(reports, ui), "html": lambda: to_html(reports, ui),
+    from objcoach.i18n.names import Names
+
+    naming = Names(loaded, ui)
+    text = {"md": lambda: to_markdown(reports, ui, naming), "html": lambda: to_html(reports, ui, naming),
             "csv": lambda: to_csv(reports), "json": lambda: to_json(reports)}[fmt.value]()
     from objcoach.io import atomic_write
 
