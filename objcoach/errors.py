@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 
 class ObjcoachError(Exception):
     """A user-facing problem; never shown with a traceback."""
@@ -18,10 +23,16 @@ class CatalogError(ObjcoachError):
     """A catalog could not be read or is invalid; `problems` holds one line each (at most MAX_LISTED),
     `more` how many more were found."""
 
-    def __init__(self, problems: list[str], more: int = 0) -> None:
+    def __init__(self, problems: list[str], more: int = 0,
+                 lines_in: Callable[[str], list[str]] | None = None) -> None:
         self.problems = problems
         self.more = more
+        self._lines_in = lines_in
         super().__init__("\n".join([*problems, *([f"... and {more} more problem(s)"] if more else [])]))
+
+    def problems_in(self, ui: str) -> list[str]:
+        """The problems in the reader's language (`problems` holds them in English)."""
+        return self._lines_in(ui) if self._lines_in else self.problems
 
 
 class ObjectionNotFoundError(ObjcoachError):

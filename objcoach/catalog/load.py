@@ -54,7 +54,7 @@ def load_files(paths: Sequence[Path], fingerprint: str = "") -> Catalog:
 
     catalog, problems = parse_files(paths, fingerprint)
     if problems:
-        raise CatalogError(problems.lines, problems.more)
+        raise CatalogError(problems.lines, problems.more, problems.lines_in)
     return catalog
 
 

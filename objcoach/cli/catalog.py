@@ -391,18 +391,17 @@ def validate_command(
 
       objcoach validate team.yaml
     """
-    from objcoach.catalog.load import catalog_paths, load_files
-    from objcoach.errors import MAX_LISTED, CatalogError
+    from objcoach.catalog.load import catalog_paths
+    from objcoach.catalog.parse import parse_files
+    from objcoach.errors import MAX_LISTED
     from objcoach.i18n import t, ui_language
 
     ui = ui_language(chosen(language))
     files = catalog_paths(paths)
-    loaded, problems, more = None, [], 0
-    try:
-        loaded = load_files(files)
-    except CatalogError as error:
-        problems, more = error.problems, error.more
-    if loaded is not None and self_test:
+    # the entries that parsed are self-tested even when others have problems: one run reports everything
+    loaded, found = parse_files(files)
+    problems, more = found.lines_in(ui), found.more
+    if self_test:
         problems += _self_test_problems(loaded, ui, only=paths)
     total = len(problems) + more
     if as_json:
@@ -413,7 +412,6 @@ def validate_command(
             echo(line)
         echo(t(ui, "invalid", n=total))
     else:
-        assert loaded is not None
         echo(t(ui, "valid", files=", ".join(str(p) for p in files), objections=len(loaded.objections),
                techniques=len(loaded.techniques), antipatterns=len(loaded.antipatterns)))
     if problems:
@@ -422,15 +420,21 @@ def validate_command(
 
 def _self_test_problems(loaded: Any, ui: str, only: list[Path] | None) -> list[str]:
     from objcoach.i18n import t
+    from objcoach.i18n.names import Names, quoted
     from objcoach.scoring.score import self_test
 
+    names = Names(loaded, ui)
     wanted = {str(p) for p in only} if only else None
+    # an entry naming a technique the catalog lacks is reported as such, and cannot be scored
+    sound = [objection.id for objection in loaded.objections
+             if set(objection.checklist) <= set(loaded.techniques)]
     lines = []
-    for objection, content, _answer, result in self_test(loaded):
+    for objection, content, _answer, result in self_test(loaded, only=sound):
         if wanted is not None and objection.origin.rsplit(":", 1)[0] not in wanted:
             continue
-        missing = [*result.techniques_missed, *result.key_points_missed]
+        missing = [*map(names.technique, result.techniques_missed), *result.key_points_missed]
         lines.append(t(ui, "selftest_fail", origin=objection.origin, id=objection.id, lang=content,
-                       score=result.score, verdict=result.verdict, missing=", ".join(missing) or "—",
-                       flags=", ".join(f"{flag.id} «{flag.evidence}»" for flag in result.flags) or "—"))
+                       score=result.score, verdict=names.verdict(result.verdict), missing=", ".join(missing) or "—",
+                       flags=", ".join(f"{t(ui, 'flag.' + flag.id)} {quoted(flag.evidence, ui)}"
+                                       for flag in result.flags) or "—"))
     return lines

@@ -106,7 +106,7 @@ def guarded(function: F) -> F:
 
             language = kwargs.get("language")  # the command's --lang, when it has one
             ui = ui_language(chosen(language) if isinstance(language, Enum) else None)
-            for line in listed_problems(error.problems, error.more, ui):
+            for line in listed_problems(error.problems_in(ui), error.more, ui):
                 print_error(line)
             raise typer.Exit(error.exit_code) from None
         except ObjcoachError as error:

@@ -21,6 +21,7 @@ HELP_FLAGS = ("-h", "--help")
 def language_of(args: list[str]) -> str:
     """The UI language a run with these arguments shows: its --lang / -l when given, then the usual rule
     (--help is eager, so it is answered before --lang is read as an option)."""
+    from objcoach.errors import ObjcoachError
     from objcoach.i18n import ui_language
 
     given = None
@@ -29,7 +30,10 @@ def language_of(args: list[str]) -> str:
             given = args[index + 1]
         elif arg.startswith("--lang="):
             given = arg.split("=", 1)[1]
-    return ui_language(given)
+    try:
+        return ui_language(given)
+    except ObjcoachError:  # an unreadable config.yaml: the command itself says so, inside its error boundary
+        return "en"
 
 
 def wants_help(args: list[str]) -> bool:
