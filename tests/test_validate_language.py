@@ -83,3 +83,23 @@ def test_a_catalog_error_in_another_command_speaks_the_users_language(tmp_path: 
     path.write_text(BROKEN_CATALOG, encoding="utf-8")
     code, _, err = run_cli("list", "--catalog", str(path), env={"OBJCOACH_LANG": "ru"})
     assert code == 2 and "неизвестный ключ «answer»" in err
+
+
+@pytest.mark.parametrize(("args", "env", "words"), [
+    (["--lang", "ru"], {}, "Каждая запись: слова клиента"),
+    ([], {"OBJCOACH_LANG": "ru"}, "Каждая запись: слова клиента"),
+    ([], {}, "Each entry: the client's words"),
+])
+def test_the_starter_catalog_speaks_the_users_language_and_is_valid(tmp_path: Path, args: list[str],
+                                                                     env: dict[str, str], words: str) -> None:
+    path = tmp_path / "team.yaml"
+    code, out, _ = run_cli("new-catalog", str(path), *args, env=env)
+    assert code == 0
+    text = path.read_text(encoding="utf-8")
+    comments = "\n".join(line.split("#", 1)[1] for line in text.splitlines() if "#" in line)
+    assert words in comments
+    if words.startswith("Каждая"):
+        assert not re.search(r"\b(?:the|and|with|it|of)\b", comments), comments
+        assert out.startswith("Создан ")
+    code, out, err = run_cli("validate", str(path))
+    assert code == 0, out + err

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -204,37 +205,37 @@ def _quote(text: str) -> str:
 STARTER = """\
 # {title}
 #
-# A catalog for objcoach. Load it with --catalog {name} (or OBJCOACH_CATALOG) beside the bundled one;
-# check it with: objcoach validate {name}
-# The bundled techniques (objcoach techniques) can be used in checklists: {techniques}.
+# {about}
+# {check}
+# {techniques_line}
 version: 1
-# languages: [ru, en]      # uncomment to require both languages in every entry
+# languages: [ru, en]      # {languages}
 
 objections:
-  # Each entry: the client's words, how to answer, and what a good answer mentions.
-  - id: team-example-price            # stable: progress is keyed on it; lowercase, digits, '-'
+  # {entry}
+  - id: team-example-price            # {id}
     client:
       ru: "Мне это не по карману"
       en: "I can't afford this"
-    variants:                         # other ways a client says the same thing
+    variants:                         # {variants}
       ru: ["Слишком дорого для меня"]
       en: ["That's too much for me"]
     context:
       ru: "Исходящий звонок, предложение подписки"
       en: "Outbound call offering a subscription"
-    domain: ecommerce                 # bank, telecom, ecommerce, travel, service, proactive, or your own
+    domain: ecommerce                 # {domain}
     tags: [sales, price]
-    difficulty: 1                     # 1 easy … 3 hard
-    checklist: [acknowledge, clarify, benefit, next_step]   # the steps a good reply takes
-    required: [acknowledge]           # steps that weigh double
-    key_points:                       # what the answer should mention; " | " separates alternatives
+    difficulty: 1                     # {difficulty}
+    checklist: [acknowledge, clarify, benefit, next_step]   # {checklist}
+    required: [acknowledge]           # {required}
+    key_points:                       # {key_points}
       ru:
         - "рассрочка | по частям | в месяц"
         - "пробный период | бесплатно | первый месяц"
       en:
         - "instalments | per month | pay in parts"
         - "free trial | free | first month"
-    answers:                          # at least one per language; two or more is better
+    answers:                          # {answers}
       ru:
         - "Понимаю вас, бюджет важен. Подскажите, какая сумма в месяц была бы комфортной? Первый месяц бесплатно, дальше можно платить по частям. Давайте я оформлю пробный период?"
       en:
@@ -242,9 +243,17 @@ objections:
     tips:
       ru: "Не спорьте о цене: уточните бюджет и покажите, как платить меньше сразу."
       en: "Don't argue about the price: ask about the budget and show how to pay less now."
-    source: "our team"
+    source: {source}
 """
+STARTER_PARTS = ("title", "about", "check", "techniques_line", "languages", "entry", "id", "variants", "domain",
+                 "difficulty", "checklist", "required", "key_points", "answers", "source")
 
 
-def starter_catalog(name: str, techniques: list[str]) -> str:
-    return STARTER.format(title=f"Team catalog: {name}", name=name, techniques=", ".join(techniques))
+def starter_catalog(name: str, techniques: list[str], ui: str = "en") -> str:
+    """The commented starter catalog, its comments in language `ui` (the entry itself has both languages)."""
+    from objcoach.i18n import t
+
+    values = {"name": name, "techniques": ", ".join(techniques)}
+    parts = {part: t(ui, f"starter.{part}", **values) for part in STARTER_PARTS}
+    parts["source"] = json.dumps(parts["source"], ensure_ascii=False)  # a YAML string, quoted as JSON is
+    return STARTER.format(**parts)

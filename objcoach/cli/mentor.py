@@ -37,6 +37,7 @@ class ReportFormat(str, Enum):
 @commands.command("new-catalog")
 def new_catalog_command(
     path: Annotated[Path, typer.Argument(help="Where to write the starter catalog (must not exist).")],
+    language: UiLangOpt = None,
 ) -> None:
     """Write a commented starter catalog for a team, using the bundled techniques.
 
@@ -46,18 +47,18 @@ def new_catalog_command(
     """
     from objcoach.catalog.edit import starter_catalog
     from objcoach.catalog.load import load_catalog
+    from objcoach.i18n import t, ui_language
     from objcoach.io import atomic_write
 
+    ui = ui_language(chosen(language))
     if path.exists():
-        raise InputError(f"{path}: already exists; choose another name")
+        raise InputError(t(ui, "new_catalog.exists", path=path))
     if not path.resolve().parent.is_dir():
-        raise InputError(f"{path}: folder {path.resolve().parent} does not exist")
+        raise InputError(t(ui, "new_catalog.no_folder", path=path, folder=path.resolve().parent))
     techniques = list(load_catalog().techniques)
     with atomic_write(path) as out:
-        out.write(starter_catalog(path.name, techniques))
-    from objcoach.i18n import t, ui_language
-
-    echo(t(ui_language(None), "new_catalog.written", path=path))
+        out.write(starter_catalog(path.name, techniques, ui))
+    echo(t(ui, "new_catalog.written", path=path))
 
 
 @commands.command("add")
