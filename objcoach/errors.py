@@ -9,9 +9,21 @@ if TYPE_CHECKING:
 
 
 class ObjcoachError(Exception):
-    """A user-facing problem; never shown with a traceback."""
+    """A user-facing problem; never shown with a traceback. Raised with an i18n key (`said`) and its values,
+    it is shown in the reader's language (`in_language`); raised with plain text, as written."""
 
     exit_code = 2
+
+    def __init__(self, message: str = "", *, said: str = "", **values: object) -> None:
+        self.said, self.values = said, values
+        super().__init__(message or self.in_language("en"))
+
+    def in_language(self, ui: str) -> str:
+        if not self.said:
+            return str(self)
+        from objcoach.i18n import t
+
+        return t(ui, f"error.{self.said}", **self.values)
 
 
 # Problems described in one report (a catalog's, validate's); past these they are only counted, so a file

@@ -73,7 +73,7 @@ def _read_reply(reply: str | None) -> str:
     if reply is not None and reply != "-":
         return reply
     if sys.stdin.isatty():
-        raise InputError("give the reply as an argument, or pipe it into stdin")
+        raise InputError(said="no_reply")
     return sys.stdin.buffer.read().decode("utf-8", errors="replace").strip()
 
 
@@ -162,7 +162,7 @@ def suggest_command(
 
     query = " ".join(words).strip()
     if not query:
-        raise InputError("give the client's words to look up")
+        raise InputError(said="no_words")
     lang = chosen(language)
     content = lang or detect_language(query)
     found = lookup_in(index_for(catalog), query, limit=limit, lang=content)
@@ -206,7 +206,7 @@ def calibrate_command(
         _fit_command(file, output, reviews, chosen(language), as_json, catalog, db)
         return
     if output is not None:
-        raise InputError("--output is where --fit writes the team's model: add --fit")
+        raise InputError(said="output_without_fit")
     from objcoach.catalog.load import load_catalog
     from objcoach.i18n import ui_language
     from objcoach.io import open_input, read_rows
@@ -231,7 +231,7 @@ def _fit_command(file: str, output: Path | None, reviews: bool, lang: str | None
                  catalog: list[Path] | None, db: str | None) -> None:
     """calibrate --fit: the team's model from its graded rows and accepted reviews, before and after."""
     if output is None:
-        raise InputError("--fit needs --output FILE: where to write the team's model (e.g. team-model.json)")
+        raise InputError(said="fit_without_output")
     from objcoach.catalog.load import load_catalog
     from objcoach.i18n import ui_language
     from objcoach.io import open_input, read_rows

@@ -52,9 +52,9 @@ def new_catalog_command(
 
     ui = ui_language(chosen(language))
     if path.exists():
-        raise InputError(t(ui, "new_catalog.exists", path=path))
+        raise InputError(said="exists", path=path)
     if not path.resolve().parent.is_dir():
-        raise InputError(t(ui, "new_catalog.no_folder", path=path, folder=path.resolve().parent))
+        raise InputError(said="no_folder", path=path, folder=path.resolve().parent)
     techniques = list(load_catalog().techniques)
     with atomic_write(path) as out:
         out.write(starter_catalog(path.name, techniques, ui))

@@ -26,8 +26,7 @@ def parse_since(value: str | None, now: datetime) -> str | None:
     try:
         day = date.fromisoformat(value.strip())
     except ValueError:
-        raise InputError(f"--since {value!r}: use a number of days like 7d (or 12h, 2w) or a date like 2026-11-01"
-                         ) from None
+        raise InputError(said="since", value=value) from None
     return datetime(day.year, day.month, day.day, tzinfo=timezone.utc).isoformat(timespec="seconds")
 
 
@@ -237,7 +236,7 @@ def parse_due(value: str, now: datetime) -> str:
     try:
         return date.fromisoformat(value.strip()).isoformat()
     except ValueError:
-        raise InputError(f"--due {value!r}: use a date like 2026-12-01 or a number of days like 7d") from None
+        raise InputError(said="due", value=value) from None
 
 
 def assignment_status(rows: list[dict[str, Any]], now: datetime, done_score: int,
