@@ -137,7 +137,7 @@ def add_command(
     except KeyboardInterrupt:
         _offer_draft(given, target, terminal, ui)
         raise
-    _, problems = add_objection(target, entry, catalog, dry_run=True)
+    _, problems = add_objection(target, entry, catalog, dry_run=True, ui=ui)
     from objcoach.cli.render import console, entry_preview
 
     out = console()
@@ -154,7 +154,7 @@ def add_command(
         if (answer or "").strip().lower() not in ("y", "yes", "д", "да"):
             out.print(t(ui, "add.cancelled"))
             raise typer.Exit(1)
-    _, problems = add_objection(target, entry, catalog)
+    _, problems = add_objection(target, entry, catalog, ui=ui)
     if problems:  # the file changed between the check and the write
         raise InputError("; ".join(problems))
     out.print(t(ui, "add.written", path=target, id=entry["id"]))

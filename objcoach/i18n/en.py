@@ -219,6 +219,7 @@ MESSAGES: dict[str, str] = {
     "add.prompt": "{field}",
     "add.preview": "New objection",
     "add.written": "Added to {path}: {id}.",
+    "add.selftest": "{target}: {id} [{lang}] answer scores {score} ({verdict}), below good; missing: {missing}: {answer}",
     "add.refused": "Not added: fix these and try again.",
     "add.confirm": "Write to {path}? [y/N]",
     "add.cancelled": "Cancelled: the file is unchanged.",

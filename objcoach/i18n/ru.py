@@ -219,6 +219,7 @@ MESSAGES: dict[str, str] = {
     "add.prompt": "{field}",
     "add.preview": "Новое возражение",
     "add.written": "Добавлено в {path}: {id}.",
+    "add.selftest": "{target}: {id} [{lang}] ответ набирает {score} ({verdict}), ниже «хорошо»; не хватает: {missing}: {answer}",
     "add.refused": "Не добавлено: исправьте и повторите.",
     "add.confirm": "Записать в {path}? [y/N]",
     "add.cancelled": "Отменено: файл не изменён.",
