@@ -4,6 +4,7 @@ shown it (with the formatter's own words in Russian), and helping one command bu
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -82,3 +83,20 @@ def test_russian_help_builds_only_the_command_helped() -> None:
     assert "objcoach.cli.catalog" in loaded
     for other in ("practice", "mentor", "team", "audit", "render"):
         assert f"objcoach.cli.{other}'" not in loaded
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (["score", "--foo"], "нет такого параметра: --foo"),
+    (["score"], "не хватает аргумента «возражение»."),
+    (["drill", "--count", "x"], "неверное значение '--count' / '-n': «x» — не целое число."),
+    (["list", "--difficulty", "5"], "неверное значение '--difficulty': 5 — вне диапазона 1<=x<=3."),
+    (["history", "extra"], "лишние аргументы: extra"),
+    (["scor"], "нет такой команды: «scor». Может быть, 'score'?"),
+])
+def test_usage_errors_in_russian(args: list[str], said: str) -> None:
+    code, _, err = run_cli(*args, env={"OBJCOACH_LANG": "ru"})
+    assert code == 2
+    assert err.startswith("Использование: objcoach") and f"Ошибка: {said}\n" in err, err
+    assert not re.search(r"\b(?:Usage|Error|Try|OPTIONS|Missing|Invalid|objection)\b", err), err
+    code, _, err = run_cli(*args)  # and in English as click writes it, in the same process
+    assert code == 2 and "Usage: objcoach" in err and "Error: " in err

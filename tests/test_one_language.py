@@ -56,6 +56,8 @@ def scenarios(lang: str, folder: Path) -> list[tuple[list[str], str | None]]:
         (["stats", "--since", "вчера"], None),
         (["drill", "--id", "nosuch", "--lang", lang], ""),
         (["list", "--catalog", str(broken)], None),
+        (["score", "--foo"], None),
+        (["drill", "--count", "x"], None),
         (["new-catalog", str(folder / "new.yaml")], None),
     ]
 

@@ -44,6 +44,22 @@ _ARGS = "objcoach.args"  # the run's arguments, kept in the context for the help
 
 
 class LazyGroup(TyperGroup):
+    # click's usage errors (an unknown option, a missing argument) are raised while the context is made and
+    # while the command is invoked: both are caught here to be shown in the user's language
+    def make_context(self, info_name: Any, args: list[str], parent: Any = None, **extra: Any) -> Any:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except typer.BadParameter:
+            raise
+        except Exception as error:
+            raise _in_language(error, args) from None
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except Exception as error:
+            raise _in_language(error, ctx.meta.get(_ARGS, [])) from None
+
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         ctx.meta[_ARGS] = list(args)
         return list(super().parse_args(ctx, args))
@@ -80,6 +96,16 @@ class LazyGroup(TyperGroup):
             if close and hasattr(error, "message") and "Did you mean" not in error.message:
                 error.message = f"{error.message.rstrip('.')}. Did you mean {', '.join(map(repr, close))}?"
             raise
+
+def _in_language(error: Exception, args: list[str]) -> Exception:
+    from typer._click.exceptions import UsageError
+
+    if not isinstance(error, UsageError):
+        return error
+    from objcoach.cli.helptext import language_of, localised_usage_error
+
+    return localised_usage_error(error, language_of(args))  # type: ignore[no-any-return]
+
 
 app = typer.Typer(
     name="objcoach",

@@ -9,6 +9,7 @@ command are touched: nothing else is imported or built.
 
 from __future__ import annotations
 
+import copy
 import re
 from typing import Any
 
@@ -99,3 +100,30 @@ def _described(text: str) -> str:
         return f"[{'; '.join(parts)}]"
 
     return _EXTRA.sub(extras, text)
+
+
+def localised_usage_error(error: Any, ui: str) -> Any:
+    """A usage error (an unknown option, a missing argument, a bad value) as click shows it, in `ui`: its
+    message through the table of click's phrasings, and the lines around it in Russian."""
+    if ui != "ru":
+        return error
+    from objcoach.i18n.help_ru import ARGUMENTS, LABELS, USAGE_ERRORS
+
+    message = error.format_message()  # some errors (a missing or bad value) build their message only here
+    for pattern, replacement in USAGE_ERRORS:
+        message = re.sub(pattern, replacement, message)
+    message = re.sub(r"«(\w+)»", lambda found: f"«{ARGUMENTS.get(found[1], found[1])}»", message)
+    if error.ctx is not None:  # its usage line, with the argument names and words of the help
+        error.ctx.command = localise(copy.deepcopy(error.ctx.command), ui)
+        error.ctx.formatter_class = RussianFormatter
+
+    def show(file: Any = None) -> None:
+        from typer._click.utils import echo
+
+        if error.ctx is not None:
+            hint = LABELS["Try"].format(command=f"{error.ctx.command_path} {error.ctx.help_option_names[0]}")
+            echo(f"{error.ctx.get_usage()}\n{hint}\n", file=file, err=True)
+        echo(f"{LABELS['Error']}: {message}", file=file, err=True)
+
+    error.show = show
+    return error

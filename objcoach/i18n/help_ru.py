@@ -242,6 +242,8 @@ LABELS: dict[str, str] = {
     "required": "обязательно",
     "env var": "переменная окружения",
     "[OPTIONS]": "[ПАРАМЕТРЫ]",
+    "Try": "Справка: {command}",
+    "Error": "Ошибка",
     "COMMAND [ARGS]...": "КОМАНДА [АРГУМЕНТЫ]...",
 }
 USAGE_WORDS = ("[OPTIONS]", "COMMAND [ARGS]...")
@@ -259,3 +261,23 @@ ARGUMENTS: dict[str, str] = {
     "value": "значение",
     "words": "слова",
 }
+
+# click's usage errors (a mistyped option, a missing argument, a bad value), phrase by phrase.
+USAGE_ERRORS: tuple[tuple[str, str], ...] = (
+    (r"^No such option: (\S+)", r"нет такого параметра: \1"),
+    (r"Did you mean (.+)\?$", r"Может быть, \1?"),
+    (r"\(Possible options: (.+)\)", r"(возможно: \1)"),
+    (r"^Missing argument '(.+)'\.", r"не хватает аргумента «\1»."),
+    (r"^Missing option '(.+)'\.", r"не хватает параметра «\1»."),
+    (r" \(env var: (.+?)\)", r" (переменная окружения: \1)"),
+    (r"^Invalid value for (.+?): ", r"неверное значение \1: "),
+    (r"'([^']*)' is not a valid (?:integer|int|int range|integer range)\.$", r"«\1» — не целое число."),
+    (r"'([^']*)' is not a valid (?:float|float range)\.$", r"«\1» — не число."),
+    (r"'([^']*)' is not one of (.+)\.$", r"«\1» — не одно из: \2."),
+    (r"(\S+) is not in the range (.+)\.$", r"\1 — вне диапазона \2."),
+    (r"^Got unexpected extra arguments?(?:\(s\))? \((.*)\)", r"лишние аргументы: \1"),
+    (r"^Option '(.+)' requires an argument\.", r"параметру «\1» нужно значение."),
+    (r"^Option '(.+)' requires (\d+) arguments\.", r"параметру «\1» нужно значений: \2."),
+    (r"^No such command '(.+)'\.", r"нет такой команды: «\1»."),
+    (r"^Missing command\.", "не указана команда."),
+)
