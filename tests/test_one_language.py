@@ -57,6 +57,10 @@ def scenarios(lang: str, folder: Path) -> list[tuple[list[str], str | None]]:
         (["drill", "--id", "nosuch", "--lang", lang], ""),
         (["list", "--catalog", str(broken)], None),
         (["score", "--foo"], None),
+        (["import", str(folder / "nosuch.jsonl")], None),
+        (["export", "--output", str(folder)], None),
+        (["audit"], None),
+        (["assign", "--operator", "anna", "--due", "7d"], None),
         (["drill", "--count", "x"], None),
         (["new-catalog", str(folder / "new.yaml")], None),
     ]

@@ -114,7 +114,7 @@ def add_command(
     ui = ui_language(chosen(language))
     target = to or _default_target()
     if target is None:
-        raise InputError(f"give the catalog file to add to with --to PATH (or set {CATALOG_ENV})")
+        raise InputError(said="add_where", env=CATALOG_ENV)
     loaded = load_catalog([*(catalog or []), *([target] if target.exists() else [])])
     given: dict[str, Any] = entry_from_file(from_file) if from_file else {}
     given = _merge_flags(given, objection_id=objection_id, client_ru=client_ru, client_en=client_en,
@@ -269,7 +269,7 @@ def review_command(
         for item in comment or []:
             key, separator, text = item.partition("=")
             if not separator or not text.strip():
-                raise InputError(f"--comment {item!r}: write it as ID=text")
+                raise InputError(said="comment_shape", item=item)
             decisions.append((key, "comment", text.strip()))
         if decisions:
             failed = [line for key, action, text in decisions for line in reviewer.decide(key, action, text)]

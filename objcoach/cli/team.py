@@ -153,16 +153,16 @@ def assign_command(
     from objcoach.store.history import Store, now_iso
 
     if not ids and not tag and not domain:
-        raise InputError("say what to assign: --id ID (repeatable), --tag T or --domain D")
+        raise InputError(said="assign_what")
     loaded = load_catalog(catalog)
     objection_ids = list(ids or [])
     for key in objection_ids:
         if loaded.get(key) is None:
-            raise InputError(f"--id {key}: no such objection")
+            raise InputError(said="no_such_id", id=key)
     if tag or domain:
         objection_ids += [o.id for o in filter_objections(loaded, tag=tag, domain=domain) if o.id not in objection_ids]
     if not objection_ids:
-        raise InputError("no objections match --tag/--domain")
+        raise InputError(said="no_filtered")
     day = parse_due(due, utcnow())
     with Store(db_path(db)) as store:
         count = store.assign(operator, objection_ids, day, practising_as(store, mentor), now_iso())
