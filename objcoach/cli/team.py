@@ -226,7 +226,9 @@ def db_setup_command(
         if store.kind != "postgresql":
             raise InputError("db setup is for PostgreSQL: give --db postgresql://... or set OBJCOACH_DB")
         done = setup(store)
-    echo(f"objcoach: database ready ({len(done)} change(s)); grant people a role with objcoach db grant")
+    from objcoach.i18n import t, ui_language
+
+    echo(t(ui_language(None), "db.ready", n=len(done)))
 
 
 @db_commands.command("grant")
@@ -253,4 +255,7 @@ def db_grant_command(
         if store.kind != "postgresql":
             raise InputError("db grant is for PostgreSQL")
         add_person(store, name, role.value, mentor)
-    echo(f"objcoach: {name} is now an objcoach {role.value}" + (f" in {mentor}'s team" if mentor else ""))
+    from objcoach.i18n import t, ui_language
+
+    ui = ui_language(None)
+    echo(t(ui, f"db.granted.{role.value}", name=name) + (t(ui, "db.in_team", mentor=mentor) if mentor else "") + ".")

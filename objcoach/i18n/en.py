@@ -364,4 +364,8 @@ MESSAGES: dict[str, str] = {
     "error.audit_what": "give a file of dialogues to audit, or --sample (not both)",
     "error.add_where": "give the catalog file to add to with --to PATH (or set {env})",
     "error.comment_shape": "--comment {item!r}: write it as ID=text",
+    "db.ready": "objcoach: database ready ({n} change(s)); grant people a role with objcoach db grant",
+    "db.granted.operator": "objcoach: {name} is now an objcoach operator",
+    "db.granted.mentor": "objcoach: {name} is now an objcoach mentor",
+    "db.in_team": " in {mentor}'s team",
 }

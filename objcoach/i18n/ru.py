@@ -364,4 +364,8 @@ MESSAGES: dict[str, str] = {
     "error.audit_what": "укажите файл с диалогами или --sample (но не оба сразу)",
     "error.add_where": "укажите файл каталога: --to ПУТЬ (или задайте {env})",
     "error.comment_shape": "--comment «{item}»: пишите в виде ID=текст",
+    "db.ready": "objcoach: база готова (изменений: {n}); выдайте людям роли командой objcoach db grant",
+    "db.granted.operator": "objcoach: {name} теперь оператор objcoach",
+    "db.granted.mentor": "objcoach: {name} теперь наставник objcoach",
+    "db.in_team": " в команде наставника {mentor}",
 }
