@@ -13,6 +13,7 @@ from importlib import import_module
 from typing import Annotated, Any
 
 import typer
+from typer._click.exceptions import UsageError
 from typer.core import TyperGroup
 
 from objcoach import __version__
@@ -49,15 +50,13 @@ class LazyGroup(TyperGroup):
     def make_context(self, info_name: Any, args: list[str], parent: Any = None, **extra: Any) -> Any:
         try:
             return super().make_context(info_name, args, parent, **extra)
-        except typer.BadParameter:
-            raise
-        except Exception as error:
+        except UsageError as error:
             raise _in_language(error, args) from None
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except Exception as error:
+        except UsageError as error:
             raise _in_language(error, ctx.meta.get(_ARGS, [])) from None
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
@@ -97,11 +96,7 @@ class LazyGroup(TyperGroup):
                 error.message = f"{error.message.rstrip('.')}. Did you mean {', '.join(map(repr, close))}?"
             raise
 
-def _in_language(error: Exception, args: list[str]) -> Exception:
-    from typer._click.exceptions import UsageError
-
-    if not isinstance(error, UsageError):
-        return error
+def _in_language(error: UsageError, args: list[str]) -> UsageError:
     from objcoach.cli.helptext import language_of, localised_usage_error
 
     return localised_usage_error(error, language_of(args))  # type: ignore[no-any-return]
