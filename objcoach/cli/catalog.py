@@ -218,7 +218,7 @@ def calibrate_command(
     with stream:
         result = calibrate(read_rows(stream, name), loaded, lang)
     if not result.rows:
-        raise InputError(f"{name}: no graded rows" + (f" ({result.errors[0]})" if result.errors else ""))
+        raise InputError(said="no_graded", name=name, first=f" ({result.errors[0]})" if result.errors else "")
     if as_json:
         print_json(result.to_dict())
         return
@@ -242,7 +242,7 @@ def _fit_command(file: str, output: Path | None, reviews: bool, lang: str | None
     with stream:
         examples, errors = examples_from_rows(read_rows(stream, name), loaded, lang)
     if not examples:
-        raise InputError(f"{name}: no graded rows" + (f" ({errors[0]})" if errors else ""))
+        raise InputError(said="no_graded", name=name, first=f" ({errors[0]})" if errors else "")
     added = examples_from_reviews(_accepted_replies(db), loaded) if reviews else []
     model, before, after = fit_team([*examples, *added], loaded,
                                     about={"fitted_by": "objcoach calibrate --fit", "file": Path(name).name,

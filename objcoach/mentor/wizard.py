@@ -28,19 +28,19 @@ def entry_from_file(path: Path) -> dict[str, Any]:
     try:  # bounded, and never a device or FIFO (`--from /dev/zero` would read for ever)
         data = yaml.safe_load(read_regular(path, MAX_FILE_BYTES).decode("utf-8-sig"))
     except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
+        raise InputError(said="no_file", path=path) from None
     except OSError as error:
-        raise InputError(f"{path}: cannot be read ({error.strerror or error})") from None
+        raise InputError(said="not_read", path=path, reason=error.strerror or error) from None
     except (UnicodeDecodeError, yaml.YAMLError) as error:
-        raise InputError(f"{path}: cannot be read as YAML ({error})") from None
+        raise InputError(said="entry_yaml", path=path, problem=error) from None
     if isinstance(data, dict) and "objections" in data:
         data = data["objections"]
     if isinstance(data, list):
         if len(data) != 1:
-            raise InputError(f"{path}: holds {len(data)} objections; --from takes one")
+            raise InputError(said="entry_many", path=path, n=len(data))
         data = data[0]
     if not isinstance(data, dict):
-        raise InputError(f"{path}: should hold one objection (a mapping with id, client, answers, ...)")
+        raise InputError(said="entry_shape", path=path)
     return data
 
 
