@@ -23,7 +23,10 @@ class ObjcoachError(Exception):
             return str(self)
         from objcoach.i18n import t
 
-        return t(ui, f"error.{self.said}", **self.values)
+        # a value may itself be a message: (key, its values), written in the same language
+        values = {name: t(ui, value[0], **value[1]) if isinstance(value, tuple) else value
+                  for name, value in self.values.items()}
+        return t(ui, f"error.{self.said}", **values)
 
 
 # Problems described in one report (a catalog's, validate's); past these they are only counted, so a file

@@ -103,3 +103,10 @@ def test_the_starter_catalog_speaks_the_users_language_and_is_valid(tmp_path: Pa
         assert out.startswith("Создан ")
     code, out, err = run_cli("validate", str(path))
     assert code == 0, out + err
+
+
+def test_add_from_a_broken_entry_says_where_in_plain_words(tmp_path: Path) -> None:
+    entry = tmp_path / "entry.yaml"
+    entry.write_text("id: x\nclient: {ru: [Дорого\n", encoding="utf-8")
+    code, _, err = run_cli("add", "--to", str(tmp_path / "team.yaml"), "--from", str(entry), "--lang", "ru")
+    assert code == 2 and err == f"objcoach: {entry}:2:14: список в [ ] не закрыт\n"

@@ -411,14 +411,15 @@ _SYNTAX = (
     ("while scanning a quoted scalar", "yaml.unclosed_quote"),
     ("found unknown escape character", "yaml.escape"),
     ("mapping values are not allowed", "yaml.colon"),
-    ("did not find expected ',' or ']'", "yaml.unclosed_list"),
-    ("did not find expected ',' or '}'", "yaml.unclosed_mapping"),
+    ("expected ',' or ']'", "yaml.unclosed_list"),  # libyaml says "did not find expected", PyYAML "expected"
+    ("expected ',' or '}'", "yaml.unclosed_mapping"),
     ("did not find expected key", "yaml.indent"),
     ("did not find expected '-' indicator", "yaml.indent"),
+    ("expected <block end>", "yaml.indent"),
     ("could not find expected ':'", "yaml.no_colon"),
     ("found undefined alias", "yaml.alias"),
     ("found a tab character", "yaml.tab"),
-    ("found character that cannot start any token", "yaml.bad_start"),
+    ("that cannot start any token", "yaml.bad_start"),
     ("found unexpected end of stream", "yaml.unexpected_end"),
 )
 

@@ -377,7 +377,7 @@ MESSAGES: dict[str, str] = {
     "error.edit_no_answers": "{path}: objection {id!r} has no answers mapping to add to",
     "error.edit_answers_list": "{path}: answers.{lang} of {id!r} should be a list",
     "error.no_graded": "{name}: no graded rows{first}",
-    "error.entry_yaml": "{path}: cannot be read as YAML ({problem})",
+    "error.entry_yaml": "{where}: {problem}",
     "error.entry_many": "{path}: holds {n} objections; --from takes one",
     "error.entry_shape": "{path}: should hold one objection (a mapping with id, client, answers, ...)",
 }

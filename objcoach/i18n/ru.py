@@ -377,7 +377,7 @@ MESSAGES: dict[str, str] = {
     "error.edit_no_answers": "{path}: у возражения «{id}» нет словаря answers, куда добавить ответ",
     "error.edit_answers_list": "{path}: answers.{lang} у «{id}» должно быть списком",
     "error.no_graded": "{name}: нет строк с оценками{first}",
-    "error.entry_yaml": "{path}: не читается как YAML ({problem})",
+    "error.entry_yaml": "{where}: {problem}",
     "error.entry_many": "{path}: в файле возражений: {n}; --from берёт одно",
     "error.entry_shape": "{path}: должно быть одно возражение (словарь с id, client, answers, ...)",
 }
