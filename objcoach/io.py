@@ -75,11 +75,11 @@ def atomic_write(path: Path | None, *, binary: bool = False) -> Iterator[IO[Any]
         return
     target = Path(os.path.realpath(path))  # the temp file goes beside the real file: one file system
     if not target.parent.is_dir():
-        raise OutputError(f"{path}: folder {target.parent} does not exist")
+        raise OutputError(said="no_folder", path=path, folder=target.parent)
     try:
         descriptor, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as error:
-        raise OutputError(f"{path}: cannot be written ({error.strerror})") from None
+        raise OutputError(said="not_written", path=path, reason=error.strerror) from None
     temp = Path(name)
     try:
         handle = _opened(descriptor, binary)
@@ -98,7 +98,7 @@ def atomic_write(path: Path | None, *, binary: bool = False) -> Iterator[IO[Any]
         except OSError as error:
             with suppress(OSError):
                 handle.close()
-            raise OutputError(_not_written(path, error)) from None
+            raise _not_written(path, error) from None
     except BaseException:
         with suppress(OSError):
             temp.unlink()
@@ -112,11 +112,11 @@ def _status(path: Path) -> os.stat_result | None:
     except FileNotFoundError:
         return None
     except OSError as error:
-        raise OutputError(f"{path}: cannot be written ({error.strerror})") from None
+        raise OutputError(said="not_written", path=path, reason=error.strerror) from None
     if stat.S_ISDIR(status.st_mode):
-        raise OutputError(f"{path}: is a folder; give a file name")
+        raise OutputError(said="output_folder", path=path)
     if not (stat.S_ISREG(status.st_mode) or stat.S_ISCHR(status.st_mode) or stat.S_ISFIFO(status.st_mode)):
-        raise OutputError(f"{path}: is neither a file nor a character device or FIFO; give a file name")
+        raise OutputError(said="output_odd", path=path)
     return status
 
 
@@ -128,7 +128,7 @@ def _in_place(path: Path, binary: bool) -> Iterator[IO[Any]]:
         descriptor = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
     except OSError as error:
         reason = "no program is reading it" if error.errno == errno.ENXIO else error.strerror
-        raise OutputError(f"{path}: cannot be written ({reason})") from None
+        raise OutputError(said="not_written", path=path, reason=reason) from None
     os.set_blocking(descriptor, True)
     handle = _opened(descriptor, binary)
     checked = _Checked(handle, str(path))
@@ -144,8 +144,8 @@ def _opened(descriptor: int, binary: bool) -> IO[Any]:
     return open(descriptor, "wb") if binary else open(descriptor, "w", encoding="utf-8", newline="")
 
 
-def _not_written(path: Path | str, error: OSError) -> str:
-    return f"{path}: cannot be written ({error.strerror or error})"
+def _not_written(path: Path | str, error: OSError) -> OutputError:
+    return OutputError(said="not_written", path=path, reason=error.strerror or error)
 
 
 class _Checked:
@@ -176,7 +176,7 @@ class _Checked:
     def _failed(self, error: OSError) -> OutputError:
         if self._on_failure is not None:
             self._on_failure()
-        return OutputError(_not_written(self._name, error))
+        return _not_written(self._name, error)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._handle, name)
@@ -215,11 +215,11 @@ def open_input(path: str) -> tuple[IO[bytes], str]:
     try:
         return open(path, "rb"), path
     except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
+        raise InputError(said="no_file", path=path) from None
     except IsADirectoryError:
-        raise InputError(f"{path}: is a folder, not a file") from None
+        raise InputError(said="input_folder", path=path) from None
     except OSError as error:
-        raise InputError(f"{path}: cannot be read ({error.strerror})") from None
+        raise InputError(said="not_read", path=path, reason=error.strerror) from None
 
 
 def detect_format(name: str, first_line: str) -> str:

@@ -51,18 +51,18 @@ def read_config() -> dict[str, str]:
     except FileNotFoundError:
         return {}
     except OSError as error:
-        raise InputError(f"{path}: cannot be read ({error.strerror})") from None
+        raise InputError(said="config_unreadable", path=path, reason=error.strerror) from None
     import yaml  # only when there is a file: importing PyYAML costs several milliseconds
 
     try:
         data: Any = yaml.safe_load(text) or {}
     except yaml.YAMLError as error:
-        raise InputError(f"{path}: not valid YAML ({error})") from None
+        raise InputError(said="config_yaml", path=path, problem=error) from None
     if not isinstance(data, dict):
-        raise InputError(f"{path}: should hold 'key: value' lines ({', '.join(CONFIG_KEYS)})")
+        raise InputError(said="config_shape", path=path, known=", ".join(CONFIG_KEYS))
     unknown = [key for key in data if key not in CONFIG_KEYS]
     if unknown:
-        raise InputError(f"{path}: unknown setting {unknown[0]!r} (known: {', '.join(CONFIG_KEYS)})")
+        raise InputError(said="config_unknown_in", path=path, key=unknown[0], known=", ".join(CONFIG_KEYS))
     return {str(key): str(value) for key, value in data.items() if value is not None}
 
 
@@ -85,14 +85,14 @@ def write_setting(key: str, value: str | None) -> Path:
     """Set (or with None, remove) one setting in config.yaml, keeping the others; the file is replaced whole.
     The caller has checked the value (a language is one objcoach knows)."""
     if key not in CONFIG_KEYS:
-        raise InputError(f"unknown setting {key!r} (known: {', '.join(CONFIG_KEYS)})")
+        raise InputError(said="config_unknown", key=key, known=", ".join(CONFIG_KEYS))
     settings = read_config()
     if value is None:
         settings.pop(key, None)
     else:
         value = value.strip()
         if not value:
-            raise InputError(f"{key}: give a value (or `objcoach config unset {key}`)")
+            raise InputError(said="config_empty", key=key)
         settings[key] = value
     import yaml
 

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -53,19 +54,19 @@ def _read(path: Path) -> tuple[str, bytes]:
     try:
         data = read_regular(path, MAX_FILE_BYTES)  # bounded: `--to /dev/zero` must not fill the memory
     except OSError as error:
-        raise InputError(f"{path}: cannot be read ({error.strerror})") from None
+        raise InputError(said="not_read", path=path, reason=error.strerror) from None
     try:
         return data.decode("utf-8-sig"), data
     except UnicodeDecodeError:
-        raise InputError(f"{path}: is not UTF-8 text") from None
+        raise InputError(said="not_utf8", path=path) from None
 
 
 def _compose(text: str, path: Path) -> yaml.Node | None:
     try:
         node: yaml.Node | None = yaml.compose(text, Loader=yaml.SafeLoader)
         return node
-    except yaml.YAMLError as error:
-        raise InputError(f"{path}: not valid YAML ({error}); run objcoach validate") from None
+    except yaml.YAMLError:
+        raise InputError(said="edit_yaml", path=path) from None
 
 
 def _bom(data: bytes) -> str:
@@ -92,7 +93,7 @@ def _append_objection(text: str, entry: Mapping[str, Any], path: Path) -> str:
         prefix = text if not text or text.endswith("\n") else text + newline
         return prefix + "objections:" + newline + render_entry(entry, 2).replace("\n", newline)
     if not isinstance(root, yaml.MappingNode):
-        raise InputError(f"{path}: the top level should be a mapping with 'objections:'")
+        raise InputError(said="edit_top", path=path)
     for key, value in root.value:
         if isinstance(key, yaml.ScalarNode) and key.value == "objections":
             return _append_to_list(text, value, entry, newline, path)
@@ -102,11 +103,10 @@ def _append_objection(text: str, entry: Mapping[str, Any], path: Path) -> str:
 
 def _append_to_list(text: str, node: yaml.Node, entry: Mapping[str, Any], newline: str, path: Path) -> str:
     if not isinstance(node, yaml.SequenceNode):
-        raise InputError(f"{path}: 'objections' should be a list")
+        raise InputError(said="edit_list", path=path)
     if node.flow_style:
         if node.value:
-            raise InputError(f"{path}: 'objections' is written as a one-line [...] list; "
-                             "write it as a block list (one '- id:' per entry) to add to it")
+            raise InputError(said="edit_flow", path=path)
         # objections: []  →  a block list with the one entry; only the brackets are replaced
         start, end = node.start_mark.index, node.end_mark.index
         return text[:start] + newline + render_entry(entry, 2).replace("\n", newline).rstrip(newline) + text[end:]
@@ -141,10 +141,10 @@ def _add_answer(text: str, objection_id: str, lang: str, answer: str, path: Path
     root = _compose(text, path)
     entry = _find_entry(root, objection_id)
     if entry is None:
-        raise InputError(f"{path}: no objection {objection_id!r} in this file")
+        raise InputError(said="edit_no_objection", path=path, id=objection_id)
     answers = _child(entry, "answers")
     if answers is None or not isinstance(answers, yaml.MappingNode):
-        raise InputError(f"{path}: objection {objection_id!r} has no answers mapping to add to")
+        raise InputError(said="edit_no_answers", path=path, id=objection_id)
     item = _quote(answer)
     lang_list = _child(answers, lang)
     if lang_list is None:
@@ -156,7 +156,7 @@ def _add_answer(text: str, objection_id: str, lang: str, answer: str, path: Path
         at = _line_end(text, answers.end_mark.index)
         return text[:at] + " " * column + f"{lang}:{newline}" + " " * (column + 2) + f"- {item}{newline}" + text[at:]
     if not isinstance(lang_list, yaml.SequenceNode):
-        raise InputError(f"{path}: answers.{lang} of {objection_id!r} should be a list")
+        raise InputError(said="edit_answers_list", path=path, id=objection_id, lang=lang)
     if lang_list.flow_style:
         end = lang_list.end_mark.index - 1  # the closing bracket
         separator = ", " if lang_list.value else ""
@@ -204,37 +204,37 @@ def _quote(text: str) -> str:
 STARTER = """\
 # {title}
 #
-# A catalog for objcoach. Load it with --catalog {name} (or OBJCOACH_CATALOG) beside the bundled one;
-# check it with: objcoach validate {name}
-# The bundled techniques (objcoach techniques) can be used in checklists: {techniques}.
+# {about}
+# {check}
+# {techniques_line}
 version: 1
-# languages: [ru, en]      # uncomment to require both languages in every entry
+# languages: [ru, en]      # {languages}
 
 objections:
-  # Each entry: the client's words, how to answer, and what a good answer mentions.
-  - id: team-example-price            # stable: progress is keyed on it; lowercase, digits, '-'
+  # {entry}
+  - id: team-example-price            # {id}
     client:
       ru: "Мне это не по карману"
       en: "I can't afford this"
-    variants:                         # other ways a client says the same thing
+    variants:                         # {variants}
       ru: ["Слишком дорого для меня"]
       en: ["That's too much for me"]
     context:
       ru: "Исходящий звонок, предложение подписки"
       en: "Outbound call offering a subscription"
-    domain: ecommerce                 # bank, telecom, ecommerce, travel, service, proactive, or your own
+    domain: ecommerce                 # {domain}
     tags: [sales, price]
-    difficulty: 1                     # 1 easy … 3 hard
-    checklist: [acknowledge, clarify, benefit, next_step]   # the steps a good reply takes
-    required: [acknowledge]           # steps that weigh double
-    key_points:                       # what the answer should mention; " | " separates alternatives
+    difficulty: 1                     # {difficulty}
+    checklist: [acknowledge, clarify, benefit, next_step]   # {checklist}
+    required: [acknowledge]           # {required}
+    key_points:                       # {key_points}
       ru:
         - "рассрочка | по частям | в месяц"
         - "пробный период | бесплатно | первый месяц"
       en:
         - "instalments | per month | pay in parts"
         - "free trial | free | first month"
-    answers:                          # at least one per language; two or more is better
+    answers:                          # {answers}
       ru:
         - "Понимаю вас, бюджет важен. Подскажите, какая сумма в месяц была бы комфортной? Первый месяц бесплатно, дальше можно платить по частям. Давайте я оформлю пробный период?"
       en:
@@ -242,9 +242,17 @@ objections:
     tips:
       ru: "Не спорьте о цене: уточните бюджет и покажите, как платить меньше сразу."
       en: "Don't argue about the price: ask about the budget and show how to pay less now."
-    source: "our team"
+    source: {source}
 """
+STARTER_PARTS = ("title", "about", "check", "techniques_line", "languages", "entry", "id", "variants", "domain",
+                 "difficulty", "checklist", "required", "key_points", "answers", "source")
 
 
-def starter_catalog(name: str, techniques: list[str]) -> str:
-    return STARTER.format(title=f"Team catalog: {name}", name=name, techniques=", ".join(techniques))
+def starter_catalog(name: str, techniques: list[str], ui: str = "en") -> str:
+    """The commented starter catalog, its comments in language `ui` (the entry itself has both languages)."""
+    from objcoach.i18n import t
+
+    values = {"name": name, "techniques": ", ".join(techniques)}
+    parts = {part: t(ui, f"starter.{part}", **values) for part in STARTER_PARTS}
+    parts["source"] = json.dumps(parts["source"], ensure_ascii=False)  # a YAML string, quoted as JSON is
+    return STARTER.format(**parts)

@@ -54,13 +54,13 @@ def load_files(paths: Sequence[Path], fingerprint: str = "") -> Catalog:
 
     catalog, problems = parse_files(paths, fingerprint)
     if problems:
-        raise CatalogError(problems.lines, problems.more)
+        raise CatalogError(problems.lines, problems.more, problems.lines_in)
     return catalog
 
 
-def validate_files(paths: Sequence[Path]) -> tuple[Catalog | None, list[str]]:
-    """Like load_files, but return the problems instead of raising."""
+def validate_files(paths: Sequence[Path], ui: str = "en") -> tuple[Catalog | None, list[str]]:
+    """Like load_files, but return the problems (in language `ui`) instead of raising."""
     try:
         return load_files(paths), []
     except CatalogError as error:
-        return None, error.problems
+        return None, error.problems_in(ui)

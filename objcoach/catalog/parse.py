@@ -71,7 +71,7 @@ def _parse_file(path: Path, problems: Problems) -> _Part | None:
         declared = read.strings(top["languages"][1], "languages")
         bad = [lang for lang in declared if lang not in LANGS]
         if bad:
-            read.fail(top["languages"][1], "languages", f"unknown language {bad[0]!r} (use ru, en)")
+            read.fail(top["languages"][1], "languages", "unknown_language", lang=bad[0])
         languages = tuple(lang for lang in declared if lang in LANGS)
     required_langs = languages if "languages" in top else ()
     if "techniques" in top:
@@ -90,7 +90,7 @@ def _parse_file(path: Path, problems: Problems) -> _Part | None:
             if objection:
                 part.objections.append((objection, read.where(node)))
     elif not part.techniques and not part.antipatterns and not {"routine", "domains", "tags"} & set(top):
-        read.fail(root, "objections", "the catalog has no objections")
+        read.fail(root, "objections", "no_objections")
     if "routine" in top:
         part.routine = _text_lists(read, top["routine"][1], "routine")
     for section in ("domains", "tags"):
@@ -104,7 +104,7 @@ def _parse_file(path: Path, problems: Problems) -> _Part | None:
 
 def _check_id(read: Reader, key: str, node: Node, path: str) -> bool:
     if not _ID.match(key):
-        read.fail(node, path, f"id {key!r} should be lowercase letters, digits, '-' or '_'")
+        read.fail(node, path, "bad_id", id=key)
         return False
     return True
 
@@ -136,19 +136,19 @@ def _phrases(read: Reader, node: Node, path: str, alternatives: bool = False) ->
             phrases = text.split("|") if alternatives else [text]
             problem = next(filter(None, map(_phrase_problem, phrases)), None)
             if problem:
-                read.fail(item, where, problem)
+                read.fail(item, where, problem[0], **problem[1])
             else:
                 kept.append(text)
         result[lang] = tuple(kept)
     return result
 
 
-def _phrase_problem(phrase: str) -> str | None:
+def _phrase_problem(phrase: str) -> tuple[str, dict[str, str]] | None:
     words = _WORD.findall(phrase)
     if not words:
-        return f"{phrase.strip()!r} has no letters or digits: it can never match a reply"
+        return "no_letters", {"phrase": phrase.strip()}
     if len("".join(words)) < 2:
-        return f"{phrase.strip()!r} is a single letter: it would match almost every reply"
+        return "single_letter", {"phrase": phrase.strip()}
     return None
 
 
@@ -156,42 +156,44 @@ def _technique(read: Reader, key: str, node: Node, path: str, key_node: Node) ->
     if not _check_id(read, key, key_node, path):
         return None
     fields = read.mapping(node, path, _TECHNIQUE_KEYS)
-    if "title" not in fields:
-        read.fail(node, path, "needs a title")
-        return None
+    if "title" not in fields:  # the rest is still checked, so that its problems show in this run too
+        read.fail(node, path, "needs", field="title")
     detect = read.strings(fields["detect"][1], f"{path}.detect") if "detect" in fields else ()
     for name in detect:
         if name not in _DETECTORS:
-            read.fail(fields["detect"][1], f"{path}.detect", f"unknown detector {name!r} "
-                      f"(expected one of: {', '.join(_DETECTORS)})")
+            read.fail(fields["detect"][1], f"{path}.detect", "unknown_detector", name=name,
+                      allowed=", ".join(_DETECTORS))
     markers = _phrases(read, fields["markers"][1], f"{path}.markers") if "markers" in fields else {}
     if not any(markers.values()) and not detect:
-        read.fail(node, path, "needs markers (phrases that show the technique) or a detector")
-    return Technique(
-        id=key,
-        title=_texts(read, fields["title"][1], f"{path}.title"),
-        why=_texts(read, fields["why"][1], f"{path}.why") if "why" in fields else {},
-        markers=markers,
-        examples=_text_lists(read, fields["examples"][1], f"{path}.examples") if "examples" in fields else {},
-        detect=tuple(name for name in detect if name in _DETECTORS),
-    )
+        read.fail(node, path, "needs_markers")
+    title = _texts(read, fields["title"][1], f"{path}.title") if "title" in fields else None
+    why = _texts(read, fields["why"][1], f"{path}.why") if "why" in fields else {}
+    examples = _text_lists(read, fields["examples"][1], f"{path}.examples") if "examples" in fields else {}
+    if title is None:
+        return None
+    return Technique(id=key, title=title, why=why, markers=markers, examples=examples,
+                     detect=tuple(name for name in detect if name in _DETECTORS))
 
 
 def _antipattern(read: Reader, key: str, node: Node, path: str, key_node: Node) -> Antipattern | None:
     if not _check_id(read, key, key_node, path):
         return None
     fields = read.mapping(node, path, _ANTIPATTERN_KEYS)
-    for needed in ("title", "markers"):
-        if needed not in fields:
-            read.fail(node, path, f"needs {needed}")
-            return None
+    missing = [needed for needed in ("title", "markers") if needed not in fields]
+    for needed in missing:
+        read.fail(node, path, "needs", field=needed)
     severity = "block"
     if "severity" in fields:
         given = read.string(fields["severity"][1], f"{path}.severity")
         if given not in _SEVERITIES:
-            read.fail(fields["severity"][1], f"{path}.severity", f"should be block or warn, not {given!r}")
+            read.fail(fields["severity"][1], f"{path}.severity", "severity", given=given)
         else:
             severity = given
+    if missing:
+        for present in ("title", "markers", "advice"):  # checked all the same: their problems show in this run
+            if present in fields:
+                (_phrases if present == "markers" else _texts)(read, fields[present][1], f"{path}.{present}")
+        return None
     return Antipattern(
         id=key,
         title=_texts(read, fields["title"][1], f"{path}.title"),
@@ -212,19 +214,20 @@ def _objection(read: Reader, node: Node, path: str, required_langs: tuple[str, .
         part.ids.append((objection_id, place))
     missing = [needed for needed in ("id", "client", "answers") if needed not in fields]
     for needed in missing:
-        read.fail(node, path, f"needs {needed}")
-    if missing or objection_id is None or not _check_id(read, objection_id, fields["id"][1], f"{path}.id"):
-        return None
-    client = _texts(read, fields["client"][1], f"{path}.client")
-    answers = _text_lists(read, fields["answers"][1], f"{path}.answers")
+        read.fail(node, path, "needs", field=needed)
+    # an entry with a field missing or a bad id is still checked to the end: every problem shows in one run
+    broken = bool(missing) or objection_id is None or not _check_id(read, objection_id, fields["id"][1],
+                                                                     f"{path}.id")
+    client = _texts(read, fields["client"][1], f"{path}.client") if "client" in fields else {}
+    answers = _text_lists(read, fields["answers"][1], f"{path}.answers") if "answers" in fields else {}
     for lang in sorted(set(client) | set(required_langs), key=LANGS.index):
-        if lang not in client:
-            read.fail(fields["client"][1], f"{path}.client", f"needs the client's words in {lang!r}")
-        if not answers.get(lang):
+        if lang not in client and "client" in fields:
+            read.fail(fields["client"][1], f"{path}.client", "needs_client_lang", lang=lang)
+        if not answers.get(lang) and "answers" in fields:
             where = fields["answers"][1]
-            read.fail(where, f"{path}.answers.{lang}", "needs at least one answer")
-    if not client:
-        read.fail(fields["client"][1], f"{path}.client", "needs the client's words in ru or en")
+            read.fail(where, f"{path}.answers.{lang}", "needs_answer")
+    if not client and "client" in fields:
+        read.fail(fields["client"][1], f"{path}.client", "needs_client")
 
     def optional_texts(key: str) -> Texts:
         return _texts(read, fields[key][1], f"{path}.{key}") if key in fields else {}
@@ -246,25 +249,34 @@ def _objection(read: Reader, node: Node, path: str, required_langs: tuple[str, .
     required = optional_ids("required")
     for technique_id in required:
         if technique_id not in checklist:
-            read.fail(fields["required"][1], f"{path}.required", f"{technique_id!r} is not in the checklist")
+            read.fail(fields["required"][1], f"{path}.required", "not_in_checklist", id=technique_id)
     difficulty = 1
     if "difficulty" in fields:
         difficulty = read.integer(fields["difficulty"][1], f"{path}.difficulty", 1, 3) or 1
+    # every field is read (and its problems recorded) before a broken entry is given up
+    variants, context, key_points, tips = (optional_lists("variants"), optional_texts("context"),
+                                           optional_lists("key_points"), optional_texts("tips"))
+    domain = read.string(fields["domain"][1], f"{path}.domain") or "" if "domain" in fields else ""
+    tags = read.strings(fields["tags"][1], f"{path}.tags") if "tags" in fields else ()
+    wrong = _phrases(read, fields["wrong"][1], f"{path}.wrong", alternatives=True) if "wrong" in fields else {}
+    source = read.string(fields["source"][1], f"{path}.source") or "" if "source" in fields else ""
+    if broken or objection_id is None:
+        return None
     return Objection(
         id=objection_id,
         client=client,
         answers=answers,
-        variants=optional_lists("variants"),
-        context=optional_texts("context"),
-        domain=read.string(fields["domain"][1], f"{path}.domain") or "" if "domain" in fields else "",
-        tags=read.strings(fields["tags"][1], f"{path}.tags") if "tags" in fields else (),
+        variants=variants,
+        context=context,
+        domain=domain,
+        tags=tags,
         difficulty=difficulty,
         checklist=checklist,
         required=required,
-        key_points=optional_lists("key_points"),
-        wrong=_phrases(read, fields["wrong"][1], f"{path}.wrong", alternatives=True) if "wrong" in fields else {},
-        tips=optional_texts("tips"),
-        source=read.string(fields["source"][1], f"{path}.source") or "" if "source" in fields else "",
+        key_points=key_points,
+        wrong=wrong,
+        tips=tips,
+        source=source,
         origin=place.rsplit(":", 1)[0],
     )
 
@@ -285,7 +297,7 @@ def _settings(read: Reader, node: Node, path: Path) -> tuple[dict[str, float], s
                 try:
                     load_model(model)
                 except ObjcoachError as error:
-                    read.fail(value, "scoring.model", str(error))
+                    read.fail(value, "scoring.model", "raw", text=str(error))
                     model = ""
             continue
         number = read.number(value, f"scoring.{key}")
@@ -312,14 +324,14 @@ def _merge(parts: Iterable[_Part], problems: Problems, fingerprint: str) -> Cata
                                    ("antipattern", part.antipatterns, antipatterns)):
             for key, (value, place) in mine.items():
                 if key in merged:
-                    problems.add(place, "", f"{kind} id {key!r} is defined twice (also at {merged[key][1]})")
+                    problems.add(place, "", f"{kind}_twice", id=key, other=merged[key][1])
                 else:
                     merged[key] = (value, place)  # type: ignore[assignment]
         for objection_id, place in part.ids:
             if objection_id in seen:
                 first = seen[objection_id]
-                problems.add(place, "", f"objection id {objection_id!r} is used twice (also at {first})")
-                problems.add(first, "", f"objection id {objection_id!r} is used twice (also at {place})")
+                problems.add(place, "", "objection_twice", id=objection_id, other=first)
+                problems.add(first, "", "objection_twice", id=objection_id, other=place)
             else:
                 seen[objection_id] = place
         for objection, place in part.objections:
@@ -335,7 +347,9 @@ def _merge(parts: Iterable[_Part], problems: Problems, fingerprint: str) -> Cata
     for part in parts:
         for technique_id, place, path in part.references:
             if technique_id not in techniques:
-                problems.add(place, path, f"unknown technique {technique_id!r}" + _nearest(technique_id, techniques))
+                close = _nearest(technique_id, techniques)
+                problems.add(place, path, "unknown_technique_close" if close else "unknown_technique", id=technique_id,
+                             close=close)
     return Catalog(
         techniques={key: value for key, (value, _) in techniques.items()},
         antipatterns={key: value for key, (value, _) in antipatterns.items()},
@@ -351,4 +365,4 @@ def _merge(parts: Iterable[_Part], problems: Problems, fingerprint: str) -> Cata
 
 def _nearest(key: str, known: Iterable[str]) -> str:
     close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.5)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return close[0] if close else ""

@@ -62,27 +62,63 @@ _PLAIN_TAGS = {
 _USUAL_TAGS = {SCALAR: "tag:yaml.org,2002:str", SEQUENCE: "tag:yaml.org,2002:seq", MAPPING: "tag:yaml.org,2002:map"}
 
 
+class Problem(NamedTuple):
+    """One problem: where, the field's path, and the message as a key of the i18n tables ("catalog." + key)
+    with its values, so it is written in whichever language the reader has."""
+
+    where: str
+    path: str
+    key: str
+    values: dict[str, Any]
+
+    def text(self, ui: str) -> str:
+        message = _message(ui, self.key, self.values) if self.key else ""
+        return f"{self.where}: {self.path}: {message}" if self.path else f"{self.where}: {message}"
+
+
+class Message(NamedTuple):
+    """A message inside a message (what a value is: "a list", "nothing"), written in the reader's language too."""
+
+    key: str
+    values: dict[str, Any]
+
+
+def _message(ui: str, key: str, values: dict[str, Any]) -> str:
+    from objcoach.i18n import t
+
+    filled = {name: _message(ui, value.key, value.values) if isinstance(value, Message) else value
+              for name, value in values.items()}
+    return t(ui, f"catalog.{key}", **filled)
+
+
 @dataclass
 class Problems:
-    """Problems found in one or more files, each as `file:line:col: path: message`: the first MAX_LISTED
-    described in `lines`, the rest counted in `more`."""
+    """Problems found in one or more files, each shown as `file:line:col: path: message`: the first
+    MAX_LISTED kept in `found`, the rest counted in `more`."""
 
-    lines: list[str] = field(default_factory=list)
+    found: list[Problem] = field(default_factory=list)
     budget: int = MAX_NODES
     more: int = 0
 
     @property
     def full(self) -> bool:
-        return len(self.lines) >= MAX_LISTED
+        return len(self.found) >= MAX_LISTED
 
-    def add(self, where: str, path: str, message: str) -> None:
+    def add(self, where: str, path: str, key: str, /, **values: Any) -> None:
         if self.full:
             self.more += 1
             return
-        self.lines.append(f"{where}: {path}: {message}" if path else f"{where}: {message}")
+        self.found.append(Problem(where, path, key, values))
+
+    def lines_in(self, ui: str) -> list[str]:
+        return [problem.text(ui) for problem in self.found]
+
+    @property
+    def lines(self) -> list[str]:
+        return self.lines_in("en")
 
     def __bool__(self) -> bool:
-        return bool(self.lines)
+        return bool(self.found)
 
 
 def where(file: str, node: Node) -> str:
@@ -95,28 +131,30 @@ def read_text(path: Path, problems: Problems) -> str | None:
     try:
         data = read_regular(path, MAX_FILE_BYTES)
     except NotRegularFileError:
-        problems.add(name, "", "is not a regular file (a device, FIFO or socket can't be a catalog)")
+        problems.add(name, "", "not_regular")
         return None
     except TooBigError as error:
         most = MAX_FILE_BYTES // (1024 * 1024)
-        size = f"{error.size // (1024 * 1024)} MB" if error.size else f"over {most} MB"
-        problems.add(name, "", f"file is {size}; a catalog may be at most {most} MB")
+        if error.size:
+            problems.add(name, "", "too_big", size=error.size // (1024 * 1024), most=most)
+        else:
+            problems.add(name, "", "too_big_unknown", most=most)
         return None
     except FileNotFoundError:
-        problems.add(name, "", "no such file")
+        problems.add(name, "", "no_file")
         return None
     except IsADirectoryError:
-        problems.add(name, "", "is a folder, not a YAML file")
+        problems.add(name, "", "folder")
         return None
     except OSError as error:
-        problems.add(name, "", f"cannot be read ({error.strerror or error})")
+        problems.add(name, "", "unreadable", reason=error.strerror or error)
         return None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
-        problems.add(f"{name}:{line}:{column}", "", "is not UTF-8 text (save the file as UTF-8)")
+        problems.add(f"{name}:{line}:{column}", "", "not_utf8")
         return None
 
 
@@ -125,25 +163,24 @@ def compose(text: str, name: str, problems: Problems) -> Node | None:
     try:
         composed = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
+        key, mark = syntax_problem(error, text)
         place = f"{name}:{mark.line + 1}:{mark.column + 1}" if mark else name
-        problems.add(place, "", f"YAML syntax error: {error.problem or error.context}")
+        problems.add(place, "", key, problem=error.problem or error.context)
         return None
     except yaml.YAMLError as error:
-        problems.add(name, "", f"YAML error: {' '.join(str(error).split())}")
+        problems.add(name, "", "yaml_error", problem=" ".join(str(error).split()))
         return None
     except RecursionError:
-        problems.add(name, "", "the YAML is nested too deeply to be a catalog")
+        problems.add(name, "", "too_deep")
         return None
     if composed is None:
-        problems.add(name, "", "the file is empty")
+        problems.add(name, "", "empty_file")
         return None
     node = from_yaml(composed)
     # aliases need an anchor ("&name"): without one, the node count is the file's own size
     size = expanded_size(node, MAX_NODES) if "&" in text and "*" in text else 0
     if size > MAX_NODES:
-        problems.add(where(name, node), "", f"the YAML expands to more than {MAX_NODES:,} values (aliases "
-                     "repeated without end?); a catalog is refused before it is read")
+        problems.add(where(name, node), "", "alias_bomb", n=MAX_NODES)
         return None
     return node
 
@@ -221,17 +258,17 @@ class Reader:
     def where(self, node: Node) -> str:
         return where(self.file, node)
 
-    def fail(self, node: Node, path: str, message: str) -> None:
-        self.problems.add(self.where(node), path, message)
+    def fail(self, node: Node, path: str, key: str, /, **values: Any) -> None:
+        self.problems.add(self.where(node), path, key, **values)
 
     def _spend(self, node: Node) -> bool:
         self.problems.budget -= 1
         if node.tag is None and self.problems.budget > 0:
             return True  # the usual case, in short
         if self.problems.budget == 0:
-            self.fail(node, "", "too many YAML nodes (is an alias expanding without end?)")
+            self.fail(node, "", "too_many_nodes")
         if node.tag not in _PLAIN_TAGS:
-            self.fail(node, "", f"tag {node.tag!r} is not allowed: a catalog holds plain data only")
+            self.fail(node, "", "tag", tag=node.tag)
             return False
         return self.problems.budget > 0
 
@@ -241,20 +278,26 @@ class Reader:
         if not self._spend(node):
             return {}
         if node.kind != MAPPING:
-            self.fail(node, path, f"should be a mapping (key: value), not {_kind(node)}")
+            self.fail(node, path, "not_mapping", **_kind(node))
             return {}
         result: dict[str, tuple[Node, Node]] = {}
         for key_node, value_node in node.value:
             key = key_node.value if key_node.kind == SCALAR else ""
             if not key:
-                self.fail(key_node, path, "keys must be plain words")
+                self.fail(key_node, path, "plain_keys")
             elif key in result:
                 first = self.where(result[key][0])
-                self.fail(key_node, f"{path}.{key}" if path else key, f"duplicate key (first at {first})")
+                self.fail(key_node, f"{path}.{key}" if path else key, "duplicate_key", first=first)
             elif allowed is not None and key not in allowed:
                 # past the problems listed only the count matters: spare the search for a close key
-                self.fail(key_node, f"{path}.{key}" if path else key,
-                          "" if self.problems.full else _unknown_key(key, allowed))
+                close = None if self.problems.full else _close_key(key, allowed)
+                if close:
+                    self.fail(key_node, f"{path}.{key}" if path else key, "unknown_key_close", key=key, close=close)
+                    if close not in result:  # read it as the key it was meant to be: its own problems show now
+                        result[close] = (key_node, value_node)
+                else:
+                    self.fail(key_node, f"{path}.{key}" if path else key,
+                              "" if self.problems.full else "unknown_key", key=key, allowed=", ".join(allowed))
             else:
                 result[key] = (key_node, value_node)
         return result
@@ -263,7 +306,7 @@ class Reader:
         if not self._spend(node):
             return ()
         if node.kind != SEQUENCE:
-            self.fail(node, path, f"should be a list, not {_kind(node)}")
+            self.fail(node, path, "not_list", **_kind(node))
             return ()
         items: list[Node] = node.value
         return items
@@ -275,11 +318,11 @@ class Reader:
         if not self._spend(node):
             return None
         if node.kind != SCALAR or node.tag == _NULL_TAG:
-            self.fail(node, path, f"should be text, not {_kind(node)}")
+            self.fail(node, path, "not_text", **_kind(node))
             return None
         value: str = node.value.strip()
         if not value:
-            self.fail(node, path, "is empty")
+            self.fail(node, path, "empty")
             return None
         return value
 
@@ -290,10 +333,10 @@ class Reader:
         try:
             value = int(text)
         except ValueError:
-            self.fail(node, path, f"should be a whole number from {low} to {high}, not {text!r}")
+            self.fail(node, path, "whole_number", low=low, high=high, text=text)
             return None
         if not low <= value <= high:
-            self.fail(node, path, f"should be from {low} to {high}, not {value}")
+            self.fail(node, path, "out_of_range", low=low, high=high, value=value)
             return None
         return value
 
@@ -304,7 +347,7 @@ class Reader:
         try:
             return float(text)
         except ValueError:
-            self.fail(node, path, f"should be a number, not {text!r}")
+            self.fail(node, path, "number", text=text)
             return None
 
     def strings(self, node: Node, path: str) -> tuple[str, ...]:
@@ -346,17 +389,51 @@ class Reader:
         yield from enumerate(self.sequence(node, path))
 
 
-def _kind(node: Node) -> str:
+def _kind(node: Node) -> dict[str, Any]:
+    """What a node is, for a message (a scalar is shown as written)."""
     if node.kind == MAPPING:
-        return "a mapping"
+        return {"kind": Message("kind.mapping", {})}
     if node.kind == SEQUENCE:
-        return "a list"
+        return {"kind": Message("kind.list", {})}
     if node.tag == _NULL_TAG:
-        return "nothing (null)"
-    return f"{node.value!r}"
+        return {"kind": Message("kind.null", {})}
+    return {"kind": Message("kind.value", {"value": node.value})}
 
 
-def _unknown_key(key: str, allowed: tuple[str, ...]) -> str:
+def _close_key(key: str, allowed: tuple[str, ...]) -> str | None:
     close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-    hint = f" (did you mean '{close[0]}'?)" if close else f" (expected one of: {', '.join(allowed)})"
-    return f"unknown key '{key}'{hint}"
+    return close[0] if close else None
+
+
+# PyYAML's parser messages as plain ones: (the parser's words, the message key). An unclosed quote or
+# bracket is placed where it opens (the parser notices it only where the file or the value ends).
+_SYNTAX = (
+    ("while scanning a quoted scalar", "yaml.unclosed_quote"),
+    ("found unknown escape character", "yaml.escape"),
+    ("mapping values are not allowed", "yaml.colon"),
+    ("expected ',' or ']'", "yaml.unclosed_list"),  # libyaml says "did not find expected", PyYAML "expected"
+    ("expected ',' or '}'", "yaml.unclosed_mapping"),
+    ("did not find expected key", "yaml.indent"),
+    ("did not find expected '-' indicator", "yaml.indent"),
+    ("expected <block end>", "yaml.indent"),
+    ("could not find expected ':'", "yaml.no_colon"),
+    ("found undefined alias", "yaml.alias"),
+    ("found a tab character", "yaml.tab"),
+    ("that cannot start any token", "yaml.bad_start"),
+    ("found unexpected end of stream", "yaml.unexpected_end"),
+)
+
+
+_OPENED = ("yaml.unclosed_quote", "yaml.unclosed_list", "yaml.unclosed_mapping")  # shown where they open
+
+
+def syntax_problem(error: yaml.MarkedYAMLError, text: str) -> tuple[str, Any]:
+    """The message key for a YAML syntax error and the place to show it."""
+    said = f"{error.context or ''} | {error.problem or ''}"
+    key = next((key for words, key in _SYNTAX if words in said), "yaml.syntax")
+    mark = error.problem_mark or error.context_mark
+    if key in _OPENED and error.context_mark:
+        mark = error.context_mark
+    if key == "yaml.bad_start" and mark and text[mark.index:mark.index + 1] == "\t":
+        key = "yaml.tab"
+    return key, mark

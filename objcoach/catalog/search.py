@@ -23,13 +23,13 @@ def resolve_objection(catalog: Catalog, query: str) -> tuple[Objection, str | No
     if found:
         return found, None
     if not catalog.objections:
-        raise ObjectionNotFoundError("the catalog has no objections")
+        raise ObjectionNotFoundError(said="no_objections")
     if _ID_SHAPE.fullmatch(wanted):  # a misspelt id: name the ids it is closest to, never guess
         from rapidfuzz import process
 
         ids = [objection.id for objection in catalog.objections]
         nearest = ", ".join(match for match, _, _ in process.extract(wanted, ids, limit=3))
-        raise ObjectionNotFoundError(f"no objection has the id {query!r}; nearest: {nearest}")
+        raise ObjectionNotFoundError(said="no_id", query=query, nearest=nearest)
     from objcoach.catalog.lookup import lookup
 
     ranked = lookup(catalog, wanted, limit=3)
@@ -38,7 +38,7 @@ def resolve_objection(catalog: Catalog, query: str) -> tuple[Objection, str | No
         if found:
             return found, ranked[0].lang
     nearest = ", ".join(item.objection_id for item in ranked) or "none"
-    raise ObjectionNotFoundError(f"no objection matches {query!r} with confidence; nearest: {nearest}")
+    raise ObjectionNotFoundError(said="no_match", query=query, nearest=nearest)
 
 
 def rank_objections(catalog: Catalog, words: str, limit: int = 5, lang: str | None = None) -> list[Found]:

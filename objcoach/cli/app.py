@@ -13,6 +13,7 @@ from importlib import import_module
 from typing import Annotated, Any
 
 import typer
+from typer._click.exceptions import UsageError
 from typer.core import TyperGroup
 
 from objcoach.version import __version__
@@ -30,21 +31,58 @@ COMMANDS: dict[str, str] = {
 
 
 @cache
-def _built(name: str) -> Any:
-    """The click command Typer builds for one command (for `db` and `config`, a group of subcommands)."""
+def _built(name: str, ui: str = "en") -> Any:
+    """The click command Typer builds for one command (for `db` and `config`, a group of subcommands), its
+    help in language `ui`."""
+    from objcoach.cli.helptext import localise
+
     module = import_module(COMMANDS[name])
     group = {"db": "db_commands", "config": "config_commands"}.get(name)
-    return typer.main.get_command(getattr(module, group) if group else module.commands.apps[name])
+    return localise(typer.main.get_command(getattr(module, group) if group else module.commands.apps[name]), ui)
+
+
+_ARGS = "objcoach.args"  # the run's arguments, kept in the context for the help's language
 
 
 class LazyGroup(TyperGroup):
+    # click's usage errors (an unknown option, a missing argument) are raised while the context is made and
+    # while the command is invoked: both are caught here to be shown in the user's language
+    def make_context(self, info_name: Any, args: list[str], parent: Any = None, **extra: Any) -> Any:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except UsageError as error:
+            raise _in_language(error, args) from None
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UsageError as error:
+            raise _in_language(error, ctx.meta.get(_ARGS, [])) from None
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        ctx.meta[_ARGS] = list(args)
+        return list(super().parse_args(ctx, args))
+
     def list_commands(self, ctx: Any) -> list[str]:
         return list(COMMANDS)
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         if cmd_name not in COMMANDS:
             return None
-        return _built(cmd_name)
+        from objcoach.cli.helptext import language_of, wants_help
+
+        args = ctx.meta.get(_ARGS, [])
+        rest = args[args.index(cmd_name) + 1:] if cmd_name in args else args
+        # the language is looked up only when this run may show help (a help flag, or a group with nothing after it)
+        return _built(cmd_name, language_of(args) if wants_help(rest) else "en")
+
+    def get_help(self, ctx: Any) -> str:
+        from objcoach.cli.helptext import RussianFormatter, language_of, localise
+
+        if language_of(ctx.meta.get(_ARGS, [])) == "ru":
+            localise(self, "ru")
+            ctx.formatter_class = RussianFormatter
+        return str(super().get_help(ctx))
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         # Typer suggests a close name from the commands it holds, and this group holds none until asked
@@ -57,6 +95,12 @@ class LazyGroup(TyperGroup):
             if close and hasattr(error, "message") and "Did you mean" not in error.message:
                 error.message = f"{error.message.rstrip('.')}. Did you mean {', '.join(map(repr, close))}?"
             raise
+
+def _in_language(error: UsageError, args: list[str]) -> UsageError:
+    from objcoach.cli.helptext import language_of, localised_usage_error
+
+    return localised_usage_error(error, language_of(args))  # type: ignore[no-any-return]
+
 
 app = typer.Typer(
     name="objcoach",

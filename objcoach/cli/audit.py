@@ -62,7 +62,7 @@ def audit_command(
 
     ui = ui_language(chosen(language))
     if sample == (chats is not None):
-        raise InputError("give a file of dialogues to audit, or --sample (not both)")
+        raise InputError(said="audit_what")
     source = str(bundled_catalog_path().parent / "sample_chats.jsonl") if chats is None else chats
     loaded = load_catalog(catalog)
     stream, name = open_input(source)

@@ -73,7 +73,7 @@ def _read_reply(reply: str | None) -> str:
     if reply is not None and reply != "-":
         return reply
     if sys.stdin.isatty():
-        raise InputError("give the reply as an argument, or pipe it into stdin")
+        raise InputError(said="no_reply")
     return sys.stdin.buffer.read().decode("utf-8", errors="replace").strip()
 
 
@@ -147,7 +147,7 @@ def suggest_command(
 
     query = " ".join(words).strip()
     if not query:
-        raise InputError("give the client's words to look up")
+        raise InputError(said="no_words")
     lang = chosen(language)
     content = lang or detect_language(query)
     found = lookup_in(index_for(catalog), query, limit=limit, lang=content)
@@ -191,7 +191,7 @@ def calibrate_command(
         _fit_command(file, output, reviews, chosen(language), as_json, catalog, db)
         return
     if output is not None:
-        raise InputError("--output is where --fit writes the team's model: add --fit")
+        raise InputError(said="output_without_fit")
     from objcoach.catalog.load import load_catalog
     from objcoach.i18n import ui_language
     from objcoach.io import open_input, read_rows
@@ -203,7 +203,7 @@ def calibrate_command(
     with stream:
         result = calibrate(read_rows(stream, name), loaded, lang)
     if not result.rows:
-        raise InputError(f"{name}: no graded rows" + (f" ({result.errors[0]})" if result.errors else ""))
+        raise InputError(said="no_graded", name=name, first=f" ({result.errors[0]})" if result.errors else "")
     if as_json:
         print_json(result.to_dict())
         return
@@ -216,7 +216,7 @@ def _fit_command(file: str, output: Path | None, reviews: bool, lang: str | None
                  catalog: list[Path] | None, db: str | None) -> None:
     """calibrate --fit: the team's model from its graded rows and accepted reviews, before and after."""
     if output is None:
-        raise InputError("--fit needs --output FILE: where to write the team's model (e.g. team-model.json)")
+        raise InputError(said="fit_without_output")
     from objcoach.catalog.load import load_catalog
     from objcoach.i18n import ui_language
     from objcoach.io import open_input, read_rows
@@ -227,7 +227,7 @@ def _fit_command(file: str, output: Path | None, reviews: bool, lang: str | None
     with stream:
         examples, errors = examples_from_rows(read_rows(stream, name), loaded, lang)
     if not examples:
-        raise InputError(f"{name}: no graded rows" + (f" ({errors[0]})" if errors else ""))
+        raise InputError(said="no_graded", name=name, first=f" ({errors[0]})" if errors else "")
     added = examples_from_reviews(_accepted_replies(db), loaded) if reviews else []
     model, before, after = fit_team([*examples, *added], loaded,
                                     about={"fitted_by": "objcoach calibrate --fit", "file": Path(name).name,
@@ -376,18 +376,17 @@ def validate_command(
 
       objcoach validate team.yaml
     """
-    from objcoach.catalog.load import catalog_paths, load_files
-    from objcoach.errors import MAX_LISTED, CatalogError
+    from objcoach.catalog.load import catalog_paths
+    from objcoach.catalog.parse import parse_files
+    from objcoach.errors import MAX_LISTED
     from objcoach.i18n import t, ui_language
 
     ui = ui_language(chosen(language))
     files = catalog_paths(paths)
-    loaded, problems, more = None, [], 0
-    try:
-        loaded = load_files(files)
-    except CatalogError as error:
-        problems, more = error.problems, error.more
-    if loaded is not None and self_test:
+    # the entries that parsed are self-tested even when others have problems: one run reports everything
+    loaded, found = parse_files(files)
+    problems, more = found.lines_in(ui), found.more
+    if self_test:
         problems += _self_test_problems(loaded, ui, only=paths)
     total = len(problems) + more
     if as_json:
@@ -398,7 +397,6 @@ def validate_command(
             echo(line)
         echo(t(ui, "invalid", n=total))
     else:
-        assert loaded is not None
         echo(t(ui, "valid", files=", ".join(str(p) for p in files), objections=len(loaded.objections),
                techniques=len(loaded.techniques), antipatterns=len(loaded.antipatterns)))
     if problems:
@@ -407,15 +405,21 @@ def validate_command(
 
 def _self_test_problems(loaded: Any, ui: str, only: list[Path] | None) -> list[str]:
     from objcoach.i18n import t
+    from objcoach.i18n.names import Names, quoted
     from objcoach.scoring.score import self_test
 
+    names = Names(loaded, ui)
     wanted = {str(p) for p in only} if only else None
+    # an entry naming a technique the catalog lacks is reported as such, and cannot be scored
+    sound = [objection.id for objection in loaded.objections
+             if set(objection.checklist) <= set(loaded.techniques)]
     lines = []
-    for objection, content, _answer, result in self_test(loaded):
+    for objection, content, _answer, result in self_test(loaded, only=sound):
         if wanted is not None and objection.origin.rsplit(":", 1)[0] not in wanted:
             continue
-        missing = [*result.techniques_missed, *result.key_points_missed]
+        missing = [*map(names.technique, result.techniques_missed), *result.key_points_missed]
         lines.append(t(ui, "selftest_fail", origin=objection.origin, id=objection.id, lang=content,
-                       score=result.score, verdict=result.verdict, missing=", ".join(missing) or "—",
-                       flags=", ".join(f"{flag.id} «{flag.evidence}»" for flag in result.flags) or "—"))
+                       score=result.score, verdict=names.verdict(result.verdict), missing=", ".join(missing) or "—",
+                       flags=", ".join(f"{t(ui, 'flag.' + flag.id)} {quoted(flag.evidence, ui)}"
+                                       for flag in result.flags) or "—"))
     return lines

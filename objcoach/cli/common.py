@@ -106,11 +106,11 @@ def guarded(function: F) -> F:
 
             language = kwargs.get("language")  # the command's --lang, when it has one
             ui = ui_language(chosen(language) if isinstance(language, Enum) else None)
-            for line in listed_problems(error.problems, error.more, ui):
+            for line in listed_problems(error.problems_in(ui), error.more, ui):
                 print_error(line)
             raise typer.Exit(error.exit_code) from None
         except ObjcoachError as error:
-            print_error(str(error))
+            print_error(error.in_language(_ui(kwargs)))
             raise typer.Exit(error.exit_code) from None
         except KeyboardInterrupt:
             print_error(_in_language(kwargs, "interrupted"))
@@ -124,10 +124,21 @@ def guarded(function: F) -> F:
 
 def _in_language(kwargs: dict[str, Any], key: str) -> str:
     """A message in the command's language (its --lang when it has one, else the usual rule)."""
-    from objcoach.i18n import t, ui_language
+    from objcoach.i18n import t
+
+    return t(_ui(kwargs), key)
+
+
+def _ui(kwargs: dict[str, Any]) -> str:
+    """The command's UI language: its --lang when it has one, else the usual rule (English when even the
+    config cannot be read, since that is the error being shown)."""
+    from objcoach.i18n import ui_language
 
     language = kwargs.get("language")
-    return t(ui_language(chosen(language) if isinstance(language, Enum) else None), key)
+    try:
+        return ui_language(chosen(language) if isinstance(language, Enum) else None)
+    except ObjcoachError:
+        return "en"
 
 
 def practising_as(store: Any, operator: str | None) -> str:
@@ -140,8 +151,7 @@ def practising_as(store: Any, operator: str | None) -> str:
     if identity is None:
         return operator_name(operator)
     if operator and operator != identity:
-        raise InputError(f"on PostgreSQL you practise as the role you connect as ({identity}); "
-                         f"connect as {operator} to practise as them")
+        raise InputError(said="postgres_operator", identity=identity, operator=operator)
     return str(identity)
 
 

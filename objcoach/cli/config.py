@@ -48,7 +48,7 @@ def config_set_command(
     if key == "lang":
         value = value.strip().lower()
         if value not in LANGS:
-            raise InputError(f"lang {value!r}: use ru or en")
+            raise InputError(said="config_lang", value=value)
     path = write_setting(key, value)
     echo(f"{key}: {value.strip()}  ({path})")
 

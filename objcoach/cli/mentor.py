@@ -37,6 +37,7 @@ class ReportFormat(str, Enum):
 @commands.command("new-catalog")
 def new_catalog_command(
     path: Annotated[Path, typer.Argument(help="Where to write the starter catalog (must not exist).")],
+    language: UiLangOpt = None,
 ) -> None:
     """Write a commented starter catalog for a team, using the bundled techniques.
 
@@ -46,18 +47,18 @@ def new_catalog_command(
     """
     from objcoach.catalog.edit import starter_catalog
     from objcoach.catalog.load import load_catalog
+    from objcoach.i18n import t, ui_language
     from objcoach.io import atomic_write
 
+    ui = ui_language(chosen(language))
     if path.exists():
-        raise InputError(f"{path}: already exists; choose another name")
+        raise InputError(said="exists", path=path)
     if not path.resolve().parent.is_dir():
-        raise InputError(f"{path}: folder {path.resolve().parent} does not exist")
+        raise InputError(said="no_folder", path=path, folder=path.resolve().parent)
     techniques = list(load_catalog().techniques)
     with atomic_write(path) as out:
-        out.write(starter_catalog(path.name, techniques))
-    from objcoach.i18n import t, ui_language
-
-    echo(t(ui_language(None), "new_catalog.written", path=path))
+        out.write(starter_catalog(path.name, techniques, ui))
+    echo(t(ui, "new_catalog.written", path=path))
 
 
 @commands.command("add")
@@ -113,7 +114,7 @@ def add_command(
     ui = ui_language(chosen(language))
     target = to or _default_target()
     if target is None:
-        raise InputError(f"give the catalog file to add to with --to PATH (or set {CATALOG_ENV})")
+        raise InputError(said="add_where", env=CATALOG_ENV)
     loaded = load_catalog([*(catalog or []), *([target] if target.exists() else [])])
     given: dict[str, Any] = entry_from_file(from_file) if from_file else {}
     given = _merge_flags(given, objection_id=objection_id, client_ru=client_ru, client_en=client_en,
@@ -136,7 +137,7 @@ def add_command(
     except KeyboardInterrupt:
         _offer_draft(given, target, terminal, ui)
         raise
-    _, problems = add_objection(target, entry, catalog, dry_run=True)
+    _, problems = add_objection(target, entry, catalog, dry_run=True, ui=ui)
     from objcoach.cli.render import console, entry_preview
 
     out = console()
@@ -153,7 +154,7 @@ def add_command(
         if (answer or "").strip().lower() not in ("y", "yes", "д", "да"):
             out.print(t(ui, "add.cancelled"))
             raise typer.Exit(1)
-    _, problems = add_objection(target, entry, catalog)
+    _, problems = add_objection(target, entry, catalog, ui=ui)
     if problems:  # the file changed between the check and the write
         raise InputError("; ".join(problems))
     out.print(t(ui, "add.written", path=target, id=entry["id"]))
@@ -268,7 +269,7 @@ def review_command(
         for item in comment or []:
             key, separator, text = item.partition("=")
             if not separator or not text.strip():
-                raise InputError(f"--comment {item!r}: write it as ID=text")
+                raise InputError(said="comment_shape", item=item)
             decisions.append((key, "comment", text.strip()))
         if decisions:
             failed = [line for key, action, text in decisions for line in reviewer.decide(key, action, text)]
@@ -336,7 +337,10 @@ def report_command(
                                    check.of(name), store.failed_reviews(name, LEECH_FAILS),
                                    store.hints(name, start, left_out=left_out))
                    for name in names]
-    text = {"md": lambda: to_markdown(reports, ui), "html": lambda: to_html(reports, ui),
+    from objcoach.i18n.names import Names
+
+    naming = Names(loaded, ui)
+    text = {"md": lambda: to_markdown(reports, ui, naming), "html": lambda: to_html(reports, ui, naming),
             "csv": lambda: to_csv(reports), "json": lambda: to_json(reports)}[fmt.value]()
     from objcoach.io import atomic_write
 

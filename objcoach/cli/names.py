@@ -1,59 +1,17 @@
-"""What a person reads instead of an id: an objection by the client's words, a technique, a domain or a tag by
-its title, a verdict in the screen's language. An id stays where the reader needs it to type a command."""
+"""Names for the command line: objcoach/i18n/names.py's (pure, shared with the mentor's reports), and the
+catalog they come from."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from objcoach.i18n import t
+from objcoach.i18n.names import SHORT, Names, quoted
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from pathlib import Path
 
-    from objcoach.catalog.model import Catalog
-
-SHORT = 60  # the client's words cut to this many characters in a table cell
-
-
-class Names:
-    def __init__(self, catalog: Catalog | None, ui: str) -> None:
-        self.catalog = catalog
-        self.ui = ui
-
-    def objection(self, objection_id: str, lang: str | None = None, short: bool = True) -> str:
-        """«The client's words» of the objection (in `lang`, else the screen's language), or its id when the
-        catalog doesn't have it."""
-        found = self.catalog.get(objection_id) if self.catalog else None
-        if found is None:
-            return objection_id
-        words = found.client.get(lang or self.ui) or found.client.get(self.ui) or next(iter(found.client.values()), "")
-        if short and len(words) > SHORT:
-            words = words[:SHORT - 1].rstrip() + "…"
-        return quoted(words, self.ui) if words else objection_id
-
-    def technique(self, technique_id: str) -> str:
-        found = self.catalog.techniques.get(technique_id) if self.catalog else None
-        return found.title.get(self.ui, technique_id) if found else technique_id
-
-    def domain(self, domain: str) -> str:
-        titles = self.catalog.domains.get(domain, {}) if self.catalog else {}
-        return titles.get(self.ui) or domain
-
-    def tag(self, tag: str) -> str:
-        titles = self.catalog.tags.get(tag, {}) if self.catalog else {}
-        return titles.get(self.ui) or tag
-
-    def verdict(self, verdict: str | None) -> str:
-        return t(self.ui, f"verdict.{verdict}") if verdict else ""
-
-    def language(self, lang: str) -> str:
-        return t(self.ui, f"language.{lang}")
-
-
-def quoted(text: str, ui: str) -> str:
-    """Quotation marks of the screen's language: «…» in Russian, “…” in English."""
-    return f"«{text}»" if ui == "ru" else f"“{text}”"
+__all__ = ["SHORT", "Names", "names_for", "quoted"]
 
 
 def names_for(extra: Sequence[Path] | None, ui: str) -> Names:

@@ -153,16 +153,16 @@ def assign_command(
     from objcoach.store.history import Store, now_iso
 
     if not ids and not tag and not domain:
-        raise InputError("say what to assign: --id ID (repeatable), --tag T or --domain D")
+        raise InputError(said="assign_what")
     loaded = load_catalog(catalog)
     objection_ids = list(ids or [])
     for key in objection_ids:
         if loaded.get(key) is None:
-            raise InputError(f"--id {key}: no such objection")
+            raise InputError(said="no_such_id", id=key)
     if tag or domain:
         objection_ids += [o.id for o in filter_objections(loaded, tag=tag, domain=domain) if o.id not in objection_ids]
     if not objection_ids:
-        raise InputError("no objections match --tag/--domain")
+        raise InputError(said="no_filtered")
     day = parse_due(due, utcnow())
     with Store(db_path(db)) as store:
         count = store.assign(operator, objection_ids, day, practising_as(store, mentor), now_iso())
@@ -226,7 +226,9 @@ def db_setup_command(
         if store.kind != "postgresql":
             raise InputError("db setup is for PostgreSQL: give --db postgresql://... or set OBJCOACH_DB")
         done = setup(store)
-    echo(f"objcoach: database ready ({len(done)} change(s)); grant people a role with objcoach db grant")
+    from objcoach.i18n import t, ui_language
+
+    echo(t(ui_language(None), "db.ready", n=len(done)))
 
 
 @db_commands.command("grant")
@@ -253,4 +255,7 @@ def db_grant_command(
         if store.kind != "postgresql":
             raise InputError("db grant is for PostgreSQL")
         add_person(store, name, role.value, mentor)
-    echo(f"objcoach: {name} is now an objcoach {role.value}" + (f" in {mentor}'s team" if mentor else ""))
+    from objcoach.i18n import t, ui_language
+
+    ui = ui_language(None)
+    echo(t(ui, f"db.granted.{role.value}", name=name) + (t(ui, "db.in_team", mentor=mentor) if mentor else "") + ".")

@@ -21,7 +21,7 @@ from objcoach.scoring.score import self_test
 
 
 def check_change(target: Path, new_text: str, extra: Sequence[Path] | None, objection_id: str,
-                 answers: Sequence[str] | None = None) -> list[str]:
+                 answers: Sequence[str] | None = None, ui: str = "en") -> list[str]:
     """Problems the changed `target` would have (validation, then the self-test of `objection_id`)."""
     folder = target.resolve().parent
     if not folder.is_dir():
@@ -34,23 +34,29 @@ def check_change(target: Path, new_text: str, extra: Sequence[Path] | None, obje
         with open(descriptor, "w", encoding="utf-8", newline="") as handle:
             handle.write(new_text)
         paths = [p for p in catalog_paths(extra) if os.path.realpath(p) != os.path.realpath(target)]
-        catalog, problems = validate_files([*paths, temp])
+        catalog, problems = validate_files([*paths, temp], ui)
         problems = [line.replace(str(temp), str(target)) for line in problems]
         if catalog is not None:
+            from objcoach.i18n import t
+            from objcoach.i18n.names import Names, quoted
+
+            names = Names(catalog, ui)
             for objection, lang, answer, result in self_test(catalog, only=[objection_id], answers_only=answers):
-                missing = ", ".join([*result.techniques_missed, *result.key_points_missed, *result.flag_ids]) or "—"
-                problems.append(f"{target}: {objection.id} [{lang}] answer scores {result.score} ({result.verdict}), "
-                                f"below good; missing: {missing}: «{answer[:80]}»")
+                missing = ", ".join([*map(names.technique, result.techniques_missed), *result.key_points_missed,
+                                     *(t(ui, f"flag.{flag}") for flag in result.flag_ids)]) or "—"
+                problems.append(t(ui, "add.selftest", target=target, id=objection.id, lang=lang, score=result.score,
+                                  verdict=names.verdict(result.verdict), missing=missing,
+                                  answer=quoted(answer[:80], ui)))
         return problems
     finally:
         temp.unlink(missing_ok=True)
 
 
 def add_objection(target: Path, entry: Mapping[str, Any], extra: Sequence[Path] | None,
-                  dry_run: bool = False) -> tuple[str, list[str]]:
-    """Append `entry` to `target` when it passes every check. Returns (the new text, problems)."""
+                  dry_run: bool = False, ui: str = "en") -> tuple[str, list[str]]:
+    """Append `entry` to `target` when it passes every check. Returns (the new text, problems in `ui`)."""
     new_text = append_objection(target, entry)
-    problems = check_change(target, new_text, extra, str(entry.get("id", "")))
+    problems = check_change(target, new_text, extra, str(entry.get("id", "")), ui=ui)
     if not problems and not dry_run:
         write_atomically(target, new_text)
     return new_text, problems

@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from objcoach.i18n import t
+from objcoach.i18n.names import Names, quoted
 from objcoach.io import write_csv
 from objcoach.printable import json_printable, printable
 
@@ -37,7 +38,20 @@ def to_csv(reports: list[dict[str, Any]]) -> str:
     return out.getvalue()
 
 
-def to_markdown(reports: list[dict[str, Any]], ui: str) -> str:
+def named(names: Names, row: dict[str, Any]) -> tuple[str, str | None]:
+    """An objection as its reader sees it: the client's words, and its id beside them (a mentor types it in a
+    command); the id alone when the catalog has no words for it."""
+    words = names.objection(row["objection_id"], row["lang"])
+    return (words, row["objection_id"]) if words != row["objection_id"] else (words, None)
+
+
+def to_markdown(reports: list[dict[str, Any]], ui: str, names: Names | None = None) -> str:
+    names = names or Names(None, ui)
+
+    def objection(row: dict[str, Any]) -> str:
+        words, objection_id = named(names, row)
+        return _md(words) + (f" ({_md(objection_id)})" if objection_id else "") + f" [{_md(row['lang'])}]"
+
     lines = [f"# {t(ui, 'report.title')}", ""]
     for report in reports:
         figures = report["figures"]
@@ -59,12 +73,12 @@ def to_markdown(reports: list[dict[str, Any]], ui: str) -> str:
             lines += [f"| {t(ui, 'objection')} | {t(ui, 'summary.best')} | {t(ui, 'stats.last')} | "
                       f"{t(ui, 'summary.tries')} | {t(ui, 'summary.due')} |", "|---|---|---|---|---|"]
             for row in figures["mastery"]:
-                lines.append(f"| {_md(row['objection_id'])} [{_md(row['lang'])}] | {_num(row['best'])} | "
+                lines.append(f"| {objection(row)} | {_num(row['best'])} | "
                              f"{_num(row['last'])} | {row['attempts']} | {_md((row['next_due'] or '—')[:10])} |")
             lines.append("")
         if figures.get("weakest_replies"):
             lines += [f"**{t(ui, 'report.weakest')}**", ""]
-            lines += [f"- {_md(row['objection_id'])} [{_md(row['lang'])}], {row['score']}: «{_md(row['reply'])}»"
+            lines += [f"- {objection(row)}, {row['score']}{_verdict(names, row)}: {_md(quoted(row['reply'], ui))}"
                       for row in figures["weakest_replies"]]
             lines.append("")
         lines += [f"### {t(ui, 'report.feedback')}", ""]
@@ -90,6 +104,10 @@ def _md(text: object) -> str:
     return out
 
 
+def _verdict(names: Names, row: dict[str, Any]) -> str:
+    return f" ({names.verdict(row['verdict'])})" if row.get("verdict") else ""
+
+
 def _period(report: dict[str, Any], ui: str) -> str:
     since = report["period"]["since"]
     return t(ui, "report.period", since=since[:10] if since else t(ui, "report.all_time"),
@@ -102,9 +120,16 @@ def _num(value: Any) -> str:
     return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
 
 
-def to_html(reports: list[dict[str, Any]], ui: str) -> str:
+def to_html(reports: list[dict[str, Any]], ui: str, names: Names | None = None) -> str:
+    names = names or Names(None, ui)
+
     def esc(text: str) -> str:
         return html.escape(printable(text))
+
+    def objection(row: dict[str, Any]) -> str:
+        words, objection_id = named(names, row)
+        return esc(words) + (f" <small class=\"muted\">({esc(objection_id)})</small>" if objection_id else "") + \
+            f" [{esc(row['lang'])}]"
 
     parts = [f"<!doctype html><html lang=\"{esc(ui)}\"><head><meta charset=\"utf-8\">"
              f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
@@ -131,13 +156,13 @@ def to_html(reports: list[dict[str, Any]], ui: str) -> str:
                 f"<th>{esc(t(ui, key))}</th>" for key in ("objection", "summary.best", "stats.last", "summary.tries",
                                                           "summary.due")) + "</tr></thead><tbody>")
             for row in figures["mastery"]:
-                parts.append(f"<tr><td>{esc(row['objection_id'])} [{esc(row['lang'])}]</td>"
+                parts.append(f"<tr><td>{objection(row)}</td>"
                              f"<td>{esc(_num(row['best']))}</td><td>{esc(_num(row['last']))}</td>"
                              f"<td>{esc(str(row['attempts']))}</td><td>{esc((row['next_due'] or '—')[:10])}</td></tr>")
             parts.append("</tbody></table>")
         if figures.get("weakest_replies"):
             parts.append(f"<h4>{esc(t(ui, 'report.weakest'))}</h4><ul>" + "".join(
-                f"<li><b>{esc(row['objection_id'])}</b> [{esc(row['lang'])}], {esc(str(row['score']))}: "
+                f"<li><b>{objection(row)}</b>, {esc(str(row['score']))}{esc(_verdict(names, row))}: "
                 f"<q>{esc(row['reply'])}</q></li>" for row in figures["weakest_replies"]) + "</ul>")
         parts.append(f"<h3>{esc(t(ui, 'report.feedback'))}</h3>")
         for part in ("observation", "impact", "correction", "agreement"):

@@ -8,6 +8,7 @@ from typing import Any
 
 from objcoach.catalog.model import Catalog
 from objcoach.errors import InputError
+from objcoach.i18n.names import Names
 from objcoach.scoring.settings import settings_for
 
 _RELATIVE = re.compile(r"^\s*(\d+)\s*([dwmh])\s*$", re.IGNORECASE)
@@ -25,8 +26,7 @@ def parse_since(value: str | None, now: datetime) -> str | None:
     try:
         day = date.fromisoformat(value.strip())
     except ValueError:
-        raise InputError(f"--since {value!r}: use a number of days like 7d (or 12h, 2w) or a date like 2026-11-01"
-                         ) from None
+        raise InputError(said="since", value=value) from None
     return datetime(day.year, day.month, day.day, tzinfo=timezone.utc).isoformat(timespec="seconds")
 
 
@@ -115,7 +115,9 @@ def operator_report(raw: dict[str, Any], previous: dict[str, Any] | None, operat
     from Store.lowest_replies, `checked` from mentor/verify.py's Check.of (what the figures left out),
     `leeches` from Store.failed_reviews (objections failed again and again), `hints` from Store.hints."""
     from objcoach.i18n import t
+    from objcoach.i18n.names import quoted
 
+    names = Names(catalog, ui)
     bands = settings_for(catalog)  # the catalog's verdict bands
     good, excellent = bands["good"], bands["excellent"]  # an excellent average is kept, not raised
     figures = stats_report(raw, operator, datetime.fromisoformat(period[1]))
@@ -125,7 +127,7 @@ def operator_report(raw: dict[str, Any], previous: dict[str, Any] | None, operat
     figures["leeches"] = leeches or []
     figures["hints"] = hints
     mastery = [row for row in figures["mastery"] if row["best"] is not None]
-    observation: list[str] = checked_observations(figures["checked"], ui)
+    observation: list[str] = checked_observations(figures["checked"], ui, names)
     if not figures["attempts"]:
         observation.append(t(ui, "report.obs.none"))
     else:
@@ -139,13 +141,15 @@ def operator_report(raw: dict[str, Any], previous: dict[str, Any] | None, operat
         if mastery:
             best = max(mastery, key=lambda row: row["best"])
             worst = min(mastery, key=lambda row: row["best"])
-            observation.append(t(ui, "report.obs.best", objection=best["objection_id"], best=best["best"]))
+            observation.append(t(ui, "report.obs.best", objection=names.objection(best["objection_id"], best["lang"]),
+                                 best=best["best"]))
             if worst is not best:
-                observation.append(t(ui, "report.obs.weak", objection=worst["objection_id"], best=worst["best"]))
+                observation.append(t(ui, "report.obs.weak", best=worst["best"],
+                                     objection=names.objection(worst["objection_id"], worst["lang"])))
         steps = figures["missed_steps"][:3]
         if steps:
             observation.append(t(ui, "report.obs.steps", steps=", ".join(
-                f"{_title(catalog, row['step'], ui)} ({row['times']})" for row in steps)))
+                f"{names.technique(row['step'])} ({row['times']})" for row in steps)))
         if figures["exams"]["taken"]:
             observation.append(t(ui, "report.obs.exams", **figures["exams"]))
         if figures["hints"]:
@@ -157,7 +161,8 @@ def operator_report(raw: dict[str, Any], previous: dict[str, Any] | None, operat
     for row in figures["missed_steps"][:2]:
         technique = catalog.techniques.get(row["step"])
         why = technique.why.get(ui, "") if technique else ""
-        impact.append(t(ui, "report.impact.step", title=_title(catalog, row["step"], ui), times=row["times"], why=why))
+        impact.append(t(ui, "report.impact.step", title=quoted(names.technique(row["step"]), ui), times=row["times"],
+                        why=why))
     weak = sorted((row for row in mastery if row["best"] < good), key=lambda row: row["best"])
     correction = []
     for row in figures["leeches"][:MAX_CORRECTIONS]:  # more of the same practice won't fix these: study first
@@ -174,14 +179,15 @@ def operator_report(raw: dict[str, Any], previous: dict[str, Any] | None, operat
             continue
         lang = row["lang"]
         example = (objection.answers.get(lang) or ("",))[0]
-        correction.append(t(ui, "report.correction.objection", client=objection.client.get(lang, ""),
-                            objection=objection.id, best=row["best"], example=example))
+        correction.append(t(ui, "report.correction.objection", client=names.objection(objection.id, lang, short=False),
+                            objection=objection.id, best=row["best"], example=quoted(example, ui)))
     for row in figures["missed_steps"][:2]:
         technique = catalog.techniques.get(row["step"])
         if technique is None:
             continue
         example = (technique.examples.get(ui) or ("",))[0]
-        correction.append(t(ui, "report.correction.step", title=_title(catalog, row["step"], ui), example=example))
+        correction.append(t(ui, "report.correction.step", title=quoted(names.technique(row["step"]), ui),
+                            example=quoted(example, ui)))
     agreement = []
     if figures["average"] is not None:
         target = min(int(excellent), int(figures["average"] // 5 * 5 + 10))
@@ -189,9 +195,11 @@ def operator_report(raw: dict[str, Any], previous: dict[str, Any] | None, operat
         agreement.append(t(ui, key, target=target))
     if weak:
         agreement.append(t(ui, "report.agreement.objections",
-                           objections=", ".join(row["objection_id"] for row in weak[:MAX_CORRECTIONS])))
+                           objections=", ".join(names.objection(row["objection_id"], row["lang"])
+                                                for row in weak[:MAX_CORRECTIONS])))
     if figures["missed_steps"]:
-        agreement.append(t(ui, "report.agreement.step", title=_title(catalog, figures["missed_steps"][0]["step"], ui)))
+        first = names.technique(figures["missed_steps"][0]["step"])
+        agreement.append(t(ui, "report.agreement.step", title=quoted(first, ui)))
     agreement.append(t(ui, "report.agreement.practice", sessions=3))
     return {
         "operator": operator,
@@ -205,15 +213,18 @@ def operator_report(raw: dict[str, Any], previous: dict[str, Any] | None, operat
 SHOWN_IDS = 10  # forged attempts named one by one in a report; the rest are counted
 
 
-def checked_observations(checked: dict[str, Any], ui: str) -> list[str]:
+def checked_observations(checked: dict[str, Any], ui: str, names: Names | None = None) -> list[str]:
     """What re-scoring the stored replies found, first in the observation: the figures left out (and
     which), then what was kept though it could not be compared."""
     from objcoach.i18n import t
 
+    names = names or Names(None, ui)
+
     lines = []
     forged = checked["forged"]
     if forged:
-        named = [t(ui, "report.obs.forged_one", id=row["id"][:8], objection=row["objection_id"], stored=row["stored"],
+        named = [t(ui, "report.obs.forged_one", id=row["id"][:8], objection=names.objection(row["objection_id"]),
+                   stored=row["stored"],
                    regraded="—" if row["regraded"] is None else row["regraded"]) for row in forged[:SHOWN_IDS]]
         more = len(forged) - SHOWN_IDS
         lines.append(t(ui, "report.obs.forged", n=len(forged), which="; ".join(named) + (f"; +{more}" if more > 0
@@ -226,11 +237,6 @@ def checked_observations(checked: dict[str, Any], ui: str) -> list[str]:
     if checked["unchecked"]:
         lines.append(t(ui, "report.obs.unchecked", n=checked["unchecked"]))
     return lines
-
-
-def _title(catalog: Catalog, step: str, ui: str) -> str:
-    technique = catalog.techniques.get(step)
-    return str(technique.title.get(ui, step)) if technique else step
 
 
 def _fmt(value: float | None) -> str:
@@ -266,7 +272,7 @@ def parse_due(value: str, now: datetime) -> str:
     try:
         return date.fromisoformat(value.strip()).isoformat()
     except ValueError:
-        raise InputError(f"--due {value!r}: use a date like 2026-12-01 or a number of days like 7d") from None
+        raise InputError(said="due", value=value) from None
 
 
 def assignment_status(rows: list[dict[str, Any]], now: datetime, done_score: int,

@@ -26,21 +26,31 @@ def entry_from_file(path: Path) -> dict[str, Any]:
     from objcoach.catalog.cache import MAX_FILE_BYTES, read_regular
 
     try:  # bounded, and never a device or FIFO (`--from /dev/zero` would read for ever)
-        data = yaml.safe_load(read_regular(path, MAX_FILE_BYTES).decode("utf-8-sig"))
+        text = read_regular(path, MAX_FILE_BYTES).decode("utf-8-sig")
+        data = yaml.safe_load(text)
     except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
+        raise InputError(said="no_file", path=path) from None
     except OSError as error:
-        raise InputError(f"{path}: cannot be read ({error.strerror or error})") from None
-    except (UnicodeDecodeError, yaml.YAMLError) as error:
-        raise InputError(f"{path}: cannot be read as YAML ({error})") from None
+        raise InputError(said="not_read", path=path, reason=error.strerror or error) from None
+    except UnicodeDecodeError:
+        raise InputError(said="not_utf8", path=path) from None
+    except yaml.MarkedYAMLError as error:  # the plain message validate gives, where the mistake is
+        from objcoach.catalog.reader import syntax_problem
+
+        key, mark = syntax_problem(error, text)
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        raise InputError(said="entry_yaml", where=where, problem=("catalog." + key, {"problem": error.problem})
+                         ) from None
+    except yaml.YAMLError as error:
+        raise InputError(said="entry_yaml", where=path, problem=" ".join(str(error).split())) from None
     if isinstance(data, dict) and "objections" in data:
         data = data["objections"]
     if isinstance(data, list):
         if len(data) != 1:
-            raise InputError(f"{path}: holds {len(data)} objections; --from takes one")
+            raise InputError(said="entry_many", path=path, n=len(data))
         data = data[0]
     if not isinstance(data, dict):
-        raise InputError(f"{path}: should hold one objection (a mapping with id, client, answers, ...)")
+        raise InputError(said="entry_shape", path=path)
     return data
 
 

@@ -152,15 +152,15 @@ def choose(catalog: Catalog, store: History, options: Options, now: datetime) ->
         for key in options.ids:
             objection = catalog.get(key)
             if objection is None:
-                raise InputError(f"--id {key}: no such objection")
+                raise InputError(said="no_such_id", id=key)
             if options.lang not in objection.langs:
-                raise InputError(f"--id {key}: this objection has no {options.lang} text")
+                raise InputError(said="id_no_lang", id=key, lang=options.lang)
             chosen.append(objection)
         return chosen, 0
     everything = filter_objections(catalog, domain=options.domain, tag=options.tag, difficulty=options.difficulty)
     usable = [o for o in everything if options.lang in o.langs]
     if not usable:
-        raise InputError("no objections match these filters" + (f" in {options.lang}" if everything else ""))
+        raise InputError(said="no_objections_in" if everything else "no_filtered", lang=options.lang)
     cards = store.card_states(options.operator, options.lang)
     return (plan(usable, cards, options.count, now, seed=options.seed, first=options.first),
             len(everything) - len(usable))
