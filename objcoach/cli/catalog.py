@@ -425,12 +425,17 @@ def _self_test_problems(loaded: Any, ui: str, only: list[Path] | None) -> list[s
     from objcoach.scoring.score import self_test
 
     wanted = {str(p) for p in only} if only else None
+    # the answers a wanted file's `answers:` section adds to an objection defined elsewhere are its own to test
+    added = {(objection_id, lang, answer): place for objection_id, lang, answer, place in loaded.added_answers
+             if wanted is not None and place.rsplit(":", 2)[0] in wanted}
     lines = []
-    for objection, content, _answer, result in self_test(loaded):
-        if wanted is not None and objection.origin.rsplit(":", 1)[0] not in wanted:
+    for objection, content, answer, result in self_test(loaded):
+        if wanted is not None and objection.origin.rsplit(":", 1)[0] not in wanted \
+                and (objection.id, content, answer) not in added:
             continue
         missing = [*result.techniques_missed, *result.key_points_missed]
-        lines.append(t(ui, "selftest_fail", origin=objection.origin, id=objection.id, lang=content,
+        origin = added.get((objection.id, content, answer), objection.origin)
+        lines.append(t(ui, "selftest_fail", origin=origin, id=objection.id, lang=content,
                        score=result.score, verdict=result.verdict, missing=", ".join(missing) or "—",
                        flags=", ".join(f"{flag.id} «{flag.evidence}»" for flag in result.flags) or "—"))
     return lines
