@@ -1,17 +1,84 @@
-"""Catalogs that add model answers to an objection another file defines (the team catalog's `answers:`)."""
+"""The mentor's loop: review --accept never writes into the installed package (a team catalog in the data folder
+takes the answers), a mentor's grade becomes a graded example, and the review reaches the trainee through
+export and import."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import shutil
 from pathlib import Path
 
 import yaml
-from conftest import BANK, run_cli
-from test_mentor import only_additions
+from conftest import BANK, DATA, run_cli
+from test_mentor import GOOD_RU, TEAM, only_additions
 
+import objcoach
 from objcoach.catalog.edit import add_extra_answer
-from objcoach.catalog.load import load_files
+from objcoach.catalog.load import load_catalog, load_files, team_catalog_path
+from objcoach.cli.render import mentor_note
+from objcoach.mentor.review import Reviewer
+from objcoach.store.history import Store
 
+# a reply that passes the catalog's self-test for the bundled bank objection
+ACCEPTED = ("Понимаю вас, выбор банка — ваше решение. Подскажите, что для вас было главным при выборе? Многие "
+            "держат нашу карту как вторую: обслуживание бесплатное, кэшбэк до 5%. Давайте я пришлю условия в СМС, "
+            "чтобы сравнить?")
 HEADER = "# team answers\n"
+
+
+def package_digest() -> str:
+    """Every file of the installed package (its data links followed), by content."""
+    root = Path(objcoach.__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def drill(reply: str, *args: str, env: dict[str, str] | None = None) -> None:
+    code, out, err = run_cli("drill", "--id", BANK, "--lang", "ru", "--operator", "anna", *args, stdin=reply + "\n",
+                             env=env)
+    assert code == 0, out + err
+
+
+def test_accept_on_a_bundled_objection_writes_the_team_catalog_not_the_package(isolated_home: Path) -> None:
+    before = package_digest()
+    drill(ACCEPTED)
+    attempt = json.loads(run_cli("review", "--json")[1])[0]["id"]
+    code, out, err = run_cli("review", "--accept", attempt[:8], "--lang", "ru")
+    assert code == 0, err
+    team = team_catalog_path()
+    assert out.strip() == f"Добавлено в {team} как образцовый ответ на «Вы опоздали, я уже выбрал банк» [ru]."
+    assert package_digest() == before  # the installed package is byte-identical
+    text = team.read_text(encoding="utf-8")
+    assert text.startswith("# Каталог команды") and f"  {BANK}:\n    ru:\n      - \"{ACCEPTED}\"\n" in text
+    code, out, _ = run_cli("score", BANK, ACCEPTED, "--json")  # the team catalog loads with the bundled one
+    assert json.loads(out)["verdict"] == "excellent"
+    code, out, _ = run_cli("validate", "--no-self-test")
+    assert code == 0 and str(team) in out
+    assert run_cli("review", "--accept", attempt[:8])[0] == 0  # accepted again: nothing more is written
+    assert team.read_text(encoding="utf-8") == text
+    history = json.loads(run_cli("history", "--json", "--operator", "anna")[1])
+    assert history[0]["review"] == "accepted"
+    assert package_digest() == before
+
+
+def test_accept_on_an_objection_of_the_team_catalog_writes_into_its_entry(isolated_home: Path) -> None:
+
+    isolated_home.mkdir(parents=True, exist_ok=True)
+    team = team_catalog_path()
+    team.write_text(TEAM, encoding="utf-8")
+    reply = GOOD_RU.replace("важнее в карте", "главное в карте")
+    code, _, err = run_cli("drill", "--id", "team-logo", "--lang", "ru", stdin=reply + "\n")
+    assert code == 0, err
+    attempt = json.loads(run_cli("review", "--json")[1])[0]["id"]
+    code, _, err = run_cli("review", "--accept", attempt)
+    assert code == 0, err
+    text = team.read_text(encoding="utf-8")
+    assert text.startswith(TEAM.split("\n", 1)[0]) and "\nanswers:" not in text  # into the entry, not a section
+    assert load_catalog().get("team-logo").answers["ru"][-1] == reply  # type: ignore[union-attr]
 
 
 def test_an_answers_section_adds_to_an_existing_id_and_an_unknown_one_is_a_located_problem(tmp_path: Path) -> None:
@@ -48,3 +115,45 @@ def test_extra_answers_keep_every_byte_already_in_the_file(tmp_path: Path) -> No
     flow = tmp_path / "flow.yaml"
     flow.write_text("version: 1\nanswers: {}\n", encoding="utf-8")
     assert yaml.safe_load(add_extra_answer(flow, BANK, "en", "X", HEADER))["answers"] == {BANK: {"en": ["X"]}}
+
+
+def test_interactive_review_shows_the_id_and_the_breakdown_and_takes_the_mentors_grade(isolated_home: Path) -> None:
+    drill("Понимаю вас. А что для вас было главным?")
+    attempt = json.loads(run_cli("review", "--json")[1])[0]
+    # п is g under the Russian layout; a grade out of range is asked again; then a comment
+    code, out, err = run_cli("review", "--lang", "ru", stdin="п\n5\n1\nНет следующего шага\n")
+    assert code == 0, err
+    assert f"попытка {attempt['id'][:8]}" in out
+    assert "Из чего сложилась оценка: " in out and "близость к образцу" in out
+    assert "«5» — не оценка: введите 0, 1, 2 или 3." in out
+    assert "Ваша оценка 1 из 3 сохранена" in out
+    history = json.loads(run_cli("history", "--json", "--operator", "anna")[1])
+    assert (history[0]["review"], history[0]["review_grade"], history[0]["review_comment"]) == (
+        "graded", 1, "Нет следующего шага")
+    assert mentor_note(history[0], "ru") == "Наставник: оценка 1 из 3 — «Нет следующего шага»"
+    assert mentor_note(history[0], "en") == "Mentor: grade 1 of 3 — “Нет следующего шага”"
+    assert "Наставник:" in run_cli("history", "--lang", "ru", "--operator", "anna")[1]
+    with Store(isolated_home / "history.sqlite3") as store:
+        assert [(row["reply"], row["grade"]) for row in store.reviewed_grades()] == [(attempt["reply"], 1)]
+    code, _, err = run_cli("review", "--grade", f"{attempt['id']}=4")
+    assert code == 2 and "--grade" in err
+
+
+def test_a_grade_and_a_comment_given_as_options_make_one_decision(isolated_home: Path) -> None:
+    drill("Понимаю вас.")
+    attempt = json.loads(run_cli("review", "--json")[1])[0]["id"][:8]
+    code, out, err = run_cli("review", "--grade", f"{attempt}=2", "--comment", f"{attempt}=Хорошо", "--lang", "en")
+    assert code == 0, err
+    assert "grade 2 of 3 is saved" in out
+    row = json.loads(run_cli("history", "--json", "--operator", "anna")[1])[0]
+    assert (row["review"], row["review_grade"], row["review_comment"]) == ("graded", 2, "Хорошо")
+
+
+def test_schema_5_gets_the_grade_and_keeps_when_each_review_arrived(tmp_path: Path) -> None:
+    path = tmp_path / "v5.sqlite3"
+    shutil.copy(DATA / "history_v5.sqlite3", path)
+    with Store(path) as store:
+        assert store.c.query("SELECT grade, received_at, decided_at FROM reviews") == [
+            {"grade": None, "received_at": "2026-11-21T09:00:00+00:00", "decided_at": "2026-11-21T09:00:00+00:00"}]
+        reviewer = Reviewer(store, None, "mentor1", "en")
+        assert reviewer.decide("a1", "grade", None, 3).said.startswith("Your grade 3 of 3")

@@ -184,7 +184,7 @@ def calibrate_command(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="With --fit: where to write the team's "
                                                 "model (JSON).", show_default=False)] = None,
     reviews: Annotated[bool, typer.Option("--reviews/--no-reviews", help="With --fit: also learn from the "
-                                          "replies accepted in review, as grade 3.")] = True,
+                                          "replies graded in review (accepted ones as grade 3).")] = True,
     language: LangOpt = None,
     as_json: JsonOpt = False,
     catalog: CatalogOpt = None,
@@ -243,7 +243,7 @@ def _fit_command(file: str, output: Path | None, reviews: bool, lang: str | None
         examples, errors = examples_from_rows(read_rows(stream, name), loaded, lang)
     if not examples:
         raise InputError(f"{name}: no graded rows" + (f" ({errors[0]})" if errors else ""))
-    added = examples_from_reviews(_accepted_replies(db), loaded) if reviews else []
+    added = examples_from_reviews(_reviewed_grades(db), loaded) if reviews else []
     model, before, after = fit_team([*examples, *added], loaded,
                                     about={"fitted_by": "objcoach calibrate --fit", "file": Path(name).name,
                                            "rows": len(examples), "reviews": len(added)})
@@ -258,8 +258,8 @@ def _fit_command(file: str, output: Path | None, reviews: bool, lang: str | None
                                output=output, errors=errors))
 
 
-def _accepted_replies(db: str | None) -> list[dict[str, Any]]:
-    """The replies accepted in review; none when there is no history yet (a fit does not create one)."""
+def _reviewed_grades(db: str | None) -> list[dict[str, Any]]:
+    """The replies graded in review (accepted: 3); none when there is no history yet (a fit does not create one)."""
     from pathlib import PurePath
 
     from objcoach.paths import db_path
@@ -269,7 +269,7 @@ def _accepted_replies(db: str | None) -> list[dict[str, Any]]:
     if isinstance(target, PurePath) and not target.exists():
         return []
     with Store(target, read_only=True) as store:
-        return store.accepted_replies()
+        return store.reviewed_grades()
 
 
 @commands.command("list")

@@ -13,15 +13,16 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from objcoach.catalog.edit import add_answer, append_objection, write_atomically
-from objcoach.catalog.load import catalog_paths, validate_files
+from objcoach.catalog.edit import add_answer, add_extra_answer, append_objection, write_atomically
+from objcoach.catalog.load import catalog_paths, is_bundled, team_catalog_path, validate_files
 from objcoach.catalog.model import Catalog
 from objcoach.errors import InputError
+from objcoach.i18n import t
 from objcoach.scoring.score import self_test
 
 
 def check_change(target: Path, new_text: str, extra: Sequence[Path] | None, objection_id: str,
-                 answers: Sequence[str] | None = None) -> list[str]:
+                 answers: Sequence[str] | None = None, ui: str = "en") -> list[str]:
     """Problems the changed `target` would have (validation, then the self-test of `objection_id`)."""
     folder = target.resolve().parent
     if not folder.is_dir():
@@ -39,8 +40,8 @@ def check_change(target: Path, new_text: str, extra: Sequence[Path] | None, obje
         if catalog is not None:
             for objection, lang, answer, result in self_test(catalog, only=[objection_id], answers_only=answers):
                 missing = ", ".join([*result.techniques_missed, *result.key_points_missed, *result.flag_ids]) or "—"
-                problems.append(f"{target}: {objection.id} [{lang}] answer scores {result.score} ({result.verdict}), "
-                                f"below good; missing: {missing}: «{answer[:80]}»")
+                problems.append(t(ui, "accept.below_good", path=target, id=objection.id, lang=lang, score=result.score,
+                                  verdict=t(ui, f"verdict.{result.verdict}"), missing=missing, answer=answer[:80]))
         return problems
     finally:
         temp.unlink(missing_ok=True)
@@ -56,18 +57,30 @@ def add_objection(target: Path, entry: Mapping[str, Any], extra: Sequence[Path] 
     return new_text, problems
 
 
-def accept_answer(catalog: Catalog, objection_id: str, lang: str, reply: str,
-                  extra: Sequence[Path] | None) -> tuple[Path, list[str]]:
-    """Add `reply` as a model answer of `objection_id` in the catalog file that holds it."""
+def accept_answer(catalog: Catalog, objection_id: str, lang: str, reply: str, extra: Sequence[Path] | None,
+                  header: str = "", ui: str = "en") -> tuple[Path, list[str]]:
+    """Add `reply` as a model answer of `objection_id`: in the catalog file that defines it, or, for an objection
+    of the bundled catalog (part of the installed package, never written), in the team catalog's `answers:`
+    section (created with the comment lines `header`)."""
     objection = catalog.get(objection_id)
     if objection is None:
         raise InputError(f"objection {objection_id!r} is not in the loaded catalogs (use --catalog)")
     target = Path(objection.origin.rsplit(":", 1)[0])
+    bundled = is_bundled(target)
+    if bundled:
+        target = team_catalog_path()
     text = " ".join(reply.split())
     if text in objection.answers.get(lang, ()):
         return target, []
-    new_text = add_answer(target, objection_id, lang, text)
-    problems = check_change(target, new_text, extra, objection_id, answers=[text])
+    if bundled:
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise InputError(f"{target.parent}: cannot be created ({error.strerror})") from None
+        new_text = add_extra_answer(target, objection_id, lang, text, header)
+    else:
+        new_text = add_answer(target, objection_id, lang, text)
+    problems = check_change(target, new_text, extra, objection_id, answers=[text], ui=ui)
     if not problems:
         write_atomically(target, new_text)
     return target, problems

@@ -65,10 +65,10 @@ def feedback(score: Score, objection: Objection, catalog: Catalog, lang: str) ->
     elif score.verdict in ("weak", "fail") or dont_know:
         rephrased = _rephrase(score, objection, catalog, lang, content)
     return Feedback(tuple(praise[:MAX_PRAISE]), tuple(improvements), issues, retry, rephrased,
-                    tuple((_component(name, catalog, lang), points) for name, points in score.components.items()))
+                    tuple((component_title(name, catalog, lang), points) for name, points in score.components.items()))
 
 
-def _component(name: str, catalog: Catalog, lang: str) -> str:
+def component_title(name: str, catalog: Catalog, lang: str) -> str:
     """A component of the score in words: an antipattern by its title, a flag as feedback names it."""
     kind, _, key = name.partition(":")
     if kind == "antipattern":

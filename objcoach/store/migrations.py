@@ -94,6 +94,12 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE attempts ADD COLUMN entry_version TEXT;    -- and against which catalog entry
     CREATE INDEX attempts_grader ON attempts(grader_version, created_at)  -- a report reads today's grader's
     """,
+    """
+    ALTER TABLE reviews ADD COLUMN grade INTEGER;       -- decision graded: the mentor's own grade, 0-3
+    ALTER TABLE reviews ADD COLUMN received_at TEXT;    -- when it reached this history (made here, or imported)
+    UPDATE reviews SET received_at = decided_at;
+    CREATE INDEX reviews_received ON reviews(received_at)  -- the feedback a drill's summary shows is the newest
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
