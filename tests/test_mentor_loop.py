@@ -7,8 +7,10 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import sqlite3
 from pathlib import Path
 
+import pytest
 import yaml
 from conftest import BANK, DATA, run_cli
 from test_mentor import GOOD_RU, TEAM, only_additions
@@ -147,6 +149,64 @@ def test_a_grade_and_a_comment_given_as_options_make_one_decision(isolated_home:
     assert "grade 2 of 3 is saved" in out
     row = json.loads(run_cli("history", "--json", "--operator", "anna")[1])[0]
     assert (row["review"], row["review_grade"], row["review_comment"]) == ("graded", 2, "Хорошо")
+
+
+def test_a_review_made_on_the_mentors_machine_shows_in_the_trainees_history(tmp_path: Path) -> None:
+    trainee = {"OBJCOACH_HOME": str(tmp_path / "trainee")}
+    mentor = {"OBJCOACH_HOME": str(tmp_path / "mentor")}
+    drill("Понимаю вас. А что для вас было главным?", env=trainee)
+    drill("Понимаю.", env=trainee)
+    practice = tmp_path / "practice.jsonl"
+    assert run_cli("export", "--output", str(practice), "--operator", "anna", env=trainee)[0] == 0
+    assert json.loads(run_cli("import", str(practice), "--json", env=mentor)[1])["added"] == 2
+    first, second = json.loads(run_cli("review", "--json", env=mentor)[1])
+    code, _, err = run_cli("review", "--grade", f"{first['id']}=2", "--comment", f"{first['id']}=Добавьте выгоду",
+                           "--dismiss", second["id"], "--mentor", "mira", env=mentor)
+    assert code == 0, err
+    feedback = tmp_path / "feedback.jsonl"
+    assert run_cli("export", "--all", "--output", str(feedback), env=mentor)[0] == 0
+    rows = [json.loads(line) for line in feedback.read_text(encoding="utf-8").splitlines()]
+    assert {row["review"] for row in rows} == {"graded", "dismissed"} and {row["reviewer"] for row in rows} == {"mira"}
+    code, out, err = run_cli("import", str(feedback), "--json", env=trainee)
+    assert code == 0, err
+    assert json.loads(out) == {"added": 0, "skipped": 2, "reviews": 2, "errors": [], "unknown_objections": {}}
+    home = Path(trainee["OBJCOACH_HOME"])
+    snapshot = sqlite3.connect(home / "history.sqlite3").execute("SELECT * FROM reviews ORDER BY 1").fetchall()
+    code, out, _ = run_cli("import", str(feedback), "--json", env=trainee)  # twice: nothing changes
+    assert json.loads(out)["reviews"] == 0 and json.loads(out)["added"] == 0
+    assert sqlite3.connect(home / "history.sqlite3").execute("SELECT * FROM reviews ORDER BY 1").fetchall() == snapshot
+    history = json.loads(run_cli("history", "--json", "--operator", "anna", env=trainee)[1])
+    assert {mentor_note(row, "ru") for row in history} == {"Наставник: оценка 2 из 3 — «Добавьте выгоду»",
+                                                           "Наставник: оценка остаётся"}
+    assert run_cli("history", "--lang", "ru", "--operator", "anna", env=trainee)[1].count("Наставник:") == 2
+    # the next drill's summary ends with what the mentor said since the last session, and only once
+    code, out, _ = run_cli("drill", "--id", "too-expensive", "--lang", "ru", "--operator", "anna",
+                           stdin="Понимаю.\n", env=trainee)
+    assert "От наставника с прошлого занятия:" in out and "Наставник: оценка 2 из 3 — «Добавьте выгоду»" in out
+    code, out, _ = run_cli("drill", "--id", "too-expensive", "--lang", "en", "--operator", "anna",
+                           stdin="I see.\n", env=trainee)
+    assert code == 0 and "mentor" not in out.lower()
+
+
+@pytest.mark.parametrize(("change", "problem"), [
+    ({"review_grade": 2}, "review_grade: given without a review decision"),
+    ({"review": "graded", "reviewer": "mira", "reviewed_at": "2026-12-01T10:00:00+00:00"}, "review_grade: a grade"),
+    ({"review": "accepted", "reviewer": "mira"}, "review: missing reviewed_at"),
+    ({"review": "liked", "reviewer": "mira", "reviewed_at": "2026-12-01T10:00:00+00:00"}, "review: 'liked' should be"),
+    ({"review": "graded", "review_grade": 7, "reviewer": "mira", "reviewed_at": "2026-12-01T10:00:00+00:00"},
+     "review_grade: should be from 0 to 3"),
+    ({"review": "commented", "review_comment": 5, "reviewer": "mira", "reviewed_at": "2026-12-01T10:00:00+00:00"},
+     "review_comment: should be text"),
+])
+def test_import_checks_every_field_of_a_review(tmp_path: Path, change: dict[str, object], problem: str) -> None:
+    drill("Понимаю.")
+    practice = tmp_path / "practice.jsonl"
+    run_cli("export", "--output", str(practice), "--operator", "anna")
+    row = {**json.loads(practice.read_text(encoding="utf-8")), **change}
+    practice.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
+    code, out, _ = run_cli("import", str(practice), "--db", str(tmp_path / "other.sqlite3"), "--json")
+    result = json.loads(out)
+    assert code == 1 and result["errors"][0].startswith(f"line 1: {problem}"), result
 
 
 def test_schema_5_gets_the_grade_and_keeps_when_each_review_arrived(tmp_path: Path) -> None:
