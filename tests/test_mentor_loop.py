@@ -149,6 +149,11 @@ def test_a_grade_and_a_comment_given_as_options_make_one_decision(isolated_home:
     assert "grade 2 of 3 is saved" in out
     row = json.loads(run_cli("history", "--json", "--operator", "anna")[1])[0]
     assert (row["review"], row["review_grade"], row["review_comment"]) == ("graded", 2, "Хорошо")
+    code, out, _ = run_cli("review", "--lang", "en", "--lowest", "1", stdin="q\n")  # reviewed: none left
+    assert code == 0 and "Nothing to review" in out
+    drill("Понимаю вас.")
+    code, out, _ = run_cli("review", "--lang", "en", stdin="q\n")  # quotes of the screen's language
+    assert "Client: “Вы опоздали, я уже выбрал банк”" in out and "Reply: “Понимаю вас.”" in out
 
 
 def test_a_review_made_on_the_mentors_machine_shows_in_the_trainees_history(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from objcoach.catalog.model import Catalog
+from objcoach.cli.names import quoted  # the quotes of the screen's language
 from objcoach.errors import InputError
 from objcoach.i18n import t
 from objcoach.store.history import Store, now_iso
@@ -66,8 +67,6 @@ class Reviewer:
 
     def _named(self, attempt: dict[str, Any]) -> str:
         """The objection by the client's words, in the screen's quotes."""
-        from objcoach.cli.names import quoted
-
         objection = self.catalog.get(attempt["objection_id"])
         words = objection.client.get(attempt["lang"]) if objection else None
         return quoted(words, self.ui) if words else str(attempt["objection_id"])
@@ -88,8 +87,8 @@ class Reviewer:
                   when=attempt["created_at"][:16].replace("T", " ")))
             objection = self.catalog.get(attempt["objection_id"])
             if objection is not None:
-                say(f"{t(ui, 'client')}: «{objection.client.get(attempt['lang'], '')}»")
-            say(f"{t(ui, 'reply')}: «{attempt['reply']}»")
+                say(f"{t(ui, 'client')}: {quoted(objection.client.get(attempt['lang'], ''), ui)}")
+            say(f"{t(ui, 'reply')}: {quoted(attempt['reply'], ui)}")
             breakdown = self.breakdown(attempt)
             if breakdown:
                 say(breakdown)
