@@ -34,7 +34,7 @@ def test_an_unknown_slash_word_is_returned_to_be_told_so() -> None:
 
 @pytest.mark.parametrize(("typed", "key"), [
     ("a", "a"), ("ф", "a"), ("d", "d"), ("в", "d"), ("c", "c"), ("с", "c"), ("s", "s"), ("ы", "s"), ("", "s"),
-    ("q", "q"), ("й", "q"), (None, "q"), ("x", ""), ("п", ""), ("да", ""),
+    ("q", "q"), ("й", "q"), (None, "q"), ("g", "g"), ("п", "g"), ("x", ""), ("р", ""), ("да", ""),
 ])
 def test_review_keys_work_on_either_layout_and_an_unknown_one_is_asked_again(typed: str | None, key: str) -> None:
     assert review_key(typed) == key

@@ -10,11 +10,12 @@ import pytest
 from conftest import BANK, DATA, STRONG_RU, run_cli
 
 from objcoach.catalog.load import bundled_catalog_path, load_files
+from objcoach.catalog.model import Catalog
 from objcoach.io import Row
 from objcoach.scoring.fit import ridge, signed_ridge
 from objcoach.scoring.model import bundled_model, load_model
 from objcoach.scoring.score import score_reply
-from objcoach.scoring.teamfit import examples_from_rows
+from objcoach.scoring.teamfit import examples_from_reviews, examples_from_rows
 from objcoach.store.base import Attempt, now_iso
 from objcoach.store.history import Store
 
@@ -137,22 +138,27 @@ def test_fit_needs_output_and_enough_grades(tmp_path: Path) -> None:
     assert code == 2 and "--fit" in err
 
 
-def test_accepted_reviews_are_grade_3_examples(tmp_path: Path) -> None:
+def test_reviews_are_graded_examples_accepted_as_3_and_graded_with_the_mentors_grade(tmp_path: Path,
+                                                                                     catalog: Catalog) -> None:
     db = tmp_path / "history.sqlite3"
     with Store(db) as store:
-        session = store.start_session("anna", "drill", "ru", 3, None, now_iso())
+        session = store.start_session("anna", "drill", "ru", 4, None, now_iso())
         accepted = [STRONG_RU, "Понимаю. Что для вас главное в банке?"]
-        for reply, decision in ((accepted[0], "accepted"), (accepted[1], "accepted"), ("Ну и зря.", "dismissed")):
+        for reply, decision, grade in ((accepted[0], "accepted", None), (accepted[1], "accepted", None),
+                                       ("Ну и зря.", "dismissed", None), ("Понимаю вас, а что важно?", "graded", 1)):
             attempt = Attempt(session, "anna", BANK, "ru", "drill", 1, reply, 60, "partial", {}, [], 5.0, now_iso())
             store.add_attempt(attempt)
-            store.save_review(attempt.id, decision, None, "boris", now_iso())
-        assert [row["reply"] for row in store.accepted_replies()] == accepted
+            store.save_review(attempt.id, decision, None, "boris", now_iso(), grade)
+        reviewed = store.reviewed_grades()
+        assert [(row["reply"], row["grade"]) for row in reviewed] == [(accepted[0], 3), (accepted[1], 3),
+                                                                      ("Понимаю вас, а что важно?", 1)]
+    assert [example.grade for example in examples_from_reviews(reviewed, catalog)] == [3.0, 3.0, 1.0]
     graded = tmp_path / "graded.jsonl"  # a quarter of a1 is plenty here, and four times quicker to measure
     graded.write_text("".join(A1.open(encoding="utf-8").readlines()[::4]), encoding="utf-8")
     model = tmp_path / "m.json"
     code, out, err = run_cli("calibrate", str(graded), "--fit", "--output", str(model), "--json", "--db", str(db))
     assert code == 0, err
-    assert json.loads(out)["reviews"] == 2
+    assert json.loads(out)["reviews"] == 3
     code, out, err = run_cli("calibrate", str(graded), "--fit", "--output", str(model), "--json", "--db", str(db),
                              "--no-reviews")
     assert code == 0, err

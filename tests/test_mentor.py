@@ -223,7 +223,8 @@ def test_export_csv_and_import_twice(tmp_path: Path) -> None:
     code, out, _ = run("import", str(out_jsonl), "--db", str(other), "--json")
     assert code == 0 and json.loads(out)["added"] == 2
     code, out, _ = run("import", str(out_jsonl), "--db", str(other), "--json")
-    assert code == 0 and json.loads(out) == {"added": 0, "skipped": 2, "errors": [], "unknown_objections": {}}
+    assert code == 0 and json.loads(out) == {"added": 0, "skipped": 2, "reviews": 0, "errors": [],
+                                         "unknown_objections": {}}
     broken = tmp_path / "broken.jsonl"
     unknown = {**json.loads(lines[0]), "id": "new-one", "objection_id": "not-in-catalog"}
     broken.write_text("{nope\n" + json.dumps(unknown) + "\n", encoding="utf-8")

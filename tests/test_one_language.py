@@ -78,6 +78,8 @@ def allowed(text: str, typed: list[str], folder: Path) -> str:
     for value in sorted(typed, key=len, reverse=True):
         text = text.replace(value, " ")
     # a field's path in a catalog (objections[1].checklist), commands, options, environment variables
+    # an attempt's id as review shows it (eight hexadecimal digits)
+    text = re.sub(r"\b[0-9a-f]{8}\b", " ", text)
     return re.sub(r"\S*\[\d+\]\S*|`[^`]*`|objcoach [a-z][\w -]*|--?[a-z][\w-]*|/[a-z]+|\b[A-Z][A-Z_]{2,}\b", " ", text)
 
 

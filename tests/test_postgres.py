@@ -316,3 +316,31 @@ def test_the_review_log_and_fitted_parameters_are_each_operators_own(pg_url: str
         assert db.execute("SELECT SUM(hints) FROM attempts WHERE operator = 'anna_log'").fetchone()[0] == 2
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             db.execute("UPDATE fsrs_parameters SET reviews = 0")
+
+
+def test_a_mentors_grade_reaches_the_operator_through_the_database(pg_url: str, tmp_path: Path) -> None:
+    import psycopg
+
+    team(pg_url, ["rv_anna", "rv_boris"], mentor="rv_mira")
+    anna, boris, mira = (with_user(pg_url, name) for name in ("rv_anna", "rv_boris", "rv_mira"))
+    assert run("drill", "--id", "too-expensive", "--lang", "ru", "--db", anna, stdin="Понимаю вас.\n")[0] == 0
+    attempt = json.loads(run("review", "--json", "--db", mira)[1])[0]["id"]
+    code, _, err = run("review", "--grade", f"{attempt}=1", "--comment", f"{attempt}=Нужна выгода", "--db", mira)
+    assert code == 0, err
+    row = json.loads(run("history", "--json", "--db", anna)[1])[0]
+    assert (row["review"], row["review_grade"], row["review_comment"], row["reviewer"]) == (
+        "graded", 1, "Нужна выгода", "rv_mira")
+    assert json.loads(run("history", "--json", "--operator", "rv_anna", "--db", boris)[1]) == []
+    # an operator cannot grade themselves
+    with psycopg.connect(anna, autocommit=True) as db, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        db.execute("UPDATE reviews SET grade = 3")
+    code, out, _ = run("drill", "--id", "need-to-think", "--lang", "ru", "--db", anna, stdin="Понимаю.\n")
+    assert "От наставника с прошлого занятия:" in out and "оценка 1 из 3" in out
+    exported = tmp_path / "anna.jsonl"
+    assert run("export", "--output", str(exported), "--db", anna)[0] == 0
+    rows = [json.loads(line) for line in exported.read_text(encoding="utf-8").splitlines()]
+    assert [(row["review"], row["review_grade"]) for row in rows if row["review"]] == [("graded", 1)]
+    other = tmp_path / "laptop.sqlite3"  # the same feedback, carried to a laptop, imported once
+    for expected in (1, 0):
+        code, out, _ = run("import", str(exported), "--db", str(other), "--json")
+        assert code == 0 and json.loads(out)["reviews"] == expected

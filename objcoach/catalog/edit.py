@@ -145,6 +145,12 @@ def _add_answer(text: str, objection_id: str, lang: str, answer: str, path: Path
     answers = _child(entry, "answers")
     if answers is None or not isinstance(answers, yaml.MappingNode):
         raise InputError(said="edit_no_answers", path=path, id=objection_id)
+    return _add_to_answers(text, answers, objection_id, lang, answer, newline, path)
+
+
+def _add_to_answers(text: str, answers: yaml.MappingNode, objection_id: str, lang: str, answer: str, newline: str,
+                    path: Path) -> str:
+    """`text` with `answer` added to the `answers` mapping (language → list) that `answers` is."""
     item = _quote(answer)
     lang_list = _child(answers, lang)
     if lang_list is None:
@@ -165,6 +171,43 @@ def _add_answer(text: str, objection_id: str, lang: str, answer: str, path: Path
     at = _end_of_content(text, lang_list)
     before = text[:at] if text[:at].endswith("\n") else text[:at] + newline
     return before + " " * column + f"- {item}{newline}" + text[at:]
+
+
+def add_extra_answer(path: Path, objection_id: str, lang: str, answer: str, header: str) -> str:
+    """The new text of a catalog whose `answers:` section adds model answers to objections defined in another
+    file, with `answer` added under `objection_id` and `lang`; a missing file starts with `header` (comment
+    lines). Nothing else in the file changes."""
+    if not path.exists():
+        return header + "version: 1\nanswers:\n" + _answers_block(objection_id, lang, answer, 2, "\n")
+    text, data = _read(path)
+    newline = _newline(text)
+    root = _compose(text, path)
+    if root is not None and not isinstance(root, yaml.MappingNode):
+        raise InputError(f"{path}: the top level should be a mapping with 'answers:'")
+    section = _child(root, "answers")
+    if section is None:  # no section yet: it goes at the end of the file
+        prefix = text if not text or text.endswith("\n") else text + newline
+        return _bom(data) + prefix + "answers:" + newline + _answers_block(objection_id, lang, answer, 2, newline)
+    if not isinstance(section, yaml.MappingNode):
+        raise InputError(f"{path}: 'answers' should be a mapping of objection ids")
+    mine = _child(section, objection_id)
+    if isinstance(mine, yaml.MappingNode):
+        return _bom(data) + _add_to_answers(text, mine, objection_id, lang, answer, newline, path)
+    if mine is not None or (section.flow_style and section.value):
+        raise InputError(f"{path}: answers.{objection_id} should be a block mapping of languages to lists")
+    block = _answers_block(objection_id, lang, answer, section.value[0][0].start_mark.column if section.value else 2,
+                           newline)
+    if section.flow_style:  # answers: {}  →  a block mapping with the one id
+        start, end = section.start_mark.index, section.end_mark.index
+        return _bom(data) + text[:start] + newline + block.rstrip(newline) + text[end:]
+    at = _line_end(text, section.value[-1][1].end_mark.index)
+    before = text[:at] if text[:at].endswith("\n") else text[:at] + newline
+    return _bom(data) + before + block + text[at:]
+
+
+def _answers_block(objection_id: str, lang: str, answer: str, indent: int, newline: str) -> str:
+    pad = " " * indent
+    return f"{pad}{objection_id}:{newline}{pad}  {lang}:{newline}{pad}    - {_quote(answer)}{newline}"
 
 
 def _line_end(text: str, index: int) -> int:

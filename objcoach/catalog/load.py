@@ -11,6 +11,7 @@ from objcoach.catalog.model import Catalog
 from objcoach.errors import CatalogError
 
 CATALOG_ENV = "OBJCOACH_CATALOG"
+TEAM_CATALOG_NAME = "team.yaml"
 
 
 def bundled_catalog_path() -> Path:
@@ -18,9 +19,25 @@ def bundled_catalog_path() -> Path:
     return Path(__file__).resolve().parent.parent / "data" / "objections.yaml"
 
 
+def team_catalog_path() -> Path:
+    """The team catalog in the user's data folder: where `review --accept` keeps the answers it adds to the
+    bundled catalog's objections, which are never written into the installed package."""
+    from objcoach.paths import home
+
+    return home() / TEAM_CATALOG_NAME
+
+
+def is_bundled(path: str | Path) -> bool:
+    return os.path.realpath(path) == os.path.realpath(bundled_catalog_path())
+
+
 def catalog_paths(extra: Sequence[Path] | None = None) -> list[Path]:
-    """The bundled catalog, then OBJCOACH_CATALOG (os.pathsep-separated), then --catalog paths."""
+    """The bundled catalog, the team catalog (once it exists), then OBJCOACH_CATALOG (os.pathsep-separated),
+    then --catalog paths."""
     paths = [bundled_catalog_path()]
+    team = team_catalog_path()
+    if team.exists():
+        paths.append(team)
     env = os.environ.get(CATALOG_ENV, "")
     paths += [Path(part) for part in env.split(os.pathsep) if part.strip()]
     paths += list(extra or [])

@@ -62,14 +62,14 @@ class Catalog:
     from (empty for a catalog built in memory): what derived data is cached under. Compared by identity: the
     scorer keeps what it derives per catalog object."""
 
-    __slots__ = ("_by_id", "antipatterns", "domains", "fingerprint", "model", "objections", "routine", "settings",
-                 "tags",
-                 "techniques")
+    __slots__ = ("_by_id", "added_answers", "antipatterns", "domains", "fingerprint", "model", "objections", "routine",
+                 "settings", "tags", "techniques")
 
     def __init__(self, techniques: dict[str, Technique], antipatterns: dict[str, Antipattern],
                  objections: Iterable[Objection], settings: dict[str, float] | None = None,
                  fingerprint: str = "", model: str = "", routine: TextLists | None = None,
-                 domains: dict[str, Texts] | None = None, tags: dict[str, Texts] | None = None) -> None:
+                 domains: dict[str, Texts] | None = None, tags: dict[str, Texts] | None = None,
+                 added_answers: tuple[tuple[str, str, str, str], ...] = ()) -> None:
         self.techniques = techniques
         self.antipatterns = antipatterns
         self.objections = tuple(objections)
@@ -81,6 +81,9 @@ class Catalog:
         self.routine: TextLists = routine or {}
         self.domains: dict[str, Texts] = domains or {}  # a domain's title in each language
         self.tags: dict[str, Texts] = tags or {}
+        # answers a file's `answers:` section added to an objection defined elsewhere: (objection id, lang, answer,
+        # file:line:col of the id there), so `validate FILE` self-tests what FILE added
+        self.added_answers = added_answers
         self._by_id = {objection.id: objection for objection in self.objections}
 
     def __repr__(self) -> str:

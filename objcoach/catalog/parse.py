@@ -18,8 +18,8 @@ from objcoach.errors import ObjcoachError
 from objcoach.scoring.settings import DEFAULT_SETTINGS
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-_TOP_KEYS = ("version", "languages", "techniques", "antipatterns", "objections", "routine", "domains", "tags",
-             "scoring")
+_TOP_KEYS = ("version", "languages", "techniques", "antipatterns", "objections", "answers", "routine", "domains",
+             "tags", "scoring")
 _TECHNIQUE_KEYS = ("title", "why", "markers", "examples", "detect")
 _ANTIPATTERN_KEYS = ("title", "markers", "severity", "advice")
 _OBJECTION_KEYS = ("id", "client", "variants", "context", "domain", "tags", "difficulty", "checklist",
@@ -51,6 +51,9 @@ class _Part:
     model: str = ""  # scoring.model, resolved against the catalog's folder
     routine: TextLists = field(default_factory=dict)
     titles: dict[str, dict[str, Texts]] = field(default_factory=dict)  # "domains"/"tags" -> key -> title
+    # `answers:`: model answers this file adds to an objection defined anywhere (the bundled catalog's, say),
+    # as (objection id, answers by language, where the id is written)
+    answers: list[tuple[str, TextLists, str]] = field(default_factory=list)
 
 
 def _parse_file(path: Path, problems: Problems) -> _Part | None:
@@ -89,8 +92,13 @@ def _parse_file(path: Path, problems: Problems) -> _Part | None:
             objection = _objection(read, node, f"objections[{index}]", required_langs, part)
             if objection:
                 part.objections.append((objection, read.where(node)))
-    elif not part.techniques and not part.antipatterns and not {"routine", "domains", "tags"} & set(top):
+    elif not part.techniques and not part.antipatterns and not {"answers", "routine", "domains", "tags"} & set(top):
         read.fail(root, "objections", "no_objections")
+    if "answers" in top:
+        for key, (key_node, node) in read.mapping(top["answers"][1], "answers").items():
+            added = _text_lists(read, node, f"answers.{key}")
+            if any(added.values()):
+                part.answers.append((key, added, read.where(key_node)))
     if "routine" in top:
         part.routine = _text_lists(read, top["routine"][1], "routine")
     for section in ("domains", "tags"):
@@ -344,6 +352,20 @@ def _merge(parts: Iterable[_Part], problems: Problems, fingerprint: str) -> Cata
         for section, named in part.titles.items():
             for key, texts in named.items():  # a later file may title a key in more languages
                 titles[section][key] = {**titles[section].get(key, {}), **texts}
+    # answers added to an objection of any file: its id must exist (ids are unique, so an entry is never redefined)
+    added: list[tuple[str, str, str, str]] = []
+    for part in parts:
+        for objection_id, answers, place in part.answers:
+            if objection_id not in objections:
+                close = _nearest(objection_id, seen)
+                problems.add(place, f"answers.{objection_id}", "answers_unknown_id_close" if close else
+                             "answers_unknown_id", id=objection_id, close=close)
+                continue
+            objection, where = objections[objection_id]
+            answers_now = {lang: tuple(dict.fromkeys([*objection.answers.get(lang, ()), *answers.get(lang, ())]))
+                      for lang in {*objection.answers, *answers}}
+            objections[objection_id] = (objection._replace(answers=answers_now), where)
+            added += [(objection_id, lang, answer, place) for lang, texts in answers.items() for answer in texts]
     for part in parts:
         for technique_id, place, path in part.references:
             if technique_id not in techniques:
@@ -360,6 +382,7 @@ def _merge(parts: Iterable[_Part], problems: Problems, fingerprint: str) -> Cata
         routine={lang: tuple(phrases) for lang, phrases in routine.items()},
         domains=titles["domains"],
         tags=titles["tags"],
+        added_answers=tuple(added),
     )
 
 

@@ -169,7 +169,7 @@ def calibrate_command(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="With --fit: where to write the team's "
                                                 "model (JSON).", show_default=False)] = None,
     reviews: Annotated[bool, typer.Option("--reviews/--no-reviews", help="With --fit: also learn from the "
-                                          "replies accepted in review, as grade 3.")] = True,
+                                          "replies graded in review (accepted ones as grade 3).")] = True,
     language: LangOpt = None,
     as_json: JsonOpt = False,
     catalog: CatalogOpt = None,
@@ -228,7 +228,7 @@ def _fit_command(file: str, output: Path | None, reviews: bool, lang: str | None
         examples, errors = examples_from_rows(read_rows(stream, name), loaded, lang)
     if not examples:
         raise InputError(said="no_graded", name=name, first=f" ({errors[0]})" if errors else "")
-    added = examples_from_reviews(_accepted_replies(db), loaded) if reviews else []
+    added = examples_from_reviews(_reviewed_grades(db), loaded) if reviews else []
     model, before, after = fit_team([*examples, *added], loaded,
                                     about={"fitted_by": "objcoach calibrate --fit", "file": Path(name).name,
                                            "rows": len(examples), "reviews": len(added)})
@@ -243,8 +243,8 @@ def _fit_command(file: str, output: Path | None, reviews: bool, lang: str | None
                                output=output, errors=errors))
 
 
-def _accepted_replies(db: str | None) -> list[dict[str, Any]]:
-    """The replies accepted in review; none when there is no history yet (a fit does not create one)."""
+def _reviewed_grades(db: str | None) -> list[dict[str, Any]]:
+    """The replies graded in review (accepted: 3); none when there is no history yet (a fit does not create one)."""
     from pathlib import PurePath
 
     from objcoach.paths import db_path
@@ -254,7 +254,7 @@ def _accepted_replies(db: str | None) -> list[dict[str, Any]]:
     if isinstance(target, PurePath) and not target.exists():
         return []
     with Store(target, read_only=True) as store:
-        return store.accepted_replies()
+        return store.reviewed_grades()
 
 
 @commands.command("list")
@@ -410,15 +410,20 @@ def _self_test_problems(loaded: Any, ui: str, only: list[Path] | None) -> list[s
 
     names = Names(loaded, ui)
     wanted = {str(p) for p in only} if only else None
-    # an entry naming a technique the catalog lacks is reported as such, and cannot be scored
+    # an entry naming a technique the catalog lacks is reported as such, and cannot be scored; the answers a
+    # wanted file's `answers:` section adds to an objection defined elsewhere are its own to test
     sound = [objection.id for objection in loaded.objections
              if set(objection.checklist) <= set(loaded.techniques)]
+    added = {(objection_id, lang, answer): place for objection_id, lang, answer, place in loaded.added_answers
+             if wanted is not None and place.rsplit(":", 2)[0] in wanted}
     lines = []
-    for objection, content, _answer, result in self_test(loaded, only=sound):
-        if wanted is not None and objection.origin.rsplit(":", 1)[0] not in wanted:
+    for objection, content, answer, result in self_test(loaded, only=sound):
+        if wanted is not None and objection.origin.rsplit(":", 1)[0] not in wanted \
+                and (objection.id, content, answer) not in added:
             continue
         missing = [*map(names.technique, result.techniques_missed), *result.key_points_missed]
-        lines.append(t(ui, "selftest_fail", origin=objection.origin, id=objection.id, lang=content,
+        origin = added.get((objection.id, content, answer), objection.origin)
+        lines.append(t(ui, "selftest_fail", origin=origin, id=objection.id, lang=content,
                        score=result.score, verdict=names.verdict(result.verdict), missing=", ".join(missing) or "—",
                        flags=", ".join(f"{t(ui, 'flag.' + flag.id)} {quoted(flag.evidence, ui)}"
                                        for flag in result.flags) or "—"))

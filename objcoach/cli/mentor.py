@@ -229,8 +229,12 @@ def review_command(
                                                      "(id or unique prefix; repeatable).", show_default=False)] = None,
     dismiss: Annotated[list[str] | None, typer.Option(help="Dismiss this attempt (repeatable).",
                                                       show_default=False)] = None,
-    comment: Annotated[list[str] | None, typer.Option(help="Leave a comment: ID=text (repeatable).",
-                                                      show_default=False)] = None,
+    grade: Annotated[list[str] | None, typer.Option(help="The score was too low or too high: your grade, ID=0..3 "
+                                                    "(0 harmful … 3 a model answer; repeatable).",
+                                                    show_default=False)] = None,
+    comment: Annotated[list[str] | None, typer.Option(help="Leave a comment: ID=text (repeatable; with the ID of "
+                                                      "an --accept, --grade or --dismiss, it goes with that "
+                                                      "decision).", show_default=False)] = None,
     mentor: Annotated[str | None, typer.Option(help="Who decides (default: the config's operator, then the "
                                                "OS user).", show_default=False)] = None,
     language: UiLangOpt = None,
@@ -239,10 +243,13 @@ def review_command(
     db: DbOpt = None,
 ) -> None:
     """Go through disputed attempts and the weakest recent ones (of everyone, or --operator): accept,
-    dismiss or comment.
+    grade, dismiss or comment.
 
-    Accepting adds the reply to the catalog file that holds its objection, as a model answer, after
-    the same checks as `add`. Decisions are shown to the operator in `history`.
+    Accepting adds the reply as a model answer, after the same checks as `add`: to the catalog file that
+    holds its objection, or, for an objection of the bundled catalog, to the team catalog in objcoach's data
+    folder (the installed package is never changed). A grade (0–3) says the score was too low or too high;
+    it teaches `calibrate --fit`. Decisions are shown to the operator in `history` and after their next
+    drill, and travel with `export` and `import`.
 
     Examples:
 
@@ -251,6 +258,8 @@ def review_command(
       objcoach review --json
 
       objcoach review --accept 3f9c2a --comment 77d1e0="Хорошо, добавьте вопрос в конце"
+
+      objcoach review --grade 3f9c2a=1 --comment 3f9c2a="Нет следующего шага"
     """
     from objcoach.i18n import ui_language
     from objcoach.mentor.reports import parse_since
@@ -264,17 +273,16 @@ def review_command(
 
     with Store(db_path(db)) as store:
         reviewer = Reviewer(store, catalog, practising_as(store, mentor), ui)
-        decisions: list[tuple[str, str, str | None]] = [(key, "accept", None) for key in accept or []]
-        decisions += [(key, "dismiss", None) for key in dismiss or []]
-        for item in comment or []:
-            key, separator, text = item.partition("=")
-            if not separator or not text.strip():
-                raise InputError(said="comment_shape", item=item)
-            decisions.append((key, "comment", text.strip()))
+        decisions = _decisions(accept, grade, dismiss, comment, ui)
         if decisions:
-            failed = [line for key, action, text in decisions for line in reviewer.decide(key, action, text)]
-            for line in failed:
-                print_error(line)
+            failed = False
+            for key, (action, text, mark) in decisions.items():
+                decided = reviewer.decide(key, action, text, mark)
+                for line in decided.problems:
+                    print_error(line)
+                failed = failed or bool(decided.problems)
+                if decided.said:
+                    echo(decided.said)
             if failed:
                 raise typer.Exit(1)
             return
@@ -286,6 +294,29 @@ def review_command(
 
         terminal = Terminal(ui)
         reviewer.walk(candidates, terminal.ask_text, terminal.say)
+
+
+def _decisions(accept: list[str] | None, grade: list[str] | None, dismiss: list[str] | None,
+               comment: list[str] | None, ui: str) -> dict[str, tuple[str, str | None, int | None]]:
+    """The decisions given as options, by attempt: key → (action, comment, grade). A comment for a key that has
+    another decision goes with it; alone, it is a decision of its own."""
+    from objcoach.i18n import t
+    from objcoach.mentor.review import GRADES
+
+    decisions: dict[str, tuple[str, str | None, int | None]] = {key: ("accept", None, None) for key in accept or []}
+    for item in grade or []:
+        key, _, value = item.partition("=")
+        if not value.strip().isdigit() or int(value) not in GRADES:
+            raise InputError(t(ui, "review.bad_grade_option", item=item))
+        decisions[key] = ("grade", None, int(value))
+    decisions.update({key: ("dismiss", None, None) for key in dismiss or []})
+    for item in comment or []:
+        key, separator, text = item.partition("=")
+        if not separator or not text.strip():
+            raise InputError(t(ui, "review.bad_comment_option", item=item))
+        action, _, mark = decisions.get(key, ("comment", None, None))
+        decisions[key] = (action, text.strip(), mark)
+    return decisions
 
 
 @commands.command("report")

@@ -46,10 +46,11 @@ def _session(mode: str, *, count: int, lang: str | None, operator: str | None, s
              time_limit: float | None = None) -> Any:
     from objcoach.catalog.load import load_catalog
     from objcoach.cli.names import Names
+    from objcoach.cli.render_session import MENTOR_NOTES, mentor_notes
     from objcoach.cli.terminal import Terminal
     from objcoach.i18n import first_run_hint, ui_language
     from objcoach.paths import db_path
-    from objcoach.practice.session import Options, run
+    from objcoach.practice.session import Options, Summary, run
     from objcoach.scoring.settings import DONE_SCORE
     from objcoach.store.history import Store
 
@@ -65,7 +66,18 @@ def _session(mode: str, *, count: int, lang: str | None, operator: str | None, s
         options = Options(operator=who, lang=ui, mode=mode, count=count, retries=retries, seed=seed,
                           ids=tuple(ids or ()), domain=domain, tag=tag, difficulty=difficulty,
                           pass_mark=pass_mark, time_limit=time_limit, first=assigned)
-        summary = run(loaded, store, options, terminal.ask, terminal.show)
+        seen = store.last_seen(who)  # before this session starts: the mentor's feedback since the last one
+
+        def show(event: object) -> None:
+            terminal.show(event)
+            if isinstance(event, Summary):  # the summary ends with what the mentor said since the last session
+                notes = store.mentor_notes(who, seen, MENTOR_NOTES + 1)
+                if notes:
+                    terminal.console.print(mentor_notes(notes[:MENTOR_NOTES], len(notes) > MENTOR_NOTES, ui,
+                                                        terminal.names))
+                    terminal.console.print()
+
+        summary = run(loaded, store, options, terminal.ask, show)
         from objcoach.practice.schedule import refit, utcnow
 
         refit(store, who, utcnow())  # enough new reviews: the operator's own FSRS parameters, for next time

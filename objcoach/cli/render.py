@@ -404,13 +404,22 @@ def history(rows: list[dict[str, Any]], ui: str, names: Names | None = None) -> 
         if row["disputed"]:
             score += f" · {t(ui, 'history.disputed')}"
         if row.get("review"):
-            score += f" · {t(ui, 'review.decision')}: {t(ui, 'review.status.' + row['review'])}"
-            if row.get("review_comment"):
-                score += f" «{row['review_comment']}»"
+            score += f" · {mentor_note(row, ui)}"
         table.add_row(row["created_at"][:16].replace("T", " "), safe_text(names.objection(row["objection_id"],
                                                                                           row["lang"])),
                       safe_text(score), safe_text(row["reply"]))
     return table
+
+
+def mentor_note(row: dict[str, Any], ui: str) -> str:
+    """A mentor's review of an attempt as its operator reads it: «Наставник: оценка 2 из 3 — «…»»."""
+    from objcoach.cli.names import quoted
+
+    parts = [] if row["review"] == "commented" else [t(ui, f"review.status.{row['review']}",
+                                                        grade=row.get("review_grade"))]
+    if row.get("review_comment"):
+        parts.append(quoted(row["review_comment"], ui))
+    return f"{t(ui, 'review.decision')}: {' — '.join(parts)}"
 
 
 def entry_preview(entry: dict[str, Any], ui: str) -> RenderableType:

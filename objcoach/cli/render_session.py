@@ -9,7 +9,7 @@ from rich.console import Group, RenderableType
 from rich.panel import Panel
 
 from objcoach.cli.names import Names
-from objcoach.cli.render import new_table, number, safe_text, score_panel, spaced, text
+from objcoach.cli.render import mentor_note, new_table, number, safe_text, score_panel, spaced, text
 from objcoach.i18n import t
 
 
@@ -122,6 +122,21 @@ def summary(item: Any, ui: str, names: Names | None = None) -> RenderableType:
     if item.interrupted:
         parts.append(text(t(ui, "summary.interrupted"), "yellow"))
     return Group(*spaced(parts))
+
+
+MENTOR_NOTES = 5  # reviews listed after a summary; `history` has the rest
+
+
+def mentor_notes(notes: list[dict[str, Any]], more: bool, ui: str, names: Names) -> RenderableType:
+    """The mentor's reviews that arrived since the operator's last session: the objection, the score, the note."""
+    lines: list[RenderableType] = [text(t(ui, "mentor.notes"), "bold cyan")]
+    for note in notes:
+        score = "—" if note["score"] is None else f"{note['score']} {names.verdict(note['verdict'])}"
+        lines.append(safe_text(f"• {names.objection(note['objection_id'], note['lang'])} ({score}): "
+                               f"{mentor_note(note, ui)}"))
+    if more:
+        lines.append(text(t(ui, "mentor.more"), "dim"))
+    return Group(*lines)
 
 
 def _due(when: Any, ui: str) -> str:

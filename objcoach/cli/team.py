@@ -111,7 +111,8 @@ def import_command(
     else:
         for line in result.errors:
             print_error(line)
-        echo(t(ui, "import.done", added=result.added, skipped=result.skipped, errors=len(result.errors)))
+        echo(t(ui, "import.done", added=result.added, skipped=result.skipped, errors=len(result.errors),
+             reviews=result.reviews))
         if result.unknown:
             echo(t(ui, "import.unknown", ids=", ".join(f"{k} ({v})" for k, v in result.unknown.items())))
     if result.stopped:  # the database could not be written: one message, not one per remaining line

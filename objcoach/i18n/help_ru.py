@@ -47,8 +47,8 @@ HELP: dict[str, str] = {
         'Подобрать веса оценщика по этим оценкам (и по ответам, принятым при разборе); нужен --output.',
     "With --fit: where to write the team's model (JSON).":
         'С --fit: куда записать модель команды (JSON).',
-    'With --fit: also learn from the replies accepted in review, as grade 3.':
-        'С --fit: учиться и на ответах, принятых при разборе, как на оценке 3.',
+    'With --fit: also learn from the replies graded in review (accepted ones as grade 3).':
+        'С --fit: учиться и на ответах, оценённых в review (принятые считаются оценкой 3).',
     'History database: a SQLite file or postgresql://... (default: history.sqlite3 in OBJCOACH_HOME).':
         'База истории: файл SQLite или postgresql://... (по умолчанию history.sqlite3 в OBJCOACH_HOME).',
     "List the catalog's objections.\n\nExample:\n\n  objcoach list --domain bank --lang ru":
@@ -143,16 +143,18 @@ HELP: dict[str, str] = {
         'Записать, не спрашивая подтверждения.',
     'Check and preview only.':
         'Только проверить и показать.',
-    'Go through disputed attempts and the weakest recent ones (of everyone, or --operator): accept,\ndismiss or comment.\n\nAccepting adds the reply to the catalog file that holds its objection, as a model answer, after\nthe same checks as `add`. Decisions are shown to the operator in `history`.\n\nExamples:\n\n  objcoach review --since 7d\n\n  objcoach review --json\n\n  objcoach review --accept 3f9c2a --comment 77d1e0="Хорошо, добавьте вопрос в конце"':
-        'Разобрать оспоренные попытки и самые слабые из последних (всех операторов или --operator): принять,\nотклонить или прокомментировать.\n\nПринятый ответ добавляется образцовым в файл каталога, где лежит его возражение, после тех же\nпроверок, что и в `add`. Решения оператор видит в `history`.\n\nПримеры:\n\n  objcoach review --since 7d\n\n  objcoach review --json\n\n  objcoach review --accept 3f9c2a --comment 77d1e0="Хорошо, добавьте вопрос в конце"',
+    'Go through disputed attempts and the weakest recent ones (of everyone, or --operator): accept,\ngrade, dismiss or comment.\n\nAccepting adds the reply as a model answer, after the same checks as `add`: to the catalog file that\nholds its objection, or, for an objection of the bundled catalog, to the team catalog in objcoach\'s data\nfolder (the installed package is never changed). A grade (0–3) says the score was too low or too high;\nit teaches `calibrate --fit`. Decisions are shown to the operator in `history` and after their next\ndrill, and travel with `export` and `import`.\n\nExamples:\n\n  objcoach review --since 7d\n\n  objcoach review --json\n\n  objcoach review --accept 3f9c2a --comment 77d1e0="Хорошо, добавьте вопрос в конце"\n\n  objcoach review --grade 3f9c2a=1 --comment 3f9c2a="Нет следующего шага"':
+        'Разобрать оспоренные попытки и самые слабые из последних (всех операторов или --operator): принять,\nоценить, отклонить или прокомментировать.\n\nПринятый ответ добавляется образцовым после тех же проверок, что и в `add`: в файл каталога, где лежит\nего возражение, а для возражения из встроенного каталога — в каталог команды в папке данных objcoach\n(установленный пакет не меняется). Оценка (0–3) говорит, что балл занижен или завышен; на ней учится\n`calibrate --fit`. Решения оператор видит в `history` и после следующей тренировки, они переносятся\nчерез `export` и `import`.\n\nПримеры:\n\n  objcoach review --since 7d\n\n  objcoach review --json\n\n  objcoach review --accept 3f9c2a --comment 77d1e0="Хорошо, добавьте вопрос в конце"\n\n  objcoach review --grade 3f9c2a=1 --comment 3f9c2a="Нет следующего шага"',
     'Also this many lowest-scoring recent attempts.':
         'Ещё столько последних попыток с самыми низкими баллами.',
     "Accept this attempt's reply as a model answer (id or unique prefix; repeatable).":
         'Принять ответ этой попытки как образцовый (id или однозначное начало id; можно несколько раз).',
     'Dismiss this attempt (repeatable).':
         'Отклонить эту попытку (можно несколько раз).',
-    'Leave a comment: ID=text (repeatable).':
-        'Оставить комментарий: ID=текст (можно несколько раз).',
+    'The score was too low or too high: your grade, ID=0..3 (0 harmful … 3 a model answer; repeatable).':
+        'Балл занижен или завышен: ваша оценка, ID=0..3 (0 — вредный … 3 — образцовый; можно несколько раз).',
+    'Leave a comment: ID=text (repeatable; with the ID of an --accept, --grade or --dismiss, it goes with that decision).':
+        'Оставить комментарий: ID=текст (можно несколько раз; с ID из --accept, --grade или --dismiss он идёт вместе с этим решением).',
     "Who decides (default: the config's operator, then the OS user).":
         'Кто решает (по умолчанию оператор из настроек, затем пользователь ОС).',
     'A report per operator: figures, then feedback as observation → impact → correction → agreement.\n\nHTML is one self-contained file with a chart; CSV is safe to open in a spreadsheet.\n\nExamples:\n\n  objcoach report --since 7d --format html --output week.html\n\n  objcoach report --operator anna --format md':

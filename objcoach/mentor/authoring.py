@@ -13,8 +13,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from objcoach.catalog.edit import add_answer, append_objection, write_atomically
-from objcoach.catalog.load import catalog_paths, validate_files
+from objcoach.catalog.edit import add_answer, add_extra_answer, append_objection, write_atomically
+from objcoach.catalog.load import catalog_paths, is_bundled, team_catalog_path, validate_files
 from objcoach.catalog.model import Catalog
 from objcoach.errors import InputError
 from objcoach.scoring.score import self_test
@@ -62,18 +62,30 @@ def add_objection(target: Path, entry: Mapping[str, Any], extra: Sequence[Path] 
     return new_text, problems
 
 
-def accept_answer(catalog: Catalog, objection_id: str, lang: str, reply: str,
-                  extra: Sequence[Path] | None) -> tuple[Path, list[str]]:
-    """Add `reply` as a model answer of `objection_id` in the catalog file that holds it."""
+def accept_answer(catalog: Catalog, objection_id: str, lang: str, reply: str, extra: Sequence[Path] | None,
+                  header: str = "", ui: str = "en") -> tuple[Path, list[str]]:
+    """Add `reply` as a model answer of `objection_id`: in the catalog file that defines it, or, for an objection
+    of the bundled catalog (part of the installed package, never written), in the team catalog's `answers:`
+    section (created with the comment lines `header`)."""
     objection = catalog.get(objection_id)
     if objection is None:
         raise InputError(f"objection {objection_id!r} is not in the loaded catalogs (use --catalog)")
     target = Path(objection.origin.rsplit(":", 1)[0])
+    bundled = is_bundled(target)
+    if bundled:
+        target = team_catalog_path()
     text = " ".join(reply.split())
     if text in objection.answers.get(lang, ()):
         return target, []
-    new_text = add_answer(target, objection_id, lang, text)
-    problems = check_change(target, new_text, extra, objection_id, answers=[text])
+    if bundled:
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise InputError(f"{target.parent}: cannot be created ({error.strerror})") from None
+        new_text = add_extra_answer(target, objection_id, lang, text, header)
+    else:
+        new_text = add_answer(target, objection_id, lang, text)
+    problems = check_change(target, new_text, extra, objection_id, answers=[text], ui=ui)
     if not problems:
         write_atomically(target, new_text)
     return target, problems

@@ -1,6 +1,8 @@
-"""Move attempts between machines as JSONL: a trainee exports, a mentor imports.
+"""Move attempts between machines as JSONL: a trainee exports, a mentor imports; the mentor's reviews go back
+the same way, each carried by the attempt it is about.
 
-Every attempt keeps its id, so importing the same file twice adds nothing the second time. Every field
+Every attempt keeps its id, so importing the same file twice adds nothing the second time (a review is added
+to an attempt already here, once; a later decision replaces an earlier one). Every field
 of a line is checked (types, ranges, ids, ISO 8601 times, JSON, lengths) before anything is stored; a
 line that fails is reported with its number and field and the rest is imported. Attempts for objections
 this catalog doesn't know are kept (the catalog may arrive later) and listed. Export writes only what
@@ -27,7 +29,8 @@ from objcoach.store.history import RowRefused, Store, StoreError, now_iso
 FORMAT_VERSION = 1
 REQUIRED = ("id", "operator", "objection_id", "lang", "mode", "created_at", "try_no", "reply")
 CSV_COLUMNS = ("id", "created_at", "operator", "objection_id", "lang", "mode", "try_no", "reply", "score", "verdict",
-               "duration", "late", "outcome", "disputed", "dispute_note", "session_id")
+               "duration", "late", "outcome", "disputed", "dispute_note", "session_id", "review", "review_grade",
+               "review_comment", "reviewer", "reviewed_at")
 
 
 SHOWN_LEFT_OUT = 10  # attempts named in warnings; the rest are counted
@@ -71,10 +74,12 @@ class ImportResult:
     skipped: int = 0
     errors: list[str] = field(default_factory=list)
     unknown: dict[str, int] = field(default_factory=dict)  # objection id -> attempts kept
+    reviews: int = 0  # mentors' reviews added to attempts (new ones, or later decisions on ones already here)
     stopped: str = ""  # why the import stopped before the end (the database could not be written)
 
     def to_dict(self) -> dict[str, Any]:
-        out = {"added": self.added, "skipped": self.skipped, "errors": self.errors, "unknown_objections": self.unknown}
+        out = {"added": self.added, "skipped": self.skipped, "reviews": self.reviews, "errors": self.errors,
+               "unknown_objections": self.unknown}
         return {**out, "stopped": self.stopped} if self.stopped else out
 
 
@@ -83,6 +88,7 @@ def import_lines(store: Store, stream: IO[bytes], catalog: Catalog | None) -> Im
     and the rest go on; a database that cannot be written (a full disk, an I/O error, no permission) stops
     the import at that line, keeping the attempts already committed."""
     result = ImportResult()
+    identity = store.identity()
     for parsed in jsonl_rows(stream):
         number = parsed.number
         if parsed.error:
@@ -100,6 +106,19 @@ def import_lines(store: Store, stream: IO[bytes], catalog: Catalog | None) -> Im
         except StoreError as error:
             result.stopped = f"line {number}: {error}"
             break
+        if row.get("review"):  # the mentor's feedback joins the attempt, whether it was here already or not
+            if identity is not None and row["reviewer"] != identity:
+                # a team's database keeps a review under the mentor who connects to make it (row-level security)
+                result.errors.append(f"line {number}: review: made by {row['reviewer']}; on PostgreSQL a review "
+                                     f"is stored by the mentor who makes it")
+            else:
+                try:
+                    result.reviews += store.import_review(row)
+                except RowRefused as error:
+                    result.errors.append(f"line {number}: review: {error}")
+                except StoreError as error:
+                    result.stopped = f"line {number}: {error}"
+                    break
         if added:
             result.added += 1
             if catalog is not None and catalog.get(row["objection_id"]) is None:
@@ -121,6 +140,8 @@ MAX_JSON = 200_000  # the breakdown as JSON text
 MAX_TRY = 1_000
 MAX_SECONDS = 366 * 86_400
 MODES = ("drill", "exam")
+REVIEW_DECISIONS = ("accepted", "graded", "dismissed", "commented")
+REVIEW_FIELDS = ("reviewer", "reviewed_at")  # what a review needs besides its decision
 OUTCOMES = ("scored", "skipped", "answer")
 _ID = re.compile(r"[0-9A-Za-z][0-9A-Za-z_.:-]*")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -273,6 +294,12 @@ FIELDS: dict[str, Any] = {
     "session_average": _optional(_number(0, 100)),
     "session_passed": _optional(_flag),
     "session_pass_mark": _optional(_whole(0, 100)),
+    # the mentor's review of the attempt, when there is one
+    "review": _optional(_choice(REVIEW_DECISIONS)),
+    "review_grade": _optional(_whole(0, 3)),
+    "review_comment": _optional(_text(MAX_NOTE)),
+    "reviewer": _optional(_name),
+    "reviewed_at": _optional(_time),
 }
 
 
@@ -296,4 +323,19 @@ def checked_attempt(row: dict[str, Any]) -> dict[str, Any]:
             out[name] = check(row.get(name))
         except ValueError as error:
             raise AttemptProblem(f"{name}: {error}") from None
+    _check_review(out)
     return out
+
+
+def _check_review(row: dict[str, Any]) -> None:
+    """A review's fields go together: a decision with who made it and when, a grade with "graded" only."""
+    if row["review"] is None:
+        stray = [name for name in ("review_grade", "review_comment", *REVIEW_FIELDS) if row[name] is not None]
+        if stray:
+            raise AttemptProblem(f"{stray[0]}: given without a review decision (review)")
+        return
+    missing = [name for name in REVIEW_FIELDS if row[name] is None]
+    if missing:
+        raise AttemptProblem(f"review: missing {', '.join(missing)}")
+    if (row["review"] == "graded") != (row["review_grade"] is not None):
+        raise AttemptProblem("review_grade: a grade (0-3) goes with the decision graded, and only with it")

@@ -94,11 +94,11 @@ def _parts(score: Score, objection: Objection, catalog: Catalog, lang: str) -> t
         if name in maxima and name not in asked and round(points) == 0:
             continue
         maximum, reference = maxima.get(name, (None, False))
-        parts.append(Part(_component(name, catalog, lang), points, maximum, reference))
+        parts.append(Part(component_title(name, catalog, lang), points, maximum, reference))
     return tuple(parts)
 
 
-def _component(name: str, catalog: Catalog, lang: str) -> str:
+def component_title(name: str, catalog: Catalog, lang: str) -> str:
     """A component of the score in words: an antipattern by its title, a flag as feedback names it."""
     kind, _, key = name.partition(":")
     if kind == "antipattern":

@@ -1,8 +1,9 @@
 """A team's own grader: the combination of the features refitted from its mentors' graded replies.
 
-`objcoach calibrate FILE --fit --output team-model.json` reads the graded rows (and the replies accepted in
-review, as grade 3), measures each reply once, and refits the combination over the catalog's current model
-(fit.py). The figures before are the current model's on those replies; the figures after are cross-validated
+`objcoach calibrate FILE --fit --output team-model.json` reads the graded rows (and the replies graded in
+review: accepted ones as grade 3, others with the mentor's grade), measures each reply once, and refits the
+combination over the catalog's current model (fit.py). The figures before are the current model's on those
+replies; the figures after are cross-validated
 by objection, so the fit is never judged on the replies it learned from.
 """
 
@@ -45,19 +46,23 @@ def examples_from_rows(rows: Iterable[Row], catalog: Catalog, lang: str | None =
     return examples, errors
 
 
-def examples_from_reviews(accepted: Iterable[Mapping[str, Any]], catalog: Catalog) -> list[Example]:
-    """Replies accepted in review, as grade-3 examples (those whose objection left the catalog are skipped)."""
+def examples_from_reviews(reviewed: Iterable[Mapping[str, Any]], catalog: Catalog) -> list[Example]:
+    """Replies graded in review as examples: an accepted one as grade 3, one whose score the mentor found too
+    low or too high with the mentor's grade (those whose objection left the catalog are skipped)."""
     examples = []
-    for item in accepted:
+    for item in reviewed:
         objection = catalog.get(str(item["objection_id"]))
-        if objection is None:
+        if objection is None or item.get("grade") is None:
             continue
         reply, lang = str(item["reply"]), str(item["lang"])
-        # accepting made the reply one of the objection's model answers: measured against itself it would
-        # look perfectly close, so it is left out of the references (as the catalog's self-test does)
-        others = [answer for answer in objection.answers.get(lang, ()) if answer != reply]
-        examples.append(_example(objection, lang, reply, TOP_GRADE, catalog,
-                                 exclude_answer=reply if others else None))
+        exclude = None
+        if item.get("decision", "accepted") == "accepted":
+            # accepting made the reply one of the objection's model answers: measured against itself it would
+            # look perfectly close, so it is left out of the references (as the catalog's self-test does)
+            others = [answer for answer in objection.answers.get(lang, ()) if answer != reply]
+            exclude = reply if others else None
+        examples.append(_example(objection, lang, reply, min(float(item["grade"]), TOP_GRADE), catalog,
+                                 exclude_answer=exclude))
     return examples
 
 

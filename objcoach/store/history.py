@@ -118,11 +118,23 @@ class Store:
                     "reviews = excluded.reviews, fitted_at = excluded.fitted_at",
                     (operator, json.dumps([float(value) for value in parameters]), reviews, when))
 
-    def save_review(self, attempt_id: str, decision: str, comment: str | None, mentor: str, when: str) -> None:
-        self._write("INSERT INTO reviews (attempt_id, decision, comment, mentor, decided_at) VALUES (?, ?, ?, ?, ?) "
-                    "ON CONFLICT (attempt_id) DO UPDATE SET decision = excluded.decision, comment = excluded.comment, "
-                    "mentor = excluded.mentor, decided_at = excluded.decided_at",
-                    (attempt_id, decision, comment, mentor, when))
+    def save_review(self, attempt_id: str, decision: str, comment: str | None, mentor: str, when: str,
+                    grade: int | None = None) -> None:
+        """A mentor's decision on an attempt (a later one replaces it); `grade` (0–3) with decision "graded"."""
+        self._write(f"INSERT INTO reviews {_REVIEW_COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?) "
+                    f"ON CONFLICT (attempt_id) DO UPDATE SET {_REVIEW_UPDATE}",
+                    (attempt_id, decision, comment, mentor, when, grade, when))
+
+    def import_review(self, row: dict[str, Any]) -> bool:
+        """Store the review an exported attempt carries, unless this history has it or a later decision
+        already; True when it was added or replaced an older one (so importing twice changes nothing)."""
+        with self.c.transaction():
+            changed = self.c.execute(
+                f"INSERT INTO reviews {_REVIEW_COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (attempt_id) "
+                f"DO UPDATE SET {_REVIEW_UPDATE} WHERE excluded.decided_at > reviews.decided_at",
+                (row["id"], row["review"], row.get("review_comment"), row["reviewer"], row["reviewed_at"],
+                 row.get("review_grade"), now_iso()))
+        return changed == 1
 
     def assign(self, operator: str, objection_ids: Sequence[str], due: str, mentor: str, when: str) -> int:
         """Assign objections to an operator (a repeated assignment moves its due day). Returns how many."""
@@ -201,7 +213,7 @@ class Store:
         rows = self.c.query(
             f"SELECT a.id, a.created_at, a.operator, a.objection_id, a.lang, a.mode, a.try_no, a.reply, a.score, "
             f"a.verdict, a.duration, a.late, a.outcome, a.hints, a.disputed, a.dispute_note, a.session_id, "
-            f"r.decision AS review, r.comment AS review_comment, r.mentor AS reviewer "
+            f"r.decision AS review, r.comment AS review_comment, r.mentor AS reviewer, r.grade AS review_grade "
             f"FROM attempts AS a LEFT JOIN reviews AS r ON r.attempt_id = a.id {where} "
             f"ORDER BY a.created_at DESC, a.id DESC LIMIT ?", (*params, limit))
         for row in rows:
@@ -375,12 +387,33 @@ class Store:
             f"a.score FROM sessions AS s LEFT JOIN attempts AS a ON a.session_id = s.id {where} "
             f"{'AND' if where else 'WHERE'} s.mode = 'exam' AND s.passed = 1 ORDER BY s.id", params)
 
-    def accepted_replies(self) -> list[dict[str, Any]]:
-        """Replies a mentor accepted in review (objection_id, lang, reply), oldest decision first: the
-        graded examples `calibrate --fit` learns from besides its file."""
+    def reviewed_grades(self) -> list[dict[str, Any]]:
+        """Replies a mentor graded in review (objection_id, lang, reply, decision, grade): accepted ones as 3,
+        the others with the grade the mentor gave, oldest decision first. The graded examples `calibrate --fit`
+        learns from besides its file."""
         return self.c.query(
-            "SELECT a.objection_id, a.lang, a.reply FROM attempts AS a JOIN reviews AS r ON r.attempt_id = a.id "
-            "WHERE r.decision = 'accepted' ORDER BY r.decided_at, a.id")
+            "SELECT a.objection_id, a.lang, a.reply, r.decision, "
+            "CASE WHEN r.decision = 'accepted' THEN 3 ELSE r.grade END AS grade "
+            "FROM attempts AS a JOIN reviews AS r ON r.attempt_id = a.id "
+            "WHERE r.decision = 'accepted' OR r.grade IS NOT NULL ORDER BY r.decided_at, a.id")
+
+    def last_seen(self, operator: str) -> str | None:
+        """When the operator's latest session ended (or started, if it never ended): what their next summary
+        shows is the feedback that arrived after it."""
+        rows = self.c.query("SELECT COALESCE(ended_at, started_at) AS seen FROM sessions WHERE operator = ? "
+                            "ORDER BY started_at DESC LIMIT 1", (operator,))
+        return str(rows[0]["seen"]) if rows else None
+
+    def mentor_notes(self, operator: str, since: str | None, limit: int) -> list[dict[str, Any]]:
+        """The reviews of the operator's attempts that reached this history after `since` (all of them when
+        None), newest first: the attempt (objection_id, lang, score, verdict, reply) and the decision (review,
+        review_comment, review_grade, reviewer)."""
+        condition, params = ("AND COALESCE(r.received_at, r.decided_at) > ?", [since]) if since else ("", [])
+        return self.c.query(
+            f"SELECT a.id, a.objection_id, a.lang, a.score, a.verdict, a.reply, r.decision AS review, "
+            f"r.comment AS review_comment, r.grade AS review_grade, r.mentor AS reviewer, r.decided_at AS reviewed_at "
+            f"FROM reviews AS r JOIN attempts AS a ON a.id = r.attempt_id WHERE a.operator = ? {condition} "
+            f"ORDER BY r.decided_at DESC, a.id LIMIT ?", [operator, *params, limit])
 
     def operators(self) -> list[str]:
         return [row["operator"] for row in self.c.query("SELECT DISTINCT operator FROM attempts ORDER BY operator")]
@@ -412,8 +445,11 @@ class Store:
         yield from self.c.iterate(
             f"SELECT a.*, s.mode AS session_mode, s.lang AS session_lang, s.started_at AS session_started_at, "
             f"s.ended_at AS session_ended_at, s.planned AS session_planned, s.average AS session_average, "
-            f"s.passed AS session_passed, s.pass_mark AS session_pass_mark, s.interrupted AS session_interrupted "
-            f"FROM attempts AS a LEFT JOIN sessions AS s ON s.id = a.session_id {where} "
+            f"s.passed AS session_passed, s.pass_mark AS session_pass_mark, s.interrupted AS session_interrupted, "
+            f"r.decision AS review, r.comment AS review_comment, r.mentor AS reviewer, r.decided_at AS reviewed_at, "
+            f"r.grade AS review_grade "
+            f"FROM attempts AS a LEFT JOIN sessions AS s ON s.id = a.session_id "
+            f"LEFT JOIN reviews AS r ON r.attempt_id = a.id {where} "
             f"ORDER BY a.created_at, a.id", params)
 
     def import_row(self, row: dict[str, Any]) -> bool:
@@ -442,6 +478,11 @@ class Store:
                  int(bool(row.get("disputed"))), row.get("dispute_note"), _text_or_none(row.get("grader_version")),
                  _text_or_none(row.get("entry_version")), _count(row.get("hints"))))
         return added == 1
+
+
+_REVIEW_COLUMNS = "(attempt_id, decision, comment, mentor, decided_at, grade, received_at)"
+_REVIEW_UPDATE = ("decision = excluded.decision, comment = excluded.comment, mentor = excluded.mentor, "
+                  "decided_at = excluded.decided_at, grade = excluded.grade, received_at = excluded.received_at")
 
 
 def _operator_filter(operator: str | None, prefix: str = "") -> tuple[str, tuple[Any, ...]]:

@@ -126,6 +126,12 @@ MIGRATIONS: tuple[str, ...] = (
     UPDATE cards SET fails = (SELECT COUNT(*) FROM card_reviews AS r WHERE r.operator = cards.operator
                               AND r.objection_id = cards.objection_id AND r.lang = cards.lang AND r.rating = 1)
     """,
+    """
+    ALTER TABLE reviews ADD COLUMN grade INTEGER;       -- decision graded: the mentor's own grade, 0-3
+    ALTER TABLE reviews ADD COLUMN received_at TEXT;    -- when it reached this history (made here, or imported)
+    UPDATE reviews SET received_at = decided_at;
+    CREATE INDEX reviews_received ON reviews(received_at)  -- the feedback a drill's summary shows is the newest
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
