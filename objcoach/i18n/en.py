@@ -367,7 +367,7 @@ MESSAGES: dict[str, str] = {
     # errors for a user's mistake (ObjcoachError raised with said=)
     "error.postgres_operator": "on PostgreSQL you practise as the role you connect as ({identity}); connect as {operator} to practise as them",
     "error.no_objections": "the catalog has no objections",
-    "error.no_id": "no objection has the id {query!r}; nearest: {nearest}",
+    "error.no_id": "no objection has the id {query!r}; did you mean {nearest}?",
     "error.no_match": "no objection matches {query!r} with confidence; nearest: {nearest}",
     "error.config_unreadable": "{path}: cannot be read ({reason})",
     "error.config_yaml": "{path}: not valid YAML ({problem})",

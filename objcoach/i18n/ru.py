@@ -367,7 +367,7 @@ MESSAGES: dict[str, str] = {
     # errors for a user's mistake (ObjcoachError raised with said=)
     "error.postgres_operator": "в PostgreSQL вы тренируетесь под той ролью, под которой подключились ({identity}); чтобы тренироваться как {operator}, подключитесь под этой ролью",
     "error.no_objections": "в каталоге нет возражений",
-    "error.no_id": "нет возражения с id «{query}»; ближайшие: {nearest}",
+    "error.no_id": "нет возражения с id «{query}»; может быть, вы имели в виду {nearest}?",
     "error.no_match": "ни одно возражение не подходит к «{query}» уверенно; ближайшие: {nearest}",
     "error.config_unreadable": "{path}: не читается ({reason})",
     "error.config_yaml": "{path}: не YAML ({problem})",
