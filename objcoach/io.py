@@ -426,12 +426,35 @@ def write_jsonl(rows: Iterable[dict[str, Any]], out: IO[str]) -> Iterator[dict[s
             return json_printable(dump(row))
 
     pending = io.StringIO()
+    printable = out.isatty()
 
-    def line(row: dict[str, Any]) -> None:
-        pending.write(encode(row))
+    def line(row: dict[str, Any] | Encoded) -> None:
+        if isinstance(row, Encoded):  # written as JSON already, in a worker process (objcoach.parallel)
+            if printable:
+                from objcoach.printable import json_printable
+
+                pending.write(json_printable(row.line))
+            else:
+                pending.write(row.line)
+        else:
+            pending.write(encode(row))
         pending.write("\n")
 
-    return _in_batches(rows, out, line, pending)
+    return _in_batches(rows, out, line, pending)  # type: ignore[arg-type]
+
+
+class Encoded(NamedTuple):
+    """A row already written as one JSON line (by a worker, where it was scored): the line, and whether the
+    row is an error row (the caller counts those)."""
+
+    line: str
+    error: bool
+
+
+def encoded(rows: Iterable[dict[str, Any]]) -> list[Encoded]:
+    """Rows as JSON lines the way write_jsonl writes them (so a worker can spare the writing process)."""
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    return [Encoded(encode(row), "error" in row) for row in rows]
 
 
 def write_csv(rows: Iterable[dict[str, Any]], out: IO[str], columns: Columns) -> Iterator[dict[str, Any]]:

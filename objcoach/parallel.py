@@ -3,13 +3,14 @@
 Grading and auditing are CPU-bound pure functions of one row (or one dialogue) and the catalog, so they split
 cleanly: the main process reads, batches and writes; each worker loads the catalog once (from the cache) and
 turns batches into results. At most two batches a worker are in flight, so memory stays flat on any number of
-rows, and results come back in the order the batches went out. Small inputs never start a worker: the first
-batches are done in this process, and the pool starts only when there is more to do than that.
+rows, and results come back in the order the batches went out. Small inputs never start a worker: batches are
+done in this process for the first half second, and the pool starts only when there is more to do than that.
 """
 
 from __future__ import annotations
 
 import os
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
@@ -20,7 +21,16 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 BATCH = 250  # rows a batch: large enough that sending it costs little beside scoring it
-IN_PROCESS = 8  # batches done here before a pool is worth starting (its workers take ~0.2 s to load)
+IN_PROCESS_SECONDS = 0.5  # work done here before a pool is worth starting (its workers take ~0.2 s to load)
+LARGE_INPUT = 1 << 20  # bytes of input from which workers start at once, loading while the first batches go out
+
+
+def is_large(path: str) -> bool:
+    """Whether `path` (a file, not stdin) holds enough to start workers at once."""
+    try:
+        return path != "-" and os.stat(path).st_size >= LARGE_INPUT
+    except OSError:
+        return False
 
 Work = Callable[[Any, list[Any]], list[Any]]  # (the worker's catalog, a batch) -> the batch's results
 
@@ -53,16 +63,21 @@ def _run(batch: list[Any]) -> list[Any]:
 
 
 def ordered_map(work: Work, catalog: Any, items: Iterable[T], jobs: int,
-                extra: Sequence[Path] | None = None) -> Iterator[Any]:
+                extra: Sequence[Path] | None = None, large: bool = False) -> Iterator[Any]:
     """`work(catalog, batch)` over `items` in batches, the results in input order; in `jobs` processes when
-    there is enough to do. `work` must be a module-level function (workers import it); `extra` names the
-    catalog files the workers load (the same as `catalog`'s)."""
+    there is enough to do (at once when the caller knows the input is `large`, else after the first half
+    second). `work` must be a module-level function (workers import it); `extra` names the catalog files the
+    workers load (the same as `catalog`'s)."""
     source = iter(items)
     batches = iter(lambda: list(islice(source, BATCH)), [])
-    for batch in islice(batches, IN_PROCESS if jobs > 1 else None):
+    started = time.perf_counter()
+    for batch in () if large and jobs > 1 else batches:  # here while that is quicker than starting workers
         yield from work(catalog, batch)
-    if jobs <= 1:
-        return
+        if jobs > 1 and time.perf_counter() - started > IN_PROCESS_SECONDS:
+            break
+    else:
+        if jobs <= 1 or not large:
+            return
     first = next(batches, None)
     if first is None:
         return
@@ -70,8 +85,10 @@ def ordered_map(work: Work, catalog: Any, items: Iterable[T], jobs: int,
 
     # forkserver: workers start from a clean interpreter, not a copy of this one with its threads (a progress
     # bar's) and open database; each loads the catalog from the cache once
-    context = multiprocessing.get_context("forkserver" if "forkserver" in multiprocessing.get_all_start_methods()
-                                          else "spawn")
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
+    if method == "forkserver":  # the server imports the scorer once; each worker is forked with it loaded
+        context.set_forkserver_preload(["objcoach.catalog.load", "objcoach.scoring.score", "objcoach.mentor.audit"])
     pool = context.Pool(jobs, initializer=_start, initargs=(list(extra or []), work))
     try:
         pending: deque[Any] = deque([pool.apply_async(_run, (first,))])

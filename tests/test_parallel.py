@@ -15,7 +15,7 @@ import objcoach.parallel as parallel
 def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     """Batches of 20 and a pool from the second batch on, so a test-sized input reaches the workers."""
     monkeypatch.setattr(parallel, "BATCH", 20)
-    monkeypatch.setattr(parallel, "IN_PROCESS", 1)
+    monkeypatch.setattr(parallel, "IN_PROCESS_SECONDS", 0.0)
 
 
 @pytest.mark.usefixtures("small_batches")

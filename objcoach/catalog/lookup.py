@@ -246,12 +246,30 @@ def phrase_coverage(index: LookupIndex, doc: int, read: set[str]) -> float:
     """How much of the document's closest client phrase the query says (idf-weighted, 0–1): a query that
     shares one word with a long phrase is weaker evidence than one that says the whole phrase."""
     best = 0.0
-    for phrase in index.doc(doc).phrases:
-        stems = set(content_stems(phrase))
-        whole = sum(index.idf(stem) for stem in stems)
+    for _, stems, whole in _read_phrases(index, doc):
         if whole:
             best = max(best, sum(index.idf(stem) for stem in stems & read) / whole)
     return best
+
+
+_PHRASES: dict[tuple[int, int], list[tuple[str, frozenset[str], float]]] = {}
+
+
+def _read_phrases(index: LookupIndex, doc: int) -> list[tuple[str, frozenset[str], float]]:
+    """A document's client phrases read once a process: normalised, their content stems, the stems' weight."""
+    key = (id(index), doc)
+    found = _PHRASES.get(key)
+    if found is None:
+        from objcoach.scoring.text import normalize
+
+        found = []
+        for phrase in index.doc(doc).phrases:
+            stems = frozenset(content_stems(phrase))
+            found.append((normalize(phrase), stems, sum(index.idf(stem) for stem in stems)))
+        if len(_PHRASES) > 20_000:  # bounded on any catalog
+            _PHRASES.clear()
+        _PHRASES[key] = found
+    return found
 
 
 def said_whole(index: LookupIndex, words: str, candidates: Iterable[int]) -> int | None:
@@ -266,7 +284,7 @@ def said_whole(index: LookupIndex, words: str, candidates: Iterable[int]) -> int
     if exact is not None:
         return exact if exact < index.count else None
     close = {doc for doc in candidates
-             if any(fuzz.ratio(text, normalize(phrase)) >= WHOLE_PHRASE for phrase in index.doc(doc).phrases)}
+             if any(fuzz.ratio(text, phrase) >= WHOLE_PHRASE for phrase, _, _ in _read_phrases(index, doc))}
     return close.pop() if len(close) == 1 else None
 
 

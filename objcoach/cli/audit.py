@@ -59,6 +59,7 @@ def audit_command(
     from objcoach.i18n import ui_language
     from objcoach.io import atomic_write, open_input, write_csv, write_jsonl
     from objcoach.mentor.audit import OUTPUT_FIELDS, Audit, read_dialogues
+    from objcoach.parallel import is_large
 
     ui = ui_language(chosen(language))
     if sample == (chats is not None):
@@ -70,7 +71,7 @@ def audit_command(
     saver = _Saver(db, loaded) if save else None
     with stream, atomic_write(output) if output else _discard() as out:
         dialogues = counted(read_dialogues(stream, name), sys.stderr.isatty(), "dialogues")
-        rows: Any = audit.run(dialogues, jobs_for(jobs), catalog)
+        rows: Any = audit.run(dialogues, jobs_for(jobs), catalog, is_large(source))
         if out is not None:
             rows = write_csv(rows, out, OUTPUT_FIELDS) if fmt is AuditFormat.csv else write_jsonl(rows, out)
         try:

@@ -100,23 +100,25 @@ def grade_command(
 
     from objcoach.catalog.load import load_catalog
     from objcoach.cli.progress import counted
-    from objcoach.io import atomic_write, open_input, read_rows, write_jsonl
-    from objcoach.parallel import ordered_map
-    from objcoach.scoring.batch import grade_batch, write_csv
+    from objcoach.io import Encoded, atomic_write, open_input, read_rows, write_jsonl
+    from objcoach.parallel import is_large, ordered_map
+    from objcoach.scoring.batch import grade_batch, grade_batch_encoded, write_csv
 
     lang = chosen(language)
     loaded = load_catalog(catalog)
     stream, name = open_input(file)
-    writer = write_csv if fmt is GradeFormat.csv else write_jsonl
+    csv = fmt is GradeFormat.csv
+    # JSONL rows are written as JSON where they are scored (a worker), so the writing process stays light
+    work = partial(grade_batch if csv else grade_batch_encoded, lang=lang)
     errors = total = 0
     with stream, atomic_write(output) as out:
-        graded = ordered_map(partial(grade_batch, lang=lang), loaded, read_rows(stream, name), jobs_for(jobs), catalog)
-        rows = writer(graded, out)
+        graded = ordered_map(work, loaded, read_rows(stream, name), jobs_for(jobs), catalog, is_large(file))
+        rows: Any = write_csv(graded, out) if csv else write_jsonl(graded, out)
         # a progress bar only where a person watches stderr and it won't mix with the rows
         show_bar = sys.stderr.isatty() and (output is not None or not sys.stdout.isatty())
         for row in counted(rows, show_bar, "rows"):
             total += 1
-            errors += "error" in row
+            errors += row.error if isinstance(row, Encoded) else "error" in row
     print_error(f"graded {total} row(s), {errors} with errors")
     if errors:
         raise typer.Exit(1)

@@ -203,14 +203,14 @@ class Audit:
         self.errors: list[str] = []
         self.error_count = 0
 
-    def run(self, dialogues: Iterable[Dialogue], jobs: int = 1,
-            extra: Sequence[Path] | None = None) -> Iterator[dict[str, Any]]:
+    def run(self, dialogues: Iterable[Dialogue], jobs: int = 1, extra: Sequence[Path] | None = None,
+            large: bool = False) -> Iterator[dict[str, Any]]:
         """The rows found, dialogue by dialogue in input order (audited in `jobs` processes when many)."""
         from functools import partial
 
         from objcoach.parallel import ordered_map
 
-        audited = ordered_map(partial(audit_batch, lang=self.lang), self.catalog, dialogues, jobs, extra)
+        audited = ordered_map(partial(audit_batch, lang=self.lang), self.catalog, dialogues, jobs, extra, large)
         for dialogue, rows in audited:
             if dialogue.error:
                 self.error_count += 1

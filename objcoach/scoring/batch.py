@@ -108,6 +108,12 @@ def grade_batch(catalog: Catalog, rows: list[Row], lang: str | None = None) -> l
     return list(grade_rows(rows, catalog, lang))
 
 
+def grade_batch_encoded(catalog: Catalog, rows: list[Row], lang: str | None = None) -> list[io.Encoded]:
+    """A batch of rows graded and written as JSON lines: a worker sends back text, which costs the process
+    that writes it far less than rows to encode (JSONL output only)."""
+    return io.encoded(grade_rows(rows, catalog, lang))
+
+
 def grade_columns(first: Mapping[str, Any]) -> list[str]:
     """grade's CSV columns: the input's own fields in their order, then the score's."""
     return [*(key for key in first if key not in CSV_OUTPUT_FIELDS), *CSV_OUTPUT_FIELDS]
