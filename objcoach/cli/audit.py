@@ -1,21 +1,27 @@
 """`objcoach audit`: real chats in, a review of how their objections were handled out."""
 
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from objcoach.cli.common import CatalogOpt, Commands, DbOpt, JobsOpt, JsonOpt, UiLangOpt, chosen, jobs_for, print_json
+from objcoach.cli.common import (
+    CatalogOpt,
+    Commands,
+    DbOpt,
+    JobsOpt,
+    JsonOpt,
+    RowFormat,
+    UiLangOpt,
+    chosen,
+    jobs_for,
+    print_json,
+)
 from objcoach.errors import InputError
 
 commands = Commands()
 
-
-class AuditFormat(str, Enum):
-    jsonl = "jsonl"
-    csv = "csv"
 
 
 @commands.command("audit")
@@ -28,7 +34,7 @@ def audit_command(
                                          "objcoach (to try it out).")] = False,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write one row per objection found here (its "
                                                 "score as `score --json` gives it).", show_default=False)] = None,
-    fmt: Annotated[AuditFormat, typer.Option("--format", "-f", help="Format of --output.")] = AuditFormat.jsonl,
+    fmt: Annotated[RowFormat, typer.Option("--format", "-f", help="Format of --output.")] = RowFormat.jsonl,
     report: Annotated[Path | None, typer.Option("--report", help="Also write the summary as an HTML report.",
                                                 show_default=False)] = None,
     save: Annotated[bool, typer.Option("--save", help="Keep the scored replies in the history as attempts of "
@@ -73,7 +79,7 @@ def audit_command(
         dialogues = counted(read_dialogues(stream, name), sys.stderr.isatty(), "dialogues")
         rows: Any = audit.run(dialogues, jobs_for(jobs), catalog, is_large(source))
         if out is not None:
-            rows = write_csv(rows, out, OUTPUT_FIELDS) if fmt is AuditFormat.csv else write_jsonl(rows, out)
+            rows = write_csv(rows, out, OUTPUT_FIELDS) if fmt is RowFormat.csv else write_jsonl(rows, out)
         try:
             for row in rows:
                 if saver:

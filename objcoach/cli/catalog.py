@@ -1,7 +1,6 @@
 """Scoring and looking things up: score, grade, suggest, calibrate, list, show, techniques, validate."""
 
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,6 +13,7 @@ from objcoach.cli.common import (
     JobsOpt,
     JsonOpt,
     LangOpt,
+    RowFormat,
     UiLangOpt,
     chosen,
     echo,
@@ -26,10 +26,6 @@ from objcoach.errors import InputError
 
 commands = Commands()
 
-
-class GradeFormat(str, Enum):
-    jsonl = "jsonl"
-    csv = "csv"
 
 
 @commands.command("score")
@@ -81,7 +77,7 @@ def _read_reply(reply: str | None) -> str:
 def grade_command(
     file: Annotated[str, typer.Argument(help="JSONL or CSV rows with 'objection' and 'reply'; '-' for stdin.")],
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
-    fmt: Annotated[GradeFormat, typer.Option("--format", "-f", help="Output format.")] = GradeFormat.jsonl,
+    fmt: Annotated[RowFormat, typer.Option("--format", "-f", help="Output format.")] = RowFormat.jsonl,
     jobs: JobsOpt = None,
     language: LangOpt = None,
     catalog: CatalogOpt = None,
@@ -107,7 +103,7 @@ def grade_command(
     lang = chosen(language)
     loaded = load_catalog(catalog)
     stream, name = open_input(file)
-    csv = fmt is GradeFormat.csv
+    csv = fmt is RowFormat.csv
     # JSONL rows are written as JSON where they are scored (a worker), so the writing process stays light
     work = partial(grade_batch if csv else grade_batch_encoded, lang=lang)
     errors = total = 0

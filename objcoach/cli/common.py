@@ -45,6 +45,13 @@ class Commands:
         return register
 
 
+class RowFormat(str, Enum):
+    """How rows are written (grade, audit, export): JSON lines or a spreadsheet-safe CSV."""
+
+    jsonl = "jsonl"
+    csv = "csv"
+
+
 class Lang(str, Enum):
     ru = "ru"
     en = "en"

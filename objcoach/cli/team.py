@@ -12,6 +12,7 @@ from objcoach.cli.common import (
     JsonOpt,
     OperatorOpt,
     OutputOpt,
+    RowFormat,
     SinceOpt,
     UiLangOpt,
     chosen,
@@ -30,10 +31,6 @@ commands = Commands()
 db_commands = command_group(name="db", help="Set up and manage a team's PostgreSQL database.", no_args_is_help=True)
 
 
-class ExportFormat(str, Enum):
-    jsonl = "jsonl"
-    csv = "csv"
-
 
 class Role(str, Enum):
     operator = "operator"
@@ -45,8 +42,8 @@ def export_command(
     operator: OperatorOpt = None,
     everyone: Annotated[bool, typer.Option("--all", help="Every operator in this history.")] = False,
     since: SinceOpt = None,
-    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="jsonl (for import) or csv.")]
-    = ExportFormat.jsonl,
+    fmt: Annotated[RowFormat, typer.Option("--format", "-f", help="jsonl (for import) or csv.")]
+    = RowFormat.jsonl,
     output: OutputOpt = None,
     db: DbOpt = None,
 ) -> None:
@@ -68,7 +65,7 @@ def export_command(
     with Store(db_path(db), read_only=True) as store, atomic_write(output) as out:
         # whose attempts: the same rule as history and stats (on PostgreSQL, by default the role connected)
         rows = export_rows(store, reading_as(store, operator, everyone), parse_since(since, utcnow()))
-        count = write_csv(rows, out) if fmt is ExportFormat.csv else write_jsonl(rows, out)
+        count = write_csv(rows, out) if fmt is RowFormat.csv else write_jsonl(rows, out)
     from objcoach.i18n import t, ui_language
 
     print_error(t(ui_language(None), 'export.done', n=count))
