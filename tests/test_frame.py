@@ -161,3 +161,5 @@ def test_a_pipe_gets_plain_text_and_a_terminal_gets_boxes() -> None:
         assert any(char in stream.getvalue() for char in "┏━│┃─") is boxed
     code, out, _ = run_cli("list", "--domain", "bank")
     assert code == 0 and not any(char in out for char in "┏━│┃─╭╮")
+    code, out, _ = run_cli("drill", "--count", "1", "--lang", "ru", stdin="Понимаю вас\n")
+    assert code == 0 and "1 из 1" in out and not any(char in out for char in "┏━│┃─╭╮")

@@ -59,10 +59,10 @@ class SafeConsole(Console):
     boxes = True  # False when the output is not a terminal: tables and panels lose their borders
 
     def render(self, renderable: RenderableType, options: ConsoleOptions | None = None) -> Iterable[Segment]:
+        if not self.boxes:
+            renderable = _unboxed(renderable)
         if isinstance(renderable, Text):
             renderable = clean_text(renderable)
-        elif not self.boxes:
-            renderable = _unboxed(renderable)
         return super().render(renderable, options)
 
     def render_str(self, text: str, **options: Any) -> Text:
@@ -113,6 +113,10 @@ def _unboxed(renderable: RenderableType) -> RenderableType:
             renderable.show_lines = False
             renderable.padding = (0, 2, 1, 0)  # a blank line between rows instead of a rule
         return renderable
+    from rich.rule import Rule
+
+    if isinstance(renderable, Rule):  # a separator line: its title alone
+        return renderable.title if isinstance(renderable.title, Text) else Text(str(renderable.title or ""))
     if isinstance(renderable, Panel):
         title = renderable.title
         heading = title if isinstance(title, Text) else Text(str(title or ""))
