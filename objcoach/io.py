@@ -414,30 +414,19 @@ def _check_header(header: list[str], name: str, line: int) -> None:
 # --- writing rows --------------------------------------------------------------------------------
 
 
-def write_jsonl(rows: Iterable[dict[str, Any]], out: IO[str]) -> Iterator[dict[str, Any]]:
-    """Each row as one JSON line; the rows pass through, so the caller can count them or show progress."""
-    encode: Callable[[Any], str] = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps builds one a call
-    if out.isatty():  # rows for a person to read: C1 and bidi controls as \uXXXX escapes (the same JSON)
-        from objcoach.printable import json_printable
+def write_jsonl(rows: Iterable[dict[str, Any] | Encoded], out: IO[str]) -> Iterator[dict[str, Any] | Encoded]:
+    """Each row as one JSON line (a row a worker wrote as JSON already goes as it is); the rows pass through,
+    so the caller can count them or show progress. On a terminal, C1 and bidi controls become \\uXXXX escapes
+    (the same JSON), as the rows are for a person to read."""
+    from objcoach.printable import json_printable
 
-        dump = encode
-
-        def encode(row: Any) -> str:
-            return json_printable(dump(row))
-
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps builds one a call
+    terminal = out.isatty()
     pending = io.StringIO()
-    printable = out.isatty()
 
     def line(row: dict[str, Any] | Encoded) -> None:
-        if isinstance(row, Encoded):  # written as JSON already, in a worker process (objcoach.parallel)
-            if printable:
-                from objcoach.printable import json_printable
-
-                pending.write(json_printable(row.line))
-            else:
-                pending.write(row.line)
-        else:
-            pending.write(encode(row))
+        text = row.line if isinstance(row, Encoded) else encode(row)
+        pending.write(json_printable(text) if terminal else text)
         pending.write("\n")
 
     return _in_batches(rows, out, line, pending)  # type: ignore[arg-type]

@@ -296,7 +296,9 @@ def big_catalog_lookup(work: Path, env: dict[str, str], objcoach: list[str], run
 def scaling(work: Path, env: dict[str, str], objcoach: list[str], replies: Path, count: int,
             row: Callable[..., None]) -> None:
     """`grade` and `audit` on every core against one core: the rate of --jobs N over --jobs 1, pairs of runs."""
-    jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    from objcoach.parallel import default_jobs
+
+    jobs = default_jobs()
     print(f"scaling to {jobs} cores...", file=sys.stderr)
     rows = work / "scale.jsonl"
     with replies.open(encoding="utf-8") as source, rows.open("w", encoding="utf-8") as out:

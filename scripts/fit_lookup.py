@@ -43,8 +43,8 @@ def measure(catalog: lookup.Catalog, rows: list[dict[str, object]]) -> dict[str,
     other = [row for row in rows if not row["objection"]]
     top1 = top3 = sure = sure_right = rejected = 0
     for row in scripted:
-        ids = [found.objection_id for found in lookup.lookup(catalog, str(row["text"]), limit=3)]
-        found = lookup.lookup(catalog, str(row["text"]), limit=1)
+        found = lookup.lookup(catalog, str(row["text"]), limit=3)
+        ids = [item.objection_id for item in found]
         top1 += bool(ids) and ids[0] == row["objection"]
         top3 += row["objection"] in ids
         if found and found[0].confident:

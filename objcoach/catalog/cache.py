@@ -10,7 +10,6 @@ be written (a read-only home) is skipped.
 from __future__ import annotations
 
 import errno
-import functools
 import os
 import stat
 import sys
@@ -117,8 +116,7 @@ def digest(text: str) -> str:
     return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
 
 
-@cache
-@functools.cache  # once a process: the catalog's fingerprint and the grader model's both ask
+@cache  # once a process: the catalog's fingerprint and the grader model's both ask
 def code_stamp() -> tuple[Any, ...]:
     """What cached values depend on besides the files: the code that built them, which lives in the catalog
     and scoring packages. Any change to one of their modules retires every cache."""

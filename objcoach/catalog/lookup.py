@@ -252,13 +252,9 @@ def phrase_coverage(index: LookupIndex, doc: int, read: set[str]) -> float:
     return best
 
 
-_PHRASES: dict[tuple[int, int], list[tuple[str, frozenset[str], float]]] = {}
-
-
 def _read_phrases(index: LookupIndex, doc: int) -> list[tuple[str, frozenset[str], float]]:
-    """A document's client phrases read once a process: normalised, their content stems, the stems' weight."""
-    key = (id(index), doc)
-    found = _PHRASES.get(key)
+    """A document's client phrases read once an index: normalised, their content stems, the stems' weight."""
+    found = index.read_phrases.get(doc)
     if found is None:
         from objcoach.scoring.text import normalize
 
@@ -266,9 +262,7 @@ def _read_phrases(index: LookupIndex, doc: int) -> list[tuple[str, frozenset[str
         for phrase in index.doc(doc).phrases:
             stems = frozenset(content_stems(phrase))
             found.append((normalize(phrase), stems, sum(index.idf(stem) for stem in stems)))
-        if len(_PHRASES) > 20_000:  # bounded on any catalog
-            _PHRASES.clear()
-        _PHRASES[key] = found
+        index.read_phrases[doc] = found
     return found
 
 

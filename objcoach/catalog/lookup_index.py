@@ -51,6 +51,8 @@ class LookupIndex:
         self._postings: dict[str, Posting | None] = {}
         self._docs: dict[int, Doc] = {}
         self._stems: list[str] | None = None
+        # each document's phrases as the lookup reads them (objcoach.catalog.lookup fills it, once a document)
+        self.read_phrases: dict[int, list[tuple[str, frozenset[str], float]]] = {}
 
     def posting(self, term: str) -> Posting | None:
         if term not in self._postings:

@@ -1,6 +1,7 @@
 """`objcoach audit`: real chats in, a review of how their objections were handled out."""
 
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -75,7 +76,7 @@ def audit_command(
     stream, name = open_input(source)
     audit = Audit(loaded)
     saver = _Saver(db, loaded) if save else None
-    with stream, atomic_write(output) if output else _discard() as out:
+    with stream, atomic_write(output) if output else nullcontext() as out:
         dialogues = counted(read_dialogues(stream, name), sys.stderr.isatty(), "dialogues")
         rows: Any = audit.run(dialogues, jobs_for(jobs), catalog, is_large(source))
         if out is not None:
@@ -104,16 +105,6 @@ def audit_command(
         console().print(audit_summary(summary, loaded, ui))
     if summary["errors"]:
         raise typer.Exit(1)
-
-
-class _discard:
-    """No --output: the rows are only counted into the summary."""
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *_: object) -> None:
-        return None
 
 
 class _Saver:

@@ -109,10 +109,7 @@ def guarded(function: F) -> F:
                 warnings.showwarning = functools.partial(_show_warning, shown)
                 return function(*args, **kwargs)
         except CatalogError as error:
-            from objcoach.i18n import ui_language
-
-            language = kwargs.get("language")  # the command's --lang, when it has one
-            ui = ui_language(chosen(language) if isinstance(language, Enum) else None)
+            ui = _ui(kwargs)
             for line in listed_problems(error.problems_in(ui), error.more, ui):
                 print_error(line)
             raise typer.Exit(error.exit_code) from None
@@ -120,20 +117,15 @@ def guarded(function: F) -> F:
             print_error(error.in_language(_ui(kwargs)))
             raise typer.Exit(error.exit_code) from None
         except KeyboardInterrupt:
-            print_error(_in_language(kwargs, "interrupted"))
+            from objcoach.i18n import t
+
+            print_error(t(_ui(kwargs), "interrupted"))
             raise typer.Exit(130) from None
         except BrokenPipeError:
             sys.stderr.close()
             raise typer.Exit(0) from None
 
     return run  # type: ignore[return-value]
-
-
-def _in_language(kwargs: dict[str, Any], key: str) -> str:
-    """A message in the command's language (its --lang when it has one, else the usual rule)."""
-    from objcoach.i18n import t
-
-    return t(_ui(kwargs), key)
 
 
 def _ui(kwargs: dict[str, Any]) -> str:

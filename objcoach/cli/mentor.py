@@ -151,7 +151,7 @@ def add_command(
         return
     if not yes:
         answer = terminal.ask_text(t(ui, "add.confirm", path=target), "")
-        if (answer or "").strip().lower() not in ("y", "yes", "д", "да"):
+        if not _agreed(answer):
             out.print(t(ui, "add.cancelled"))
             raise typer.Exit(1)
     _, problems = add_objection(target, entry, catalog, ui=ui)
@@ -172,9 +172,14 @@ def _offer_draft(typed: dict[str, Any], target: Path, terminal: Any, ui: str) ->
         answer = terminal.ask_text(t(ui, "add.draft_prompt", path=draft), "")
     except KeyboardInterrupt:
         return
-    if (answer or "").strip().lower() in ("y", "yes", "д", "да", "н"):
+    if _agreed(answer):
         save_draft(typed, draft)
         terminal.say(t(ui, "add.draft_saved", path=draft, target=target))
+
+
+def _agreed(answer: str | None) -> bool:
+    """A yes, in either language or typed with the other layout on ("н" is the "y" key)."""
+    return (answer or "").strip().lower() in ("y", "yes", "д", "да", "н")
 
 
 def _default_target() -> Path | None:

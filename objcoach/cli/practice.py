@@ -57,7 +57,7 @@ def _session(mode: str, *, count: int, lang: str | None, operator: str | None, s
     ui = ui_language(lang)
     hint = first_run_hint(lang)
     if hint:
-        print_error(hint.removeprefix("objcoach: "))
+        print_error(hint)
     loaded = load_catalog(catalog)
     terminal = Terminal(ui, names=Names(loaded, ui))
     with Store(db_path(db)) as store:

@@ -40,7 +40,7 @@ def _started(item: Any, ui: str, names: Names) -> RenderableType:
     lines = [text(t(ui, key, total=item.total, operator=item.operator, lang=names.language(item.lang),
                     pass_mark=item.pass_mark), "bold")]
     if item.skipped_other_lang:
-        lines.append(text(t(ui, "lang_skipped", lang=item.lang, n=item.skipped_other_lang), "yellow"))
+        lines.append(text(t(ui, "lang_skipped", lang=names.language(item.lang), n=item.skipped_other_lang), "yellow"))
     if exam and item.time_limit:
         lines.append(text(t(ui, "exam.time_limit", seconds=number(item.time_limit))))
     lines.append(text(t(ui, "exam.help_line" if exam else "drill.help_line"), "dim"))

@@ -66,7 +66,7 @@ def language_and_source(explicit: str | None = None, content: str | None = None)
 
 
 FIRST_RUN_HINT = (
-    "objcoach: English is chosen from your system's locale. Для занятий на русском: objcoach drill --lang ru, "
+    "English is chosen from your system's locale. Для занятий на русском: objcoach drill --lang ru, "
     "или OBJCOACH_LANG=ru, или один раз: objcoach config set lang ru "
     "(for English always: objcoach config set lang en).")
 

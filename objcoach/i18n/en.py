@@ -205,7 +205,7 @@ MESSAGES: dict[str, str] = {
     "report.weakest": "The weakest replies",
     "report.obs.hints": "Hints taken: {n} over {attempts} attempts.",
     "report.obs.leeches": "Going wrong again and again: {objections}.",
-    "report.correction.leech": "“{client}” ({objection}) has failed {n} times: study its model answers together before practising it again, e.g. “{example}”",
+    "report.correction.leech": "{client} ({objection}) has failed {n} times: study its model answers together before practising it again, e.g. {example}",
     "report.heatmap": "Practice days",
     "report.heatmap.day": "{day}: {n} attempts",
     "report.hints": "hints",

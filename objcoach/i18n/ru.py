@@ -205,7 +205,7 @@ MESSAGES: dict[str, str] = {
     "report.weakest": "Самые слабые ответы",
     "report.obs.hints": "Подсказок взято: {n} на {attempts} попыток.",
     "report.obs.leeches": "Не получаются раз за разом: {objections}.",
-    "report.correction.leech": "«{client}» ({objection}) не получается раз за разом (неудачных повторений: {n}): разобрать образцовые ответы вместе, прежде чем тренировать снова, например: «{example}»",
+    "report.correction.leech": "{client} ({objection}) не получается раз за разом (неудачных повторений: {n}): разобрать образцовые ответы вместе, прежде чем тренировать снова, например: {example}",
     "report.heatmap": "Дни практики",
     "report.heatmap.day": "{day}: попыток {n}",
     "report.hints": "подсказки",

@@ -195,9 +195,8 @@ class OperatorSummary:
 class Audit:
     """Audits dialogues one by one and keeps the per-operator summary; the found rows stream out."""
 
-    def __init__(self, catalog: Catalog, lang: str | None = None) -> None:
+    def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
-        self.lang = lang
         self.operators: dict[str, OperatorSummary] = {}
         self.dialogues = 0
         self.errors: list[str] = []
@@ -206,11 +205,10 @@ class Audit:
     def run(self, dialogues: Iterable[Dialogue], jobs: int = 1, extra: Sequence[Path] | None = None,
             large: bool = False) -> Iterator[dict[str, Any]]:
         """The rows found, dialogue by dialogue in input order (audited in `jobs` processes when many)."""
-        from functools import partial
 
         from objcoach.parallel import ordered_map
 
-        audited = ordered_map(partial(audit_batch, lang=self.lang), self.catalog, dialogues, jobs, extra, large)
+        audited = ordered_map(audit_batch, self.catalog, dialogues, jobs, extra, large)
         for dialogue, rows in audited:
             if dialogue.error:
                 self.error_count += 1

@@ -8,10 +8,13 @@ from typing import Any
 from objcoach.catalog.model import Catalog
 from objcoach.i18n import t
 from objcoach.mentor.formats import _CSS
+from objcoach.printable import printable
 
 
 def audit_html(summary: dict[str, Any], catalog: Catalog, ui: str) -> str:
-    esc = html.escape
+    def esc(text: str) -> str:  # as report does: escaped, and only printable characters
+        return html.escape(printable(text))
+
     title = t(ui, "audit.title")
     parts = [f"<!doctype html><html lang=\"{esc(ui)}\"><head><meta charset=\"utf-8\">"
              f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"

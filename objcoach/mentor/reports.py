@@ -169,9 +169,9 @@ def operator_report(raw: dict[str, Any], previous: dict[str, Any] | None, operat
         objection = catalog.get(row["objection_id"])
         if objection is not None:
             lang = row["lang"]
-            correction.append(t(ui, "report.correction.leech", client=objection.client.get(lang, ""),
+            correction.append(t(ui, "report.correction.leech", client=names.objection(objection.id, lang, short=False),
                                 objection=objection.id, n=row["fails"],
-                                example=(objection.answers.get(lang) or ("",))[0]))
+                                example=quoted((objection.answers.get(lang) or ("",))[0], ui)))
     studied = {row["objection_id"] for row in figures["leeches"][:MAX_CORRECTIONS]}
     for row in [row for row in weak if row["objection_id"] not in studied][:MAX_CORRECTIONS]:
         objection = catalog.get(row["objection_id"])

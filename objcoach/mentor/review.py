@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from objcoach.catalog.model import Catalog
-from objcoach.cli.names import quoted  # the quotes of the screen's language
 from objcoach.errors import InputError
 from objcoach.i18n import t
+from objcoach.i18n.names import Names, quoted
 from objcoach.store.history import Store, now_iso
 
 GRADES = (0, 1, 2, 3)  # the mentors' scale: 0 harmful, 1 weak, 2 good, 3 a model answer
@@ -67,9 +67,7 @@ class Reviewer:
 
     def _named(self, attempt: dict[str, Any]) -> str:
         """The objection by the client's words, in the screen's quotes."""
-        objection = self.catalog.get(attempt["objection_id"])
-        words = objection.client.get(attempt["lang"]) if objection else None
-        return quoted(words, self.ui) if words else str(attempt["objection_id"])
+        return Names(self.catalog, self.ui).objection(attempt["objection_id"], attempt["lang"], short=False)
 
     def walk(self, candidates: list[dict[str, Any]], ask: Callable[[str, str], str | None],
              say: Callable[[str], None]) -> None:
@@ -80,7 +78,7 @@ class Reviewer:
         for n, attempt in enumerate(candidates, start=1):
             if n > 1:
                 say("")
-            verdict = t(ui, f"verdict.{attempt['verdict']}") if attempt["verdict"] else ""
+            verdict = Names(None, ui).verdict(attempt["verdict"])
             score = "—" if attempt["score"] is None else f"{attempt['score']} {verdict}"
             say(t(ui, "review.item", n=n, total=len(candidates), attempt=attempt["id"][:8],
                   operator=attempt["operator"], objection=attempt["objection_id"], lang=attempt["lang"], score=score,

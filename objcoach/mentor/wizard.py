@@ -14,6 +14,7 @@ from objcoach.catalog.edit import suggest_id
 from objcoach.catalog.model import LANGS, Catalog
 from objcoach.errors import InputError
 from objcoach.i18n import t
+from objcoach.i18n.names import Names
 
 ORDER = ("id", "client", "variants", "context", "domain", "tags", "difficulty", "checklist", "required",
          "key_points", "answers", "tips", "source")
@@ -113,7 +114,7 @@ def run_wizard(entry: dict[str, Any], catalog: Catalog, ui: str, ask: Ask, say: 
             entry["difficulty"] = question("difficulty", "2", lambda text: _difficulty(text, ui))
         if not entry.get("checklist"):
             say(t(ui, "field.techniques", ids="; ".join(
-                f"{n} = {catalog.techniques[tid].title.get(ui, tid)} ({tid})"
+                f"{n} = {Names(catalog, ui).technique(tid)} ({tid})"
                 for n, tid in enumerate(techniques, start=1))))
             entry["checklist"] = question("checklist", check=lambda text: _ids(text, techniques, ui))
         if not entry.get("required") and entry["checklist"]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import uuid
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -199,7 +199,7 @@ class Store:
         rows = self.c.query(f"SELECT substr(due, 1, 10) AS day, COUNT(*) AS n FROM cards {where} "
                             f"{'AND' if where else 'WHERE'} due < ? GROUP BY substr(due, 1, 10) ORDER BY day",
                             (*params, until))
-        return [{"day": row["day"], "n": int(row["n"])} for row in rows if _is_day(row["day"])]
+        return [{"day": row["day"], "n": int(row["n"])} for row in rows if _reads_as(date.fromisoformat, row["day"])]
 
     def previous_average(self, operator: str, mode: str, lang: str, before: str, exclude: str) -> float | None:
         rows = self.c.query(
@@ -217,7 +217,7 @@ class Store:
             f"FROM attempts AS a LEFT JOIN reviews AS r ON r.attempt_id = a.id {where} "
             f"ORDER BY a.created_at DESC, a.id DESC LIMIT ?", (*params, limit))
         for row in rows:
-            if not _is_time(row["created_at"]):
+            if not _reads_as(datetime.fromisoformat, row["created_at"]):
                 self._odd(f"attempt {row['id']!r} has a created_at that is not a time ({row['created_at']!r})")
         return rows
 
@@ -288,7 +288,7 @@ class Store:
             f"{exam_where} {'AND' if exam_where else 'WHERE'} mode = 'exam' AND passed IS NOT NULL "
             f"AND interrupted = 0", params)[0]
         # rows stored by an older import or by hand: left out of the figures they would break, with a warning
-        odd_days = [row for row in days if not _is_day(row["day"])]
+        odd_days = [row for row in days if not _reads_as(date.fromisoformat, row["day"])]
         if odd_days:
             self._odd(f"{sum(int(row['attempts']) for row in odd_days)} attempt(s) have a created_at that is not a "
                       f"date (such as {odd_days[0]['day']!r}): left out of the streak and the daily trend")
@@ -301,7 +301,7 @@ class Store:
             "sessions": int(totals["sessions"]),
             "average": _float(totals["average"]),
             "days": [{**row, "average": _float(row["average"]), "attempts": int(row["attempts"])}
-                     for row in days if _is_day(row["day"])],
+                     for row in days if _reads_as(date.fromisoformat, row["day"])],
             "mastery": [{**row, "attempts": int(row["attempts"])} for row in mastery],
             "missed_steps": [{"step": row["step"], "times": int(row["times"])} for row in missed
                              if isinstance(row["step"], str)],
@@ -494,17 +494,10 @@ def _like_prefix(text: str) -> str:
     return "".join("!" + ch if ch in "%_!" else ch for ch in text) + "%"
 
 
-def _is_day(value: Any) -> bool:
+def _reads_as(parse: Callable[[Any], Any], value: Any) -> bool:
+    """Whether a stored value reads as what `parse` (date.fromisoformat, datetime.fromisoformat) makes."""
     try:
-        date.fromisoformat(value)
-    except (TypeError, ValueError):
-        return False
-    return True
-
-
-def _is_time(value: Any) -> bool:
-    try:
-        datetime.fromisoformat(value)
+        parse(value)
     except (TypeError, ValueError):
         return False
     return True

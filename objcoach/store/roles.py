@@ -181,6 +181,11 @@ def setup(store: Store) -> list[str]:
     return done
 
 
+# who owns objcoach's tables (the administrator who ran `db setup`), as a subquery
+_TABLE_OWNER = ("(SELECT t.tableowner FROM pg_tables AS t WHERE t.tablename = 'attempts' "
+                "AND t.schemaname = current_schema())")
+
+
 def may_import(store: Store, act: str = "import") -> None:
     """On a team's database, importing practice (or saving an audit of chats) is a mentor's act (or the
     administrator's): an operator writes their own attempts only by practising."""
@@ -188,8 +193,7 @@ def may_import(store: Store, act: str = "import") -> None:
     if not db.query("SELECT 1 AS found FROM pg_roles WHERE rolname = ?", (MENTOR,)):
         return  # no team set up on this server (`db setup` never ran): the database's own grants decide
     found = db.query("SELECT pg_has_role(session_user, ?, 'MEMBER') AS mentor, r.rolsuper AS super, "
-                     "session_user = (SELECT t.tableowner FROM pg_tables AS t WHERE t.tablename = 'attempts' "
-                     "AND t.schemaname = current_schema()) AS owner FROM pg_roles AS r WHERE r.rolname = session_user",
+                     f"session_user = {_TABLE_OWNER} AS owner FROM pg_roles AS r WHERE r.rolname = session_user",
                      (MENTOR,))
     if not found or not (found[0]["mentor"] or found[0]["super"] or found[0]["owner"]):
         raise InputError(f"on a team's PostgreSQL database, {act} is for mentors (into their team's history) "
@@ -230,8 +234,7 @@ def _person(db: PostgresConnection, name: str) -> None:
         raise InputError(f"{name}: a group or system role, not a person; grant objcoach roles to people's "
                          f"own login roles")
     found = db.query("SELECT r.rolcanlogin AS login, r.rolsuper AS super, "
-                     "r.rolname = (SELECT t.tableowner FROM pg_tables AS t WHERE t.tablename = 'attempts' "
-                     "AND t.schemaname = current_schema()) AS owner FROM pg_roles AS r WHERE r.rolname = ?", (name,))
+                     f"r.rolname = {_TABLE_OWNER} AS owner FROM pg_roles AS r WHERE r.rolname = ?", (name,))
     if not found:
         raise InputError(f"role {name!r} does not exist; create it first (createuser {name} --login)")
     if found[0]["super"] or found[0]["owner"]:
