@@ -57,19 +57,86 @@ class Objection(NamedTuple):
         return tuple(lang for lang in LANGS if self.client.get(lang) and self.answers.get(lang))
 
 
+ENDS = ("resolved", "escalated", "lost")  # how a call can end
+MOODS = ("calm", "irritated", "angry")
+
+
+class Branch(NamedTuple):
+    """Where a call goes after a reply. Every condition given must hold; none given: always (the fallback).
+    A node's branches are tried in order and the first that holds is taken."""
+
+    to: str  # a node id of the same scenario
+    verdicts: tuple[str, ...] = ()  # the reply's verdict is one of these
+    shown: tuple[str, ...] = ()  # every one of these techniques was used
+    missing: tuple[str, ...] = ()  # at least one of these techniques was not used
+    raised: tuple[str, ...] = ()  # at least one of these flags (antipattern, guard or "tone") was raised; "any": any
+    where: str = ""  # file:line:col of the branch
+
+    @property
+    def always(self) -> bool:
+        return not (self.verdicts or self.shown or self.missing or self.raised)
+
+
+class Turn(NamedTuple):
+    """One node of a scenario: the client's line and what the operator's reply should do there (an
+    objection, either the catalog's own, named by `ref`, or one written inline for this node), or, at an end
+    node, how the call ended and why."""
+
+    id: str
+    client: TextLists  # the client's line in each language: variants, the first is the main one
+    mood: str = "calm"
+    objection: Objection | None = None  # None at an end node
+    ref: str = ""  # the catalog objection the node refers to ("" when written inline)
+    next: tuple[Branch, ...] = ()
+    end: str = ""  # one of ENDS at an end node
+    why: Texts = {}  # noqa: RUF012  why the call ended this way
+    where: str = ""  # file:line:col of the node
+
+
+class Transcript(NamedTuple):
+    """A scripted call that `validate` plays: the replies in order and the end it must reach."""
+
+    lang: str
+    replies: tuple[str, ...]
+    end: str
+    where: str = ""
+
+
+class Scenario(NamedTuple):
+    id: str
+    title: Texts
+    situation: Texts
+    start: str
+    nodes: dict[str, Turn]
+    domain: str = ""
+    tags: tuple[str, ...] = ()
+    difficulty: int = 1
+    tests: tuple[Transcript, ...] = ()
+    source: str = ""
+    origin: str = ""  # "file:line" where the scenario starts
+
+    @property
+    def langs(self) -> tuple[str, ...]:
+        """The languages the whole call can be played in: every node has the client's words (and answers)."""
+        return tuple(lang for lang in LANGS if self.title.get(lang) and all(
+            turn.client.get(lang) and (turn.end or (turn.objection and lang in turn.objection.langs))
+            for turn in self.nodes.values()))
+
+
 class Catalog:
     """One or more catalog files merged. `fingerprint` names the exact source files and code it was built
     from (empty for a catalog built in memory): what derived data is cached under. Compared by identity: the
     scorer keeps what it derives per catalog object."""
 
     __slots__ = ("_by_id", "added_answers", "antipatterns", "domains", "fingerprint", "model", "objections", "routine",
-                 "settings", "tags", "techniques")
+                 "scenarios", "settings", "tags", "techniques")
 
     def __init__(self, techniques: dict[str, Technique], antipatterns: dict[str, Antipattern],
                  objections: Iterable[Objection], settings: dict[str, float] | None = None,
                  fingerprint: str = "", model: str = "", routine: TextLists | None = None,
                  domains: dict[str, Texts] | None = None, tags: dict[str, Texts] | None = None,
-                 added_answers: tuple[tuple[str, str, str, str], ...] = ()) -> None:
+                 added_answers: tuple[tuple[str, str, str, str], ...] = (),
+                 scenarios: Iterable[Scenario] = ()) -> None:
         self.techniques = techniques
         self.antipatterns = antipatterns
         self.objections = tuple(objections)
@@ -84,10 +151,15 @@ class Catalog:
         # answers a file's `answers:` section added to an objection defined elsewhere: (objection id, lang, answer,
         # file:line:col of the id there), so `validate FILE` self-tests what FILE added
         self.added_answers = added_answers
+        self.scenarios = tuple(scenarios)  # whole calls (roleplay)
         self._by_id = {objection.id: objection for objection in self.objections}
 
     def __repr__(self) -> str:
-        return f"Catalog({len(self.objections)} objections, {len(self.techniques)} techniques)"
+        return (f"Catalog({len(self.objections)} objections, {len(self.scenarios)} scenarios, "
+                f"{len(self.techniques)} techniques)")
 
     def get(self, objection_id: str) -> Objection | None:
         return self._by_id.get(objection_id)
+
+    def scenario(self, scenario_id: str) -> Scenario | None:
+        return next((scenario for scenario in self.scenarios if scenario.id == scenario_id), None)
