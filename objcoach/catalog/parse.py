@@ -7,24 +7,23 @@ once; several files are merged and checked together (duplicate ids, unknown tech
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from objcoach.catalog.fields import check_id, phrases, text_lists, texts
 from objcoach.catalog.model import LANGS, Antipattern, Catalog, Objection, Technique, TextLists, Texts
 from objcoach.catalog.reader import Node, Problems, Reader, compose, read_text
+from objcoach.catalog.scenarios import ScenarioDraft, finish_scenarios, read_scenarios
 from objcoach.errors import ObjcoachError
 from objcoach.scoring.settings import DEFAULT_SETTINGS
 
-_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _TOP_KEYS = ("version", "languages", "techniques", "antipatterns", "objections", "answers", "routine", "domains",
-             "tags", "scoring")
+             "tags", "scoring", "scenarios")
 _TECHNIQUE_KEYS = ("title", "why", "markers", "examples", "detect")
 _ANTIPATTERN_KEYS = ("title", "markers", "severity", "advice")
 _OBJECTION_KEYS = ("id", "client", "variants", "context", "domain", "tags", "difficulty", "checklist",
                    "required", "key_points", "answers", "tips", "source", "wrong")
-_WORD = re.compile(r"[^\W_]+")  # what the scorer counts as a word (letters and digits)
 _DETECTORS = ("question", "number")
 _SEVERITIES = ("block", "warn")
 
@@ -54,6 +53,7 @@ class _Part:
     # `answers:`: model answers this file adds to an objection defined anywhere (the bundled catalog's, say),
     # as (objection id, answers by language, where the id is written)
     answers: list[tuple[str, TextLists, str]] = field(default_factory=list)
+    scenarios: list[ScenarioDraft] = field(default_factory=list)
 
 
 def _parse_file(path: Path, problems: Problems) -> _Part | None:
@@ -92,76 +92,29 @@ def _parse_file(path: Path, problems: Problems) -> _Part | None:
             objection = _objection(read, node, f"objections[{index}]", required_langs, part)
             if objection:
                 part.objections.append((objection, read.where(node)))
-    elif not part.techniques and not part.antipatterns and not {"answers", "routine", "domains", "tags"} & set(top):
+    elif not part.techniques and not part.antipatterns and not {"answers", "routine", "domains", "tags",
+                                                                                       "scenarios"} & set(top):
         read.fail(root, "objections", "no_objections")
     if "answers" in top:
         for key, (key_node, node) in read.mapping(top["answers"][1], "answers").items():
-            added = _text_lists(read, node, f"answers.{key}")
+            added = text_lists(read, node, f"answers.{key}")
             if any(added.values()):
                 part.answers.append((key, added, read.where(key_node)))
     if "routine" in top:
-        part.routine = _text_lists(read, top["routine"][1], "routine")
+        part.routine = text_lists(read, top["routine"][1], "routine")
     for section in ("domains", "tags"):
         if section in top:
-            part.titles[section] = {key: _texts(read, node, f"{section}.{key}")
+            part.titles[section] = {key: texts(read, node, f"{section}.{key}")
                                     for key, (_, node) in read.mapping(top[section][1], section).items()}
     if "scoring" in top:
         part.settings, part.model = _settings(read, top["scoring"][1], path)
+    if "scenarios" in top:
+        part.scenarios = read_scenarios(read, top["scenarios"][1], required_langs)
     return part
 
 
-def _check_id(read: Reader, key: str, node: Node, path: str) -> bool:
-    if not _ID.match(key):
-        read.fail(node, path, "bad_id", id=key)
-        return False
-    return True
-
-
-def _texts(read: Reader, node: Node, path: str) -> Texts:
-    result: Texts = {}
-    for lang, (_, value) in read.mapping(node, path, LANGS).items():
-        text = read.string(value, f"{path}.{lang}")
-        if text:
-            result[lang] = text
-    return result
-
-
-def _text_lists(read: Reader, node: Node, path: str) -> TextLists:
-    result: TextLists = {}
-    for lang, (_, value) in read.mapping(node, path, LANGS).items():
-        result[lang] = read.strings(value, f"{path}.{lang}")
-    return result
-
-
-def _phrases(read: Reader, node: Node, path: str, alternatives: bool = False) -> TextLists:
-    """Texts by language that the scorer finds as words in a reply (markers; wrong claims, whose
-    `alternatives` are separated by "|"): each phrase must hold a word, and more than one letter, or it
-    matches no reply or almost every one."""
-    result: TextLists = {}
-    for lang, (_, value) in read.mapping(node, path, LANGS).items():
-        kept = []
-        for text, item, where in read.located_strings(value, f"{path}.{lang}"):
-            phrases = text.split("|") if alternatives else [text]
-            problem = next(filter(None, map(_phrase_problem, phrases)), None)
-            if problem:
-                read.fail(item, where, problem[0], **problem[1])
-            else:
-                kept.append(text)
-        result[lang] = tuple(kept)
-    return result
-
-
-def _phrase_problem(phrase: str) -> tuple[str, dict[str, str]] | None:
-    words = _WORD.findall(phrase)
-    if not words:
-        return "no_letters", {"phrase": phrase.strip()}
-    if len("".join(words)) < 2:
-        return "single_letter", {"phrase": phrase.strip()}
-    return None
-
-
 def _technique(read: Reader, key: str, node: Node, path: str, key_node: Node) -> Technique | None:
-    if not _check_id(read, key, key_node, path):
+    if not check_id(read, key, key_node, path):
         return None
     fields = read.mapping(node, path, _TECHNIQUE_KEYS)
     if "title" not in fields:  # the rest is still checked, so that its problems show in this run too
@@ -171,12 +124,12 @@ def _technique(read: Reader, key: str, node: Node, path: str, key_node: Node) ->
         if name not in _DETECTORS:
             read.fail(fields["detect"][1], f"{path}.detect", "unknown_detector", name=name,
                       allowed=", ".join(_DETECTORS))
-    markers = _phrases(read, fields["markers"][1], f"{path}.markers") if "markers" in fields else {}
+    markers = phrases(read, fields["markers"][1], f"{path}.markers") if "markers" in fields else {}
     if not any(markers.values()) and not detect:
         read.fail(node, path, "needs_markers")
-    title = _texts(read, fields["title"][1], f"{path}.title") if "title" in fields else None
-    why = _texts(read, fields["why"][1], f"{path}.why") if "why" in fields else {}
-    examples = _text_lists(read, fields["examples"][1], f"{path}.examples") if "examples" in fields else {}
+    title = texts(read, fields["title"][1], f"{path}.title") if "title" in fields else None
+    why = texts(read, fields["why"][1], f"{path}.why") if "why" in fields else {}
+    examples = text_lists(read, fields["examples"][1], f"{path}.examples") if "examples" in fields else {}
     if title is None:
         return None
     return Technique(id=key, title=title, why=why, markers=markers, examples=examples,
@@ -184,7 +137,7 @@ def _technique(read: Reader, key: str, node: Node, path: str, key_node: Node) ->
 
 
 def _antipattern(read: Reader, key: str, node: Node, path: str, key_node: Node) -> Antipattern | None:
-    if not _check_id(read, key, key_node, path):
+    if not check_id(read, key, key_node, path):
         return None
     fields = read.mapping(node, path, _ANTIPATTERN_KEYS)
     missing = [needed for needed in ("title", "markers") if needed not in fields]
@@ -200,14 +153,14 @@ def _antipattern(read: Reader, key: str, node: Node, path: str, key_node: Node) 
     if missing:
         for present in ("title", "markers", "advice"):  # checked all the same: their problems show in this run
             if present in fields:
-                (_phrases if present == "markers" else _texts)(read, fields[present][1], f"{path}.{present}")
+                (phrases if present == "markers" else texts)(read, fields[present][1], f"{path}.{present}")
         return None
     return Antipattern(
         id=key,
-        title=_texts(read, fields["title"][1], f"{path}.title"),
-        markers=_phrases(read, fields["markers"][1], f"{path}.markers"),
+        title=texts(read, fields["title"][1], f"{path}.title"),
+        markers=phrases(read, fields["markers"][1], f"{path}.markers"),
         severity=severity,
-        advice=_texts(read, fields["advice"][1], f"{path}.advice") if "advice" in fields else {},
+        advice=texts(read, fields["advice"][1], f"{path}.advice") if "advice" in fields else {},
     )
 
 
@@ -224,10 +177,10 @@ def _objection(read: Reader, node: Node, path: str, required_langs: tuple[str, .
     for needed in missing:
         read.fail(node, path, "needs", field=needed)
     # an entry with a field missing or a bad id is still checked to the end: every problem shows in one run
-    broken = bool(missing) or objection_id is None or not _check_id(read, objection_id, fields["id"][1],
+    broken = bool(missing) or objection_id is None or not check_id(read, objection_id, fields["id"][1],
                                                                      f"{path}.id")
-    client = _texts(read, fields["client"][1], f"{path}.client") if "client" in fields else {}
-    answers = _text_lists(read, fields["answers"][1], f"{path}.answers") if "answers" in fields else {}
+    client = texts(read, fields["client"][1], f"{path}.client") if "client" in fields else {}
+    answers = text_lists(read, fields["answers"][1], f"{path}.answers") if "answers" in fields else {}
     for lang in sorted(set(client) | set(required_langs), key=LANGS.index):
         if lang not in client and "client" in fields:
             read.fail(fields["client"][1], f"{path}.client", "needs_client_lang", lang=lang)
@@ -237,11 +190,11 @@ def _objection(read: Reader, node: Node, path: str, required_langs: tuple[str, .
     if not client and "client" in fields:
         read.fail(fields["client"][1], f"{path}.client", "needs_client")
 
-    def optional_texts(key: str) -> Texts:
-        return _texts(read, fields[key][1], f"{path}.{key}") if key in fields else {}
+    def optionaltexts(key: str) -> Texts:
+        return texts(read, fields[key][1], f"{path}.{key}") if key in fields else {}
 
     def optional_lists(key: str) -> TextLists:
-        return _text_lists(read, fields[key][1], f"{path}.{key}") if key in fields else {}
+        return text_lists(read, fields[key][1], f"{path}.{key}") if key in fields else {}
 
     def optional_ids(key: str) -> tuple[str, ...]:
         if key not in fields:
@@ -262,11 +215,11 @@ def _objection(read: Reader, node: Node, path: str, required_langs: tuple[str, .
     if "difficulty" in fields:
         difficulty = read.integer(fields["difficulty"][1], f"{path}.difficulty", 1, 3) or 1
     # every field is read (and its problems recorded) before a broken entry is given up
-    variants, context, key_points, tips = (optional_lists("variants"), optional_texts("context"),
-                                           optional_lists("key_points"), optional_texts("tips"))
+    variants, context, key_points, tips = (optional_lists("variants"), optionaltexts("context"),
+                                           optional_lists("key_points"), optionaltexts("tips"))
     domain = read.string(fields["domain"][1], f"{path}.domain") or "" if "domain" in fields else ""
     tags = read.strings(fields["tags"][1], f"{path}.tags") if "tags" in fields else ()
-    wrong = _phrases(read, fields["wrong"][1], f"{path}.wrong", alternatives=True) if "wrong" in fields else {}
+    wrong = phrases(read, fields["wrong"][1], f"{path}.wrong", alternatives=True) if "wrong" in fields else {}
     source = read.string(fields["source"][1], f"{path}.source") or "" if "source" in fields else ""
     if broken or objection_id is None:
         return None
@@ -347,11 +300,11 @@ def _merge(parts: Iterable[_Part], problems: Problems, fingerprint: str) -> Cata
                 objections[objection.id] = (objection, place)
         settings.update(part.settings)
         model = part.model or model
-        for lang, phrases in part.routine.items():
-            routine.setdefault(lang, []).extend(phrases)
+        for lang, lines in part.routine.items():
+            routine.setdefault(lang, []).extend(lines)
         for section, named in part.titles.items():
-            for key, texts in named.items():  # a later file may title a key in more languages
-                titles[section][key] = {**titles[section].get(key, {}), **texts}
+            for key, title in named.items():  # a later file may title a key in more languages
+                titles[section][key] = {**titles[section].get(key, {}), **title}
     # answers added to an objection of any file: its id must exist (ids are unique, so an entry is never redefined)
     added: list[tuple[str, str, str, str]] = []
     for part in parts:
@@ -372,6 +325,9 @@ def _merge(parts: Iterable[_Part], problems: Problems, fingerprint: str) -> Cata
                 close = _nearest(technique_id, techniques)
                 problems.add(place, path, "unknown_technique_close" if close else "unknown_technique", id=technique_id,
                              close=close)
+    scenarios = finish_scenarios((draft for part in parts for draft in part.scenarios),
+                                 {key: value for key, (value, _) in objections.items()}, techniques, antipatterns,
+                                 problems)
     return Catalog(
         techniques={key: value for key, (value, _) in techniques.items()},
         antipatterns={key: value for key, (value, _) in antipatterns.items()},
@@ -383,6 +339,7 @@ def _merge(parts: Iterable[_Part], problems: Problems, fingerprint: str) -> Cata
         domains=titles["domains"],
         tags=titles["tags"],
         added_answers=tuple(added),
+        scenarios=scenarios,
     )
 
 

@@ -386,6 +386,7 @@ def validate_command(
     problems, more = found.lines_in(ui), found.more
     if self_test:
         problems += _self_test_problems(loaded, ui, only=paths)
+        problems += _scenario_test_problems(loaded, ui, only=paths)
     total = len(problems) + more
     if as_json:
         print_json({"ok": not total, "files": [str(p) for p in files], "problems": problems[:MAX_LISTED],
@@ -396,7 +397,8 @@ def validate_command(
         echo(t(ui, "invalid", n=total))
     else:
         echo(t(ui, "valid", files=", ".join(str(p) for p in files), objections=len(loaded.objections),
-               techniques=len(loaded.techniques), antipatterns=len(loaded.antipatterns)))
+               scenarios=len(loaded.scenarios), techniques=len(loaded.techniques),
+               antipatterns=len(loaded.antipatterns)))
     if problems:
         raise typer.Exit(1)
 
@@ -425,4 +427,23 @@ def _self_test_problems(loaded: Any, ui: str, only: list[Path] | None) -> list[s
                        score=result.score, verdict=names.verdict(result.verdict), missing=", ".join(missing) or "—",
                        flags=", ".join(f"{t(ui, 'flag.' + flag.id)} {quoted(flag.evidence, ui)}"
                                        for flag in result.flags) or "—"))
+    return lines
+
+
+def _scenario_test_problems(loaded: Any, ui: str, only: list[Path] | None) -> list[str]:
+    """Each scenario played with its model answers (must end resolved), a bad operator (must not) and its test
+    transcripts (must reach the end they name), in each language it can be played in."""
+    from objcoach.i18n import t
+    from objcoach.i18n.names import Names, quoted
+    from objcoach.practice.branching import self_test_scenarios
+
+    names = Names(loaded, ui)
+    wanted = {str(p) for p in only} if only else None
+    lines = []
+    for failure in self_test_scenarios(loaded, only=lambda file: wanted is None or file in wanted):
+        path = " → ".join([*(step.turn.id for step in failure.walk.steps), failure.walk.last.id])
+        got = quoted(names.end(failure.walk.end), ui) if failure.walk.end else t(ui, "selftest_scenario.no_end")
+        expected = " / ".join(quoted(names.end(end), ui) for end in failure.expected.split("/"))
+        lines.append(t(ui, "selftest_scenario", where=failure.where, id=failure.scenario, lang=failure.lang,
+                       what=t(ui, f"selftest_scenario.{failure.kind}"), got=got, expected=expected, path=path))
     return lines

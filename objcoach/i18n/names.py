@@ -44,6 +44,21 @@ class Names:
     def verdict(self, verdict: str | None) -> str:
         return t(self.ui, f"verdict.{verdict}") if verdict else ""
 
+    def end(self, end: str) -> str:
+        """How a call ended (resolved, escalated, lost) in words."""
+        return t(self.ui, f"end.{end}")
+
+    def mood(self, mood: str) -> str:
+        return t(self.ui, f"mood.{mood}")
+
+    def scenario(self, scenario_id: str) -> str:
+        """A scenario by its title, or its id when the catalog doesn't have it."""
+        found = self.catalog.scenario(scenario_id) if self.catalog else None
+        if found is None:
+            return scenario_id
+        title = found.title.get(self.ui) or next(iter(found.title.values()), "")
+        return quoted(title, self.ui) if title else scenario_id
+
     def language(self, lang: str) -> str:
         return t(self.ui, f"language.{lang}")
 

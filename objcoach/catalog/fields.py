@@ -1,0 +1,62 @@
+"""Readers of the catalog's common field kinds (ids, texts by language, phrases the scorer looks for), shared by
+the objections' and the scenarios' parsers."""
+
+from __future__ import annotations
+
+import re
+
+from objcoach.catalog.model import LANGS, TextLists, Texts
+from objcoach.catalog.reader import Node, Reader
+
+ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_WORD = re.compile(r"[^\W_]+")  # what the scorer counts as a word (letters and digits)
+
+
+def check_id(read: Reader, key: str, node: Node, path: str) -> bool:
+    if not ID.match(key):
+        read.fail(node, path, "bad_id", id=key)
+        return False
+    return True
+
+
+def texts(read: Reader, node: Node, path: str) -> Texts:
+    result: Texts = {}
+    for lang, (_, value) in read.mapping(node, path, LANGS).items():
+        text = read.string(value, f"{path}.{lang}")
+        if text:
+            result[lang] = text
+    return result
+
+
+def text_lists(read: Reader, node: Node, path: str) -> TextLists:
+    result: TextLists = {}
+    for lang, (_, value) in read.mapping(node, path, LANGS).items():
+        result[lang] = read.strings(value, f"{path}.{lang}")
+    return result
+
+
+def phrases(read: Reader, node: Node, path: str, alternatives: bool = False) -> TextLists:
+    """Texts by language that the scorer finds as words in a reply (markers; wrong claims, whose
+    `alternatives` are separated by "|"): each phrase must hold a word, and more than one letter, or it
+    matches no reply or almost every one."""
+    result: TextLists = {}
+    for lang, (_, value) in read.mapping(node, path, LANGS).items():
+        kept = []
+        for text, item, where in read.located_strings(value, f"{path}.{lang}"):
+            phrases = text.split("|") if alternatives else [text]
+            problem = next(filter(None, map(phrase_problem, phrases)), None)
+            if problem:
+                read.fail(item, where, problem[0], **problem[1])
+            else:
+                kept.append(text)
+        result[lang] = tuple(kept)
+    return result
+
+
+def phrase_problem(phrase: str) -> tuple[str, dict[str, str]] | None:
+    words = _WORD.findall(phrase)
+    if not words:
+        return "no_letters", {"phrase": phrase.strip()}
+    if len("".join(words)) < 2:
+        return "single_letter", {"phrase": phrase.strip()}
+    return None
