@@ -43,6 +43,8 @@ class Attempt:
     grader_version: str | None = None
     entry_version: str | None = None
     hints: int = 0  # /hint asked before this reply (a mentor reads how much help it took)
+    scenario_id: str | None = None  # roleplay: the scenario and the node this reply answered
+    node_id: str | None = None
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
 
@@ -58,10 +60,10 @@ class History(Protocol):
     """The history as a drill or an exam uses it."""
 
     def start_session(self, operator: str, mode: str, lang: str, planned: int, seed: int | None,
-                      started_at: str, pass_mark: int | None = None) -> str: ...
+                      started_at: str, pass_mark: int | None = None, scenario_id: str | None = None) -> str: ...
 
     def end_session(self, session_id: str, ended_at: str, average: float | None, passed: bool | None,
-                    interrupted: bool = False) -> None: ...
+                    interrupted: bool = False, outcome: str | None = None) -> None: ...
 
     def add_attempt(self, attempt: Attempt) -> None: ...
 

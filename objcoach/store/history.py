@@ -69,28 +69,30 @@ class Store:
     # --- writing ------------------------------------------------------------------------------
 
     def start_session(self, operator: str, mode: str, lang: str, planned: int, seed: int | None,
-                      started_at: str, pass_mark: int | None = None) -> str:
+                      started_at: str, pass_mark: int | None = None, scenario_id: str | None = None) -> str:
         session_id = uuid.uuid4().hex
-        self._write("INSERT INTO sessions (id, operator, mode, lang, started_at, planned, seed, pass_mark) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (session_id, operator, mode, lang, started_at, planned, seed, pass_mark))
+        self._write("INSERT INTO sessions (id, operator, mode, lang, started_at, planned, seed, pass_mark, "
+                    "scenario_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (session_id, operator, mode, lang, started_at, planned, seed, pass_mark, scenario_id))
         return session_id
 
     def end_session(self, session_id: str, ended_at: str, average: float | None, passed: bool | None,
-                    interrupted: bool = False) -> None:
-        self._write("UPDATE sessions SET ended_at = ?, average = ?, passed = ?, interrupted = ? WHERE id = ?",
-                    (ended_at, average, None if passed is None else int(passed), int(interrupted), session_id))
+                    interrupted: bool = False, outcome: str | None = None) -> None:
+        self._write("UPDATE sessions SET ended_at = ?, average = ?, passed = ?, interrupted = ?, outcome = ? "
+                    "WHERE id = ?", (ended_at, average, None if passed is None else int(passed), int(interrupted),
+                                     outcome, session_id))
 
     def add_attempt(self, attempt: Attempt) -> None:
         self._write(
             "INSERT INTO attempts (id, session_id, operator, objection_id, lang, mode, created_at, try_no, reply, "
             "score, verdict, breakdown, missed, duration, late, outcome, disputed, dispute_note, grader_version, "
-            "entry_version, hints) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "entry_version, hints, scenario_id, node_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (attempt.id, attempt.session_id, attempt.operator, attempt.objection_id, attempt.lang, attempt.mode,
              attempt.created_at, attempt.try_no, attempt.reply, attempt.score, attempt.verdict,
              json.dumps(attempt.breakdown, ensure_ascii=False), json.dumps(attempt.missed),
              attempt.duration, int(attempt.late), attempt.outcome, int(attempt.disputed), attempt.dispute_note,
-             attempt.grader_version, attempt.entry_version, attempt.hints),
+             attempt.grader_version, attempt.entry_version, attempt.hints, attempt.scenario_id, attempt.node_id),
         )
 
     def dispute(self, attempt_id: str, note: str) -> None:

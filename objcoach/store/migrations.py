@@ -132,6 +132,13 @@ MIGRATIONS: tuple[str, ...] = (
     UPDATE reviews SET received_at = decided_at;
     CREATE INDEX reviews_received ON reviews(received_at)  -- the feedback a drill's summary shows is the newest
     """,
+    """
+    ALTER TABLE sessions ADD COLUMN scenario_id TEXT;   -- roleplay: the scenario of the call
+    ALTER TABLE sessions ADD COLUMN outcome TEXT;       -- roleplay: resolved | escalated | lost (NULL: not ended)
+    ALTER TABLE attempts ADD COLUMN scenario_id TEXT;   -- roleplay: the scenario and node the reply answered
+    ALTER TABLE attempts ADD COLUMN node_id TEXT;
+    CREATE INDEX sessions_scenario ON sessions(operator, scenario_id) WHERE scenario_id IS NOT NULL
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
