@@ -161,5 +161,10 @@ class Catalog:
     def get(self, objection_id: str) -> Objection | None:
         return self._by_id.get(objection_id)
 
+    def node_objections(self) -> list[Objection]:
+        """The objections scenarios write inline at their nodes (a node naming a catalog objection adds none)."""
+        return [turn.objection for scenario in self.scenarios for turn in scenario.nodes.values()
+                if turn.objection is not None and not turn.ref]
+
     def scenario(self, scenario_id: str) -> Scenario | None:
         return next((scenario for scenario in self.scenarios if scenario.id == scenario_id), None)

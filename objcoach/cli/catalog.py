@@ -412,7 +412,7 @@ def _self_test_problems(loaded: Any, ui: str, only: list[Path] | None) -> list[s
     wanted = {str(p) for p in only} if only else None
     # an entry naming a technique the catalog lacks is reported as such, and cannot be scored; the answers a
     # wanted file's `answers:` section adds to an objection defined elsewhere are its own to test
-    sound = [objection.id for objection in loaded.objections
+    sound = [objection.id for objection in (*loaded.objections, *loaded.node_objections())
              if set(objection.checklist) <= set(loaded.techniques)]
     added = {(objection_id, lang, answer): place for objection_id, lang, answer, place in loaded.added_answers
              if wanted is not None and place.rsplit(":", 2)[0] in wanted}

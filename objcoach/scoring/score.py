@@ -127,6 +127,7 @@ def self_test(catalog: Catalog, only: Iterable[str] | None = None,
               answers_only: Iterable[str] | None = None) -> list[tuple[Objection, str, str, Score]]:
     """Score each model answer against its objection with that answer left out of the references.
 
+    Scenarios' inline objections are tested as the catalog's are.
     Returns (objection, lang, answer, score) for every answer that does not reach `good`; `only`
     limits the test to some objection ids, `answers_only` to some answer texts.
     """
@@ -134,7 +135,7 @@ def self_test(catalog: Catalog, only: Iterable[str] | None = None,
     good = scoring_index(catalog).settings["good"]
     wanted = set(only) if only is not None else None
     texts = set(answers_only) if answers_only is not None else None
-    for objection in catalog.objections:
+    for objection in (*catalog.objections, *catalog.node_objections()):
         if wanted is not None and objection.id not in wanted:
             continue
         for lang in objection.langs:
