@@ -25,11 +25,13 @@ BRANCH_KEYS = ("when", "to")
 WHEN_KEYS = ("verdict", "shown", "missing", "raised")
 TEST_KEYS = ("lang", "replies", "end")
 VERDICTS = ("excellent", "good", "partial", "weak", "fail")  # as scoring.settings names them
-ANY_FLAG = "any"  # `raised: [any]`: any antipattern, or harm the tone model or a guard found
+# `raised: [any]`: any antipattern of the catalog, or a closing jab. Not the tone model's flag on its own: it is a
+# soft signal that also falls on a clumsy but harmless reply, so a scenario names "tone" where it wants it.
+ANY_FLAG = "any"
 # flags the scorer raises besides the catalog's antipatterns (scoring/guards.py, scoring/score.py)
 GUARD_FLAGS = ("tone", "jab", "dont_know", "empty", "too_short", "too_long", "copy", "stuffing", "off_topic",
                "other_language", "wrong_fact")
-HARM_FLAGS = ("tone", "jab")  # what `any` means besides the antipatterns
+HARM_FLAGS = ("jab",)  # what `any` means besides the antipatterns
 # what the scenario lends each of its inline objections: domain, tags, difficulty, source, situation
 Shared = tuple[str, tuple[str, ...], int, str, dict[str, str]]
 
