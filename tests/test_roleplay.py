@@ -297,3 +297,14 @@ def test_an_assigned_scenario_is_done_once_resolved_well(example: Catalog, store
     assert store.assigned_ids("anna", 70) == [scenario_key(ID), "too-expensive"]
     call(example, store, Caller(model(scenario, "ru")))
     assert store.assigned_ids("anna", 70) == ["too-expensive"]
+
+
+def test_fixes_come_one_from_each_weak_turn_with_its_own_model_answer(example: Catalog, store: Store) -> None:
+    scenario = example.scenario(ID)
+    assert scenario is not None
+    replies = ["Сейчас проверю.", "Хорошо, я посмотрю, что там случилось со списанием."]
+    card = call(example, store, Caller(replies), retries=0)
+    assert card.end == "escalated" and [row.node for row in card.turns] == ["opening", "angrier"]
+    assert sorted(fix.node for fix in card.fixes) == ["angrier", "opening"]
+    for fix in card.fixes:
+        assert fix.example in scenario.nodes[fix.node].objection.answers["ru"][0]  # type: ignore[union-attr]

@@ -67,15 +67,14 @@ def scorecard(card: Any, ui: str, names: Names, boxes: bool = True) -> Renderabl
     if card.worked:
         where = t(ui, "scorecard.where", line=quoted(card.worked.line, ui))
         parts.append(Group(text(t(ui, "scorecard.worked"), "bold green"),
-                           safe_text(f"• {card.worked.praise} ({where})")))
+                           safe_text(f"• {where}: {card.worked.praise}")))
     elif card.turns:
         parts.append(text(t(ui, "scorecard.nothing_worked"), "dim"))
     if card.fixes:
         lines = [text(t(ui, "scorecard.fixes"), "bold yellow")]
         for fix in card.fixes:
-            line = safe_text("• ")
+            line = safe_text(f"• {t(ui, 'scorecard.where', line=quoted(fix.line, ui))}: ")
             line.append(fix.what, style="bold")
-            line.append(f" ({t(ui, 'scorecard.where', line=quoted(fix.line, ui))})")
             if fix.example:
                 line.append(f"\n  {t(ui, 'example')}: ")
                 line.append(quoted(fix.example, ui), style="italic")

@@ -463,7 +463,7 @@ MESSAGES: dict[str, str] = {
     "scorecard.average": "Average over the turns: {average}",
     "scorecard.worked": "What worked",
     "scorecard.fixes": "What to fix",
-    "scorecard.where": "when the client said {line}",
+    "scorecard.where": "When the client said {line}",
     "scorecard.nothing_worked": "Nothing to single out yet: the model answers below show where to start.",
     "scorecard.due": "This call comes back: {due}",
     "scorecard.turn_line": "{index}. {line} → {score} · {verdict}{missed}",

@@ -463,7 +463,7 @@ MESSAGES: dict[str, str] = {
     "scorecard.average": "Средняя оценка за реплики: {average}",
     "scorecard.worked": "Что получилось",
     "scorecard.fixes": "Что исправить",
-    "scorecard.where": "когда клиент сказал {line}",
+    "scorecard.where": "Когда клиент сказал {line}",
     "scorecard.nothing_worked": "Пока нечего выделить: образцовые ответы ниже подскажут, с чего начать.",
     "scorecard.due": "Этот звонок вернётся: {due}",
     "scorecard.turn_line": "{index}. {line} → {score} · {verdict}{missed}",

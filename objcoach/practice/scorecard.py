@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from objcoach.catalog.model import Catalog, Scenario, Turn
 from objcoach.i18n import t
@@ -49,8 +49,7 @@ class TurnResult:
     outcome: str
 
 
-@dataclass(frozen=True)
-class Fix:
+class Fix(NamedTuple):
     what: str
     example: str  # from the node's model answers
     line: str  # the client's line where it was missed
@@ -124,13 +123,13 @@ def _worked(catalog: Catalog, plays: list[TurnPlay], lang: str) -> Worked | None
 
 
 def _fixes(catalog: Catalog, plays: list[TurnPlay], lang: str) -> tuple[Fix, ...]:
-    """At most two fixes, from the weakest turns first: what harmed the call (an antipattern, a guard), then a
-    missing step or point; each with a sentence of that node's model answers (the whole first answer when no
-    sentence shows it)."""
-    fixes: list[Fix] = []
+    """At most two fixes, one from each of the weakest turns first (then a second one from the same turn): what
+    harmed the call (an antipattern, a guard) before a missing step or point; each with a sentence of that
+    node's model answers (the whole first answer when no sentence shows it), an example never given twice."""
+    per_turn: list[list[Fix]] = []
     for played in sorted(plays, key=lambda p: p.best or 0):
         objection = played.turn.objection
-        if objection is None:
+        if objection is None or (played.best_score is not None and played.best_score.verdict == "excellent"):
             continue
         answers = objection.answers.get(lang, ())
         model = answers[0] if answers else ""
@@ -141,7 +140,13 @@ def _fixes(catalog: Catalog, plays: list[TurnPlay], lang: str) -> tuple[Fix, ...
             candidates = [(issue, model) for issue in advice.issues]
             candidates += [(item.what, item.example if item.example and any(item.example in a for a in answers)
                             else model) for item in advice.improvements]
-        for what, example in candidates:
-            if len(fixes) < MAX_IMPROVEMENTS and all(fix.what != what for fix in fixes):
-                fixes.append(Fix(what, example, played.line, played.turn.id))
+        per_turn.append([Fix(what, example, played.line, played.turn.id) for what, example in candidates])
+    fixes: list[Fix] = []
+    for round_ in range(MAX_IMPROVEMENTS):
+        for turn_fixes in per_turn:
+            if round_ < len(turn_fixes) and len(fixes) < MAX_IMPROVEMENTS:
+                fix = turn_fixes[round_]
+                if all(other.what != fix.what for other in fixes):
+                    same = any(other.example == fix.example for other in fixes)
+                    fixes.append(fix._replace(example="") if same else fix)
     return tuple(fixes)
