@@ -13,7 +13,7 @@ from conftest import run_cli
 
 # In the order `objcoach --help` lists them.
 COMMANDS = ["score", "grade", "suggest", "calibrate", "list", "show", "techniques", "validate",
-            "drill", "exam", "stats", "history", "leaderboard",
+            "drill", "exam", "stats", "history", "leaderboard", "roleplay",
             "new-catalog", "add", "review", "report", "audit", "export", "import", "assign", "assignments", "db",
             "config"]
 

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import BROKEN_CATALOG, run_cli
+from conftest import BROKEN_CATALOG, DATA, run_cli
 
 from objcoach.catalog.load import load_catalog
 from objcoach.catalog.parse import _OBJECTION_KEYS, _TECHNIQUE_KEYS, _TOP_KEYS
@@ -21,6 +21,7 @@ OTHER = {"ru": re.compile(r"[A-Za-z]{2,}"), "en": re.compile(r"[А-Яа-яЁё]{
 
 REPLY = {"ru": "Понимаю вас. А какой банк вы выбрали?", "en": "I understand. Which bank did you choose?"}
 WEAK = {"ru": "не знаю", "en": "no idea"}
+SCENARIO = DATA / "scenario_example.yaml"  # a call in both languages (roleplay's screens)
 
 
 def scenarios(lang: str, folder: Path) -> list[tuple[list[str], str | None]]:
@@ -62,6 +63,13 @@ def scenarios(lang: str, folder: Path) -> list[tuple[list[str], str | None]]:
         (["audit"], None),
         (["assign", "--operator", "anna", "--due", "7d"], None),
         (["drill", "--count", "x"], None),
+        (["roleplay", "double-charge", "--catalog", str(SCENARIO), "--operator", "anna", "--lang", lang,
+          "--retries", "1"], f"{WEAK[lang]}\n{hint}\n{REPLY[lang]}\n/skip\n"),
+        (["roleplay", "double-charge", "--catalog", str(SCENARIO), "--operator", "anna", "--lang", lang, "--exam"],
+         f"{REPLY[lang]}\n/hint\n/quit\n"),
+        (["roleplay", "--list", "--catalog", str(SCENARIO)], None),
+        (["roleplay", "double-charg", "--catalog", str(SCENARIO), "--lang", lang], ""),
+        (["roleplay", "--lang", lang], ""),
         (["new-catalog", str(folder / "new.yaml")], None),
     ]
 
@@ -72,6 +80,7 @@ def allowed(text: str, typed: list[str], folder: Path) -> str:
     text = re.sub(r"\S*/\S*|\S+\.(?:yaml|jsonl|json|csv|html|sqlite3)\b", " ", text.replace(str(folder), " "))
     ids = {o.id for o in catalog.objections} | set(catalog.techniques) | set(catalog.antipatterns) | \
         set(catalog.domains) | set(catalog.tags) | {"acknowlege", "first", "nosuch", "team-late", "answer"} | \
+        {"double-charge", "double-charg"} | \
         {*_TOP_KEYS, *_OBJECTION_KEYS, *_TECHNIQUE_KEYS}  # a catalog's keys are named as they are written
     text = re.sub(r"(?<![\w-])(?:" + "|".join(map(re.escape, sorted(ids, key=len, reverse=True))) + r")(?![\w-])",
                   " ", text)

@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     **dict.fromkeys(["score", "grade", "suggest", "calibrate", "list", "show", "techniques", "validate"],
                     "objcoach.cli.catalog"),
     **dict.fromkeys(["drill", "exam", "stats", "history", "leaderboard"], "objcoach.cli.practice"),
+    "roleplay": "objcoach.cli.roleplay",
     **dict.fromkeys(["new-catalog", "add", "review", "report"], "objcoach.cli.mentor"),
     "audit": "objcoach.cli.audit",
     **dict.fromkeys(["export", "import", "assign", "assignments", "db"], "objcoach.cli.team"),

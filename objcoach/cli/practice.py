@@ -50,6 +50,7 @@ def _session(mode: str, *, count: int, lang: str | None, operator: str | None, s
     from objcoach.cli.terminal import Terminal
     from objcoach.i18n import first_run_hint, ui_language
     from objcoach.paths import db_path
+    from objcoach.practice.schedule import is_scenario_key
     from objcoach.practice.session import Options, Summary, run
     from objcoach.scoring.settings import DONE_SCORE
     from objcoach.store.history import Store
@@ -62,7 +63,9 @@ def _session(mode: str, *, count: int, lang: str | None, operator: str | None, s
     terminal = Terminal(ui, names=Names(loaded, ui))
     with Store(db_path(db)) as store:
         who = practising_as(store, operator)
-        assigned = tuple(store.assigned_ids(who, DONE_SCORE)) if mode == "drill" and not ids else ()
+        # assigned objections (a scenario's assignment is roleplay's: "scenario:<id>")
+        assigned = tuple(key for key in store.assigned_ids(who, DONE_SCORE) if not is_scenario_key(key)) \
+            if mode == "drill" and not ids else ()
         options = Options(operator=who, lang=ui, mode=mode, count=count, retries=retries, seed=seed,
                           ids=tuple(ids or ()), domain=domain, tag=tag, difficulty=difficulty,
                           pass_mark=pass_mark, time_limit=time_limit, first=assigned)

@@ -231,6 +231,18 @@ HELP: dict[str, str] = {
         'Удалить одну настройку (тогда objcoach берёт значение по умолчанию).\n\nПример:\n\n  objcoach config unset lang',
     'lang or operator.':
         'lang или operator.',
+    "Play a whole call: the client's line, your reply, the client's next line chosen by how the reply\nwent, until the call is resolved, escalated or lost; then a scorecard.\n\nEach reply is scored and coached as in a drill, with one more try when it is below good (not with\n--exam). At the prompt: /hint, /skip, /answer, /dispute [why], /quit, /help. From a pipe, each line\nis one reply.\n\nExamples:\n\n  objcoach roleplay --list --catalog scenarios.yaml\n\n  objcoach roleplay --list --json\n\n  objcoach roleplay double-charge --lang ru --catalog scenarios.yaml\n\n  printf 'Sorry, I will check it\\nIt is a hold\\n' | objcoach roleplay double-charge -l en --exam -c scenarios.yaml":
+        "Сыграть звонок целиком: реплика клиента, ваш ответ, следующая реплика клиента — в зависимости от того,\nкак прошёл ответ, — пока звонок не решён, не ушёл к руководителю или клиент не потерян; затем итоги звонка.\n\nКаждый ответ оценивается и разбирается, как в тренировке, с ещё одной попыткой, если он ниже «хорошо»\n(не с --exam). В поле ответа: /hint, /skip, /answer, /dispute [почему], /quit, /help (или /подсказка,\n/пропустить, /ответ, /оспорить, /выход, /помощь). Из канала каждая строка — один ответ.\n\nПримеры:\n\n  objcoach roleplay --list --catalog scenarios.yaml\n\n  objcoach roleplay --list --json\n\n  objcoach roleplay double-charge --lang ru --catalog scenarios.yaml\n\n  printf 'Простите, сейчас проверю\\nЭто удержание\\n' | objcoach roleplay double-charge -l ru --exam -c scenarios.yaml",
+    'The scenario to play (default: an assigned one, then one due, then one played weakly, then a new one).':
+        'Какой сценарий сыграть (по умолчанию: назначенный, затем тот, что пора повторить, затем сыгранный слабо, затем новый).',
+    'List the scenarios instead of playing one.':
+        'Показать список сценариев, а не играть.',
+    'No hints, no retries, no feedback until the scorecard.':
+        'Без подсказок, повторных попыток и разбора до итогов звонка.',
+    'Tries again at a turn whose reply is below good (default 1 at a terminal, 0 when replies come from a pipe).':
+        'Сколько ещё попыток на реплике, где ответ ниже «хорошо» (по умолчанию 1 в терминале, 0, когда ответы идут из канала).',
+    'Seed: the client says a random variant of each line (without one, the main line).':
+        'Зерно: клиент говорит случайный вариант каждой реплики (без него — основной).',
 }
 
 # The words the help formatter itself writes (click's and Typer's), in Russian.
@@ -260,6 +272,7 @@ ARGUMENTS: dict[str, str] = {
     "path": "путь",
     "paths": "файлы",
     "reply": "ответ",
+    "scenario_id": "сценарий",
     "value": "значение",
     "words": "слова",
 }

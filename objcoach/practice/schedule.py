@@ -34,6 +34,28 @@ def rating_for(score: int | None) -> int:
     return 1
 
 
+def scenario_key(scenario_id: str) -> str:
+    """The key of a scenario's card and assignment, where an objection's id goes ("scenario:<id>": an
+    objection id can't hold ":", so the two never collide)."""
+    return "scenario:" + scenario_id
+
+
+def is_scenario_key(key: str) -> bool:
+    return key.startswith("scenario:")
+
+
+def call_rating(outcome: str | None, average: float | None, good: float) -> int:
+    """FSRS rating of a roleplay call: resolved with an average in the good band or above rates as a drill's
+    best score does (Good or Easy); resolved but weak Hard; escalated Hard when the turns were good on
+    average (the client pushed further than the replies deserved), else Again; lost Again."""
+    score = round(average or 0)
+    if outcome == "resolved":
+        return max(rating_for(score), 3) if score >= good else 2
+    if outcome == "escalated":
+        return 2 if score >= good else 1
+    return 1
+
+
 LEECH_FAILS = 4  # reviews rated Again that make an objection a leech (Anki's default is 8 lapses of a card)
 FIT_MIN_REVIEWS = 400  # reviews before an operator's own FSRS parameters are fitted
 FIT_AGAIN_AFTER = 200  # new reviews after which they are fitted again

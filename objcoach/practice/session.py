@@ -9,22 +9,21 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from objcoach.catalog.model import Catalog, Objection
 from objcoach.catalog.search import filter_objections
 from objcoach.errors import InputError
-from objcoach.practice.commands import COMMANDS, read_command
+from objcoach.practice.replies import Message as Message  # an event of a drill too: shown from here
+from objcoach.practice.replies import Stop, new_attempt, read_reply
 from objcoach.practice.schedule import LEECH_FAILS, plan, rating_for, review, utcnow
 from objcoach.scoring.coach import Feedback, feedback, hint
 from objcoach.scoring.result import Score
 from objcoach.scoring.score import score_reply
 from objcoach.scoring.settings import PASS_MARK, settings_for, verdict_for
-from objcoach.scoring.versions import entry_version, grader_version
-from objcoach.store.base import Attempt, History, now_iso
+from objcoach.store.base import History, now_iso
 
-EXAM_COMMANDS = ("/skip", "/quit", "/help")
 # A late exam reply loses LATE_BASE points, one more for every LATE_STEP seconds over, at most LATE_MAX.
 LATE_BASE, LATE_STEP, LATE_MAX = 10, 5, 30
 
@@ -69,12 +68,6 @@ class Scored:
     seconds: float
     show_answer: bool = True
     late_points: int = 0
-
-
-@dataclass(frozen=True)
-class Message:
-    key: str  # an i18n key
-    values: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -127,10 +120,6 @@ class Options:
     time_limit: float | None = None
     first: tuple[str, ...] = ()  # assigned objections: practised before anything else
     parameters: tuple[float, ...] | None = None  # the operator's fitted FSRS parameters (run() reads them)
-
-
-class _Stop(Exception):
-    """/quit or the end of input: finish the session normally."""
 
 
 @dataclass
@@ -190,7 +179,7 @@ def run(catalog: Catalog, store: History, options: Options, ask: Callable[[str],
             _one_objection(catalog, store, options, session_id, item, ask, show, clock, now, last_attempt)
         if not exam and last_attempt:
             _closing(store, ask, show, last_attempt[-1])
-    except _Stop:
+    except Stop:
         pass
     except KeyboardInterrupt:
         interrupted = True
@@ -210,55 +199,35 @@ def _one_objection(catalog: Catalog, store: History, options: Options, session_i
                    ask: Callable[[str], str | None], show: Callable[[Event], None], clock: Callable[[], float],
                    now: Callable[[], datetime], last_attempt: list[str]) -> None:
     exam = options.mode == "exam"
-    allowed = EXAM_COMMANDS if exam else COMMANDS
     tries_allowed = 1 if exam else 1 + max(0, options.retries)
     objection = item.objection
     last_score: Score | None = None
     hints = 0  # asked for this objection: each /hint names the next missing step
-    asked = 0  # asked since the last reply, recorded with the next attempt
     started = clock()
+
+    def next_hint() -> str:
+        nonlocal hints
+        hints += 1
+        return hint(last_score, objection, catalog, options.lang, options.lang, hints - 1)
+
+    def dispute(note: str) -> bool:
+        if last_attempt:
+            store.dispute(last_attempt[-1], note)
+        return bool(last_attempt)
+
     while True:
-        line = ask("retry" if item.tries else "reply")
-        if line is None:
-            raise _Stop
-        text = line.strip()
-        if not text:
-            continue
-        parsed = read_command(text)
-        if parsed:
-            command, argument = parsed
-            if command not in allowed:
-                known = COMMANDS if not exam else EXAM_COMMANDS
-                key = "cmd.not_in_exam" if exam and command in COMMANDS else "cmd.unknown"
-                show(Message(key, {"command": command, "commands": " ".join(known)}))
-                continue
-            if command == "/help":
-                show(Message("cmd.help_exam" if exam else "cmd.help"))
-            elif command == "/quit":
-                raise _Stop
-            elif command == "/hint":
-                tip = hint(last_score, objection, catalog, options.lang, options.lang, hints)
-                hints += 1
-                asked += 1
-                show(Message("hint.text", {"text": tip}) if tip else Message("hint.none"))
-            elif command == "/dispute":
-                if last_attempt:
-                    store.dispute(last_attempt[-1], argument.strip())
-                    show(Message("dispute.saved"))
-                else:
-                    show(Message("dispute.nothing"))
-            elif command in ("/skip", "/answer"):
-                outcome = "skipped" if command == "/skip" else "answer"
-                if command == "/answer":
-                    show(AnswerShown(objection, objection.answers[options.lang][0]))
-                item.tries += 1  # a skip is an attempt, as `stats` counts it
-                _record(store, catalog, options, session_id, objection, item.tries, "", None,
-                        clock() - started, now, outcome=outcome, hints=asked)
-                item.outcome = outcome
-                item.seconds += clock() - started
-                _reschedule(store, options, item, None, now)
-                return
-            continue
+        text, command, asked = read_reply(ask, show, "retry" if item.tries else "reply", exam, next_hint, dispute)
+        if command:  # /skip or /answer
+            outcome = "skipped" if command == "/skip" else "answer"
+            if command == "/answer":
+                show(AnswerShown(objection, objection.answers[options.lang][0]))
+            item.tries += 1  # a skip is an attempt, as `stats` counts it
+            _record(store, catalog, options, session_id, objection, item.tries, "", None,
+                    clock() - started, now, outcome=outcome, hints=asked)
+            item.outcome = outcome
+            item.seconds += clock() - started
+            _reschedule(store, options, item, None, now)
+            return
         seconds = clock() - started
         item.tries += 1
         result = score_reply(text, objection, catalog, options.lang)
@@ -267,7 +236,6 @@ def _one_objection(catalog: Catalog, store: History, options: Options, session_i
         attempt_id = _record(store, catalog, options, session_id, objection, item.tries, text, result, seconds, now,
                              points=points, verdict=_verdict(points, result, catalog), late=penalty > 0,
                              hints=asked)
-        asked = 0
         last_attempt.append(attempt_id)
         item.seconds += seconds
         item.best = points if item.best is None else max(item.best, points)
@@ -305,18 +273,10 @@ def _closing(store: History, ask: Callable[[str], str | None], show: Callable[[E
 def _record(store: History, catalog: Catalog, options: Options, session_id: str, objection: Objection, try_no: int,
             reply: str, result: Score | None, seconds: float, now: Callable[[], datetime], *, points: int | None = None,
             verdict: str | None = None, late: bool = False, outcome: str = "scored", hints: int = 0) -> str:
-    breakdown = result.to_dict() if result else {}
-    if result and points is not None and points != result.score:
-        breakdown["late_penalty"] = result.score - points
-    attempt = Attempt(
-        session_id=session_id, operator=options.operator, objection_id=objection.id, lang=options.lang,
-        mode=options.mode, try_no=try_no, reply=reply, score=points if result else None,
-        verdict=verdict, breakdown=breakdown,
-        missed=list(result.techniques_missed) if result else [], duration=round(seconds, 2),
-        created_at=now_iso(now()), late=late, outcome=outcome,
-        grader_version=grader_version(catalog) if result else None,
-        entry_version=entry_version(catalog, objection) if result else None, hints=hints,
-    )
+    attempt = new_attempt(catalog, objection, result, session_id=session_id, operator=options.operator,
+                          lang=options.lang, mode=options.mode, try_no=try_no, reply=reply, seconds=seconds,
+                          created_at=now_iso(now()), points=points, verdict=verdict, late=late, outcome=outcome,
+                          hints=hints)
     store.add_attempt(attempt)
     return attempt.id
 

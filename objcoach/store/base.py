@@ -72,7 +72,8 @@ class History(Protocol):
     def card(self, operator: str, objection_id: str, lang: str) -> str | None:
         """The review card's stored JSON, or None for an objection never reviewed."""
 
-    def card_states(self, operator: str, lang: str) -> dict[str, CardState]: ...
+    def card_states(self, operator: str, lang: str, scenarios: bool = False) -> dict[str, CardState]:
+        """The objection cards (with `scenarios`: the scenario cards, keyed "scenario:<id>")."""
 
     def save_card(self, operator: str, objection_id: str, lang: str, card: str, due: datetime,
                   last_score: int | None, rating: int | None = None, reviewed_at: str | None = None) -> None: ...

@@ -30,6 +30,10 @@ from objcoach.store.migrations import SCHEMA_VERSION, migrate
 
 __all__ = ["BUSY_TIMEOUT_MS", "SCHEMA_VERSION", "Attempt", "RowRefused", "Store", "StoreError", "now_iso"]
 
+# A scenario's card is kept under "scenario:<id>" where an objection's id goes (practice/schedule.py's
+# scenario_key): the lists of objection cards (a drill's plan, leeches, the forecast) leave those out.
+SCENARIO_KEYS = "scenario:%"
+
 
 class Store:
     """The history, in a SQLite file (a path) or a PostgreSQL database (a postgresql:// URL)."""
@@ -160,17 +164,21 @@ class Store:
                             (operator, objection_id, lang))
         return str(rows[0]["card"]) if rows else None
 
-    def card_states(self, operator: str, lang: str) -> dict[str, CardState]:
-        rows = self.c.query("SELECT objection_id, due, last_score FROM cards WHERE operator = ? AND lang = ?",
-                            (operator, lang))
+    def card_states(self, operator: str, lang: str, scenarios: bool = False) -> dict[str, CardState]:
+        """The operator's objection cards, or with `scenarios` their scenario cards (keys "scenario:<id>")."""
+        kind = "LIKE" if scenarios else "NOT LIKE"
+        rows = self.c.query(f"SELECT objection_id, due, last_score FROM cards WHERE operator = ? AND lang = ? "
+                            f"AND objection_id {kind} '{SCENARIO_KEYS}'", (operator, lang))
         return {row["objection_id"]: CardState(datetime.fromisoformat(row["due"]), row["last_score"]) for row in rows}
 
     def failed_reviews(self, operator: str | None, at_least: int = 1) -> list[dict[str, Any]]:
-        """Per card (operator, objection_id, lang): `fails`, the reviews rated Again, when at least `at_least`."""
+        """Per objection card (operator, objection_id, lang): `fails`, the reviews rated Again, when at least
+        `at_least`."""
         where, params = _operator_filter(operator)
         # kept on the card as it is reviewed: the log itself is as long as the history
         rows = self.c.query(f"SELECT operator, objection_id, lang, fails FROM cards {where} "
-                            f"{'AND' if where else 'WHERE'} fails >= ? ORDER BY fails DESC, operator, objection_id",
+                            f"{'AND' if where else 'WHERE'} objection_id NOT LIKE '{SCENARIO_KEYS}' "
+                            f"AND fails >= ? ORDER BY fails DESC, operator, objection_id",
                             (*params, max(at_least, 1)))
         return [{**row, "fails": int(row["fails"])} for row in rows]
 
@@ -196,10 +204,12 @@ class Store:
         return {"parameters": parameters, "reviews": int(rows[0]["reviews"]), "fitted_at": rows[0]["fitted_at"]}
 
     def due_by_day(self, operator: str | None, until: str) -> list[dict[str, Any]]:
-        """How many cards fall due on each day (UTC) before `until`, overdue ones on their own past days."""
+        """How many objection cards fall due on each day (UTC) before `until`, overdue ones on their own past
+        days."""
         where, params = _operator_filter(operator)
         rows = self.c.query(f"SELECT substr(due, 1, 10) AS day, COUNT(*) AS n FROM cards {where} "
-                            f"{'AND' if where else 'WHERE'} due < ? GROUP BY substr(due, 1, 10) ORDER BY day",
+                            f"{'AND' if where else 'WHERE'} objection_id NOT LIKE '{SCENARIO_KEYS}' "
+                            f"AND due < ? GROUP BY substr(due, 1, 10) ORDER BY day",
                             (*params, until))
         return [{"day": row["day"], "n": int(row["n"])} for row in rows if _reads_as(date.fromisoformat, row["day"])]
 
@@ -343,12 +353,16 @@ class Store:
 
     def assigned_ids(self, operator: str, done_score: int) -> list[str]:
         """The operator's assigned objections not yet done (no attempt at `done_score` or above since
-        the assignment), the soonest due first."""
+        the assignment) and scenarios ("scenario:<id>": no call resolved with an average that high since),
+        the soonest due first."""
         rows = self.c.query(
             "SELECT s.objection_id FROM assignments AS s WHERE s.operator = ? AND NOT EXISTS ("
             "SELECT 1 FROM attempts AS a WHERE a.operator = s.operator AND a.objection_id = s.objection_id "
-            "AND a.created_at >= s.created_at AND a.score >= ?) ORDER BY s.due, s.objection_id",
-            (operator, done_score))
+            "AND a.created_at >= s.created_at AND a.score >= ?) AND NOT EXISTS ("
+            "SELECT 1 FROM sessions AS c WHERE c.operator = s.operator AND c.scenario_id IS NOT NULL "
+            "AND 'scenario:' || c.scenario_id = s.objection_id AND c.started_at >= s.created_at "
+            "AND c.outcome = 'resolved' AND c.average >= ?) ORDER BY s.due, s.objection_id",
+            (operator, done_score, done_score))
         return [row["objection_id"] for row in rows]
 
     def lowest_replies(self, operator: str, since: str | None, limit: int,
