@@ -5,6 +5,7 @@ stay as it is: ids, file names, options, commands, numbers, and what the user ty
 from __future__ import annotations
 
 import json
+import getpass
 import re
 from pathlib import Path
 
@@ -78,17 +79,17 @@ def allowed(text: str, typed: list[str], folder: Path) -> str:
     """The screen without what may be in either language: what was typed, ids, paths, options, commands."""
     catalog = load_catalog()
     text = re.sub(r"\S*/\S*|\S+\.(?:yaml|jsonl|json|csv|html|sqlite3)\b", " ", text.replace(str(folder), " "))
-    ids = {o.id for o in catalog.objections} | set(catalog.techniques) | set(catalog.antipatterns) | \
+    ids = {o.id for o in catalog.objections} | {s.id for s in catalog.scenarios} | set(catalog.techniques) | set(catalog.antipatterns) | \
         set(catalog.domains) | set(catalog.tags) | {"acknowlege", "first", "nosuch", "team-late", "answer"} | \
         {"double-charge", "double-charg"} | \
         {*_TOP_KEYS, *_OBJECTION_KEYS, *_TECHNIQUE_KEYS}  # a catalog's keys are named as they are written
     text = re.sub(r"(?<![\w-])(?:" + "|".join(map(re.escape, sorted(ids, key=len, reverse=True))) + r")(?![\w-])",
                   " ", text)
-    for value in sorted(typed, key=len, reverse=True):
+    # an attempt's id as review shows it (eight hexadecimal digits), before a typed "2" can cut one in two
+    text = re.sub(r"\b[0-9a-f]{8}\b", " ", text)
+    for value in sorted([*typed, getpass.getuser()], key=len, reverse=True):  # the operator's login name too
         text = text.replace(value, " ")
     # a field's path in a catalog (objections[1].checklist), commands, options, environment variables
-    # an attempt's id as review shows it (eight hexadecimal digits)
-    text = re.sub(r"\b[0-9a-f]{8}\b", " ", text)
     return re.sub(r"\S*\[\d+\]\S*|`[^`]*`|objcoach [a-z][\w -]*|--?[a-z][\w-]*|/[a-z]+|\b[A-Z][A-Z_]{2,}\b", " ", text)
 
 

@@ -124,7 +124,9 @@ def scenario_table(rows: list[dict[str, Any]], ui: str, names: Names) -> Rendera
     table = new_table(show_lines=False)
     for key, justify in (("id", "left"), ("roleplay.list.title", "left"), ("domain", "left"),
                          ("difficulty", "right"), ("roleplay.list.turns", "right"), ("roleplay.list.due", "left")):
-        table.add_column(t(ui, key), justify=justify, overflow="fold")  # type: ignore[arg-type]
+        # an id is typed back as a whole (`objcoach roleplay ID`): never wrapped
+        table.add_column(t(ui, key), justify=justify, overflow="fold",  # type: ignore[arg-type]
+                         no_wrap=key == "id")
     from datetime import datetime
 
     for row in rows:
