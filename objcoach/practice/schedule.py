@@ -24,6 +24,15 @@ from objcoach.scoring.settings import RATING_BANDS
 from objcoach.store.base import CardState
 
 
+def scenario_key(scenario_id: str) -> str:
+    """The key of a scenario's card and assignment in the `objection_id` column (a scenario id has no ":")."""
+    return "scenario:" + scenario_id
+
+
+def is_scenario_key(key: str) -> bool:
+    return key.startswith("scenario:")
+
+
 def rating_for(score: int | None) -> int:
     """FSRS rating 1–4 for a best score; None (skipped, answer shown) is 1 (Again)."""
     if score is None:
