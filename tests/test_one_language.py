@@ -4,8 +4,8 @@ stay as it is: ids, file names, options, commands, numbers, and what the user ty
 
 from __future__ import annotations
 
-import json
 import getpass
+import json
 import re
 from pathlib import Path
 
@@ -79,7 +79,8 @@ def allowed(text: str, typed: list[str], folder: Path) -> str:
     """The screen without what may be in either language: what was typed, ids, paths, options, commands."""
     catalog = load_catalog()
     text = re.sub(r"\S*/\S*|\S+\.(?:yaml|jsonl|json|csv|html|sqlite3)\b", " ", text.replace(str(folder), " "))
-    ids = {o.id for o in catalog.objections} | {s.id for s in catalog.scenarios} | set(catalog.techniques) | set(catalog.antipatterns) | \
+    ids = {o.id for o in catalog.objections} | {s.id for s in catalog.scenarios} | set(catalog.techniques) | \
+        set(catalog.antipatterns) | \
         set(catalog.domains) | set(catalog.tags) | {"acknowlege", "first", "nosuch", "team-late", "answer"} | \
         {"double-charge", "double-charg"} | \
         {*_TOP_KEYS, *_OBJECTION_KEYS, *_TECHNIQUE_KEYS}  # a catalog's keys are named as they are written

@@ -348,7 +348,7 @@ def report_command(
     from objcoach.catalog.load import load_catalog
     from objcoach.i18n import ui_language
     from objcoach.mentor.formats import to_csv, to_html, to_json, to_markdown
-    from objcoach.mentor.reports import operator_report, parse_since, previous_period
+    from objcoach.mentor.reports import failed_below, operator_report, parse_since, previous_period
     from objcoach.paths import db_path
     from objcoach.practice.schedule import LEECH_FAILS, utcnow
     from objcoach.store.history import Store
@@ -371,7 +371,8 @@ def report_command(
                                    store.stats(name, *before, left_out=left_out) if before else None,
                                    name, loaded, ui, (start, until), store.lowest_replies(name, start, 3, left_out),
                                    check.of(name), store.failed_reviews(name, LEECH_FAILS),
-                                   store.hints(name, start, left_out=left_out))
+                                   store.hints(name, start, left_out=left_out),
+                                   store.roleplay(name, start, left_out=left_out, below=failed_below(loaded)))
                    for name in names]
     from objcoach.i18n.names import Names
 

@@ -178,8 +178,9 @@ def stats_command(
 
       objcoach stats --since 7d --json
     """
+    from objcoach.cli.names import names_for
     from objcoach.i18n import ui_language
-    from objcoach.mentor.reports import parse_since, schedule_figures, stats_report
+    from objcoach.mentor.reports import failed_below, parse_since, schedule_figures, stats_report
     from objcoach.paths import db_path
     from objcoach.practice.schedule import utcnow
     from objcoach.store.history import Store
@@ -197,16 +198,18 @@ def stats_command(
             console().print(team_table(rows, ui))
             return
         who = reading_as(store, operator, everyone)
-        report = stats_report(store.stats(who, parse_since(since, now)), who, now)
+        start = parse_since(since, now)
+        names = names_for(None, ui)  # the catalog's bands say which roleplay turns failed
+        report = stats_report(store.stats(who, start), who, now,
+                              store.roleplay(who, start, below=failed_below(names.catalog)))
         report.update(schedule_figures(store, who, now))
     if as_json:
         print_json(report)
         return
-    from objcoach.cli.names import names_for
     from objcoach.cli.render import console
     from objcoach.cli.render import stats as render_stats
 
-    console().print(render_stats(report, ui, names_for(None, ui)))
+    console().print(render_stats(report, ui, names))
 
 
 @commands.command("history")

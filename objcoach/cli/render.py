@@ -349,12 +349,40 @@ def stats(report: dict[str, Any], ui: str, names: Names | None = None) -> Render
         name = name if report["operator"] else f"{row['operator']}: {name}"
         mastery.add_row(safe_text(name), _cell(row["best"]), _cell(row["last"]),
                         str(row["attempts"]), (row["next_due"] or "—")[:16].replace("T", " "))
-    parts: list[RenderableType] = [text(t(ui, "stats.title", who=who), "bold"), grid, mastery]
+    parts: list[RenderableType] = [text(t(ui, "stats.title", who=who), "bold"), grid]
+    if report["mastery"]:
+        parts.append(mastery)
+    calls = report.get("roleplay") or {}
+    if calls.get("calls"):
+        parts += calls_parts(calls, ui, names)
     if report["missed_steps"]:
         steps = ", ".join(f"{names.technique(row['step'])} ({row['times']})" for row in report["missed_steps"][:5])
         parts.append(text(f"{t(ui, 'stats.steps')}: {steps}", "yellow"))
     parts += _schedule_parts(report, ui, names)
     return Group(*parts)
+
+
+def calls_parts(calls: dict[str, Any], ui: str, names: Names) -> list[RenderableType]:
+    """The roleplay calls: how each scenario's calls ended, and the turns failed most often."""
+    table = new_table(title=t(ui, "calls.title"))
+    for key in ("calls.scenario", "calls.calls", "calls.resolved", "calls.escalated", "calls.lost",
+                "calls.interrupted", "stats.average"):
+        table.add_column(t(ui, key), overflow="fold", justify="left" if key == "calls.scenario" else "right")
+    for row in calls["scenarios"]:
+        table.add_row(safe_text(names.scenario(row["scenario_id"])), str(row["calls"]), str(row["resolved"]),
+                      str(row["escalated"]), str(row["lost"]), str(row["interrupted"]),
+                      "—" if row["average"] is None else number(row["average"]))
+    parts: list[RenderableType] = [table]
+    if calls["failed_turns"]:
+        lines = [text(t(ui, "calls.turns"), "bold")]
+        for row in calls["failed_turns"]:
+            lines.append(safe_text("• " + t(ui, "calls.turn_line", scenario=names.scenario(row["scenario_id"]),
+                                             client=names.node(row["scenario_id"], row["node_id"]),
+                                             failed=row["failed"], tries=row["tries"],
+                                             average=_cell(None if row["average"] is None
+                                                           else number(row["average"])))))
+        parts.append(Group(*lines))
+    return parts
 
 
 def _schedule_parts(report: dict[str, Any], ui: str, names: Names) -> list[RenderableType]:
@@ -409,8 +437,7 @@ def history(rows: list[dict[str, Any]], ui: str, names: Names | None = None) -> 
             score += f" · {t(ui, 'history.disputed')}"
         if row.get("review"):
             score += f" · {mentor_note(row, ui)}"
-        table.add_row(row["created_at"][:16].replace("T", " "), safe_text(names.objection(row["objection_id"],
-                                                                                          row["lang"])),
+        table.add_row(row["created_at"][:16].replace("T", " "), safe_text(names.attempt(row)),
                       safe_text(score), safe_text(row["reply"]))
     return table
 
@@ -451,13 +478,20 @@ def team_table(rows: list[dict[str, Any]], ui: str, ranked: bool = False) -> Ren
     return table
 
 
-def assignments_table(rows: list[dict[str, Any]], ui: str) -> RenderableType:
+def assignments_table(rows: list[dict[str, Any]], ui: str, names: Names | None = None) -> RenderableType:
+    """Each assignment: an objection by its id, a scenario by its title (best: its best call's average, tries:
+    its calls)."""
+    from objcoach.cli.names import Names
+
+    names = names or Names(None, ui)
     if not rows:
         return text(t(ui, "assign.none"))
     table = new_table()
-    for key in ("team.operator", "objection", "assign.due", "summary.best", "summary.tries", "assign.status"):
+    for key in ("team.operator", "assign.item", "assign.due", "summary.best", "summary.tries", "assign.status"):
         table.add_column(t(ui, key))
     for row in rows:
-        table.add_row(safe_text(row["operator"]), safe_text(row["objection_id"]), row["due"], _cell(row["best"]),
+        item = names.scenario(row["scenario_id"]) if row.get("scenario_id") else row["objection_id"]
+        table.add_row(safe_text(row["operator"]), safe_text(item), row["due"],
+                      _cell(None if row["best"] is None else number(row["best"])),
                       str(row["attempts"]), t(ui, f"assign.{row['status']}"))
     return table

@@ -1,7 +1,7 @@
 """Team commands: export, import, assign, assignments, and the `db` group (PostgreSQL set-up)."""
 
 from enum import Enum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -26,6 +26,9 @@ from objcoach.cli.common import (
 )
 from objcoach.errors import InputError
 from objcoach.paths import DB_ENV
+
+if TYPE_CHECKING:
+    from objcoach.catalog.model import Catalog
 
 commands = Commands()
 db_commands = command_group(name="db", help="Set up and manage a team's PostgreSQL database.", no_args_is_help=True)
@@ -125,6 +128,9 @@ def assign_command(
     due: Annotated[str, typer.Option(help="The day it should be done by: 2026-12-01, or 7d from today.")],
     ids: Annotated[list[str] | None, typer.Option("--id", help="An objection id (repeatable).",
                                                   show_default=False)] = None,
+    scenarios: Annotated[list[str] | None, typer.Option("--scenario", help="A roleplay scenario's id (repeatable): "
+                                                        "done when a call of it ends resolved.",
+                                                        show_default=False)] = None,
     tag: Annotated[str | None, typer.Option(help="Every objection with this tag.", show_default=False)] = None,
     domain: Annotated[str | None, typer.Option(help="Every objection of this domain.", show_default=False)] = None,
     mentor: Annotated[str | None, typer.Option(help="Who assigns (default: the connected role on PostgreSQL, "
@@ -134,7 +140,7 @@ def assign_command(
     catalog: CatalogOpt = None,
     db: DbOpt = None,
 ) -> None:
-    """Assign objections to an operator; their drills take assigned objections first.
+    """Assign objections or roleplay scenarios to an operator; their drills take assigned objections first.
 
     Examples:
 
@@ -147,24 +153,46 @@ def assign_command(
     from objcoach.i18n import t, ui_language
     from objcoach.mentor.reports import parse_due
     from objcoach.paths import db_path
-    from objcoach.practice.schedule import utcnow
+    from objcoach.practice.schedule import scenario_key, utcnow
     from objcoach.store.history import Store, now_iso
 
-    if not ids and not tag and not domain:
+    if not ids and not tag and not domain and not scenarios:
         raise InputError(said="assign_what")
     loaded = load_catalog(catalog)
     objection_ids = list(ids or [])
     for key in objection_ids:
         if loaded.get(key) is None:
             raise InputError(said="no_such_id", id=key)
+    scenario_ids = list(dict.fromkeys(scenarios or []))
+    for key in scenario_ids:
+        _known_scenario(loaded, key)
     if tag or domain:
-        objection_ids += [o.id for o in filter_objections(loaded, tag=tag, domain=domain) if o.id not in objection_ids]
-    if not objection_ids:
-        raise InputError(said="no_filtered")
+        found = [o.id for o in filter_objections(loaded, tag=tag, domain=domain) if o.id not in objection_ids]
+        if not found and not objection_ids and not scenario_ids:
+            raise InputError(said="no_filtered")
+        objection_ids += found
     day = parse_due(due, utcnow())
     with Store(db_path(db)) as store:
-        count = store.assign(operator, objection_ids, day, practising_as(store, mentor), now_iso())
-    echo(t(ui_language(chosen(language)), "assign.saved", n=count, operator=operator, due=day))
+        count = store.assign(operator, [*objection_ids, *map(scenario_key, scenario_ids)], day,
+                             practising_as(store, mentor), now_iso())
+    ui = ui_language(chosen(language))
+    if scenario_ids:
+        echo(t(ui, "assign.saved_mixed", n=count - len(scenario_ids), scenarios=len(scenario_ids), operator=operator,
+               due=day))
+    else:
+        echo(t(ui, "assign.saved", n=count, operator=operator, due=day))
+
+
+def _known_scenario(catalog: "Catalog", key: str) -> None:
+    """Refuse a scenario id the catalog lacks, naming the closest one."""
+    import difflib
+
+    if catalog.scenario(key) is not None:
+        return
+    close = difflib.get_close_matches(key, [scenario.id for scenario in catalog.scenarios], n=1, cutoff=0.5)
+    if close:
+        raise InputError(said="assign_no_scenario_close", id=key, close=close[0])
+    raise InputError(said="assign_no_scenario", id=key)
 
 
 @commands.command("assignments")
@@ -180,7 +208,7 @@ def assignments_command(
 
       objcoach assignments --json
     """
-    from objcoach.i18n import ui_language
+    from objcoach.i18n import t, ui_language
     from objcoach.mentor.reports import assignment_status
     from objcoach.paths import db_path
     from objcoach.practice.schedule import utcnow
@@ -192,12 +220,14 @@ def assignments_command(
     if as_json:
         print_json({"assignments": rows, "operators": summary})
         return
+    from objcoach.cli.names import names_for
     from objcoach.cli.render import assignments_table, console
 
-    console().print(assignments_table(rows, ui_language(chosen(language))))
+    ui = ui_language(chosen(language))
+    console().print(assignments_table(rows, ui, names_for(None, ui)))
     for row in summary:
-        echo(f"{row['operator']}: {row['done']}/{row['assigned']} done, {row['overdue']} overdue, "
-                   f"average on the assigned set {row['average'] if row['average'] is not None else '—'}")
+        echo(t(ui, "assign.summary", operator=row["operator"], done=row["done"], assigned=row["assigned"],
+               overdue=row["overdue"], average=row["average"] if row["average"] is not None else "—"))
 
 
 @db_commands.command("setup")

@@ -187,8 +187,10 @@ HELP: dict[str, str] = {
         'Загрузить попытки, выгруженные на другом компьютере. Повторная загрузка того же файла ничего не добавляет.\n\nО строке с ошибкой сообщается с её номером, остальное загружается (тогда код выхода 1).\n\nПример:\n\n  objcoach import trainee.jsonl',
     "A JSONL export; '-' for stdin.":
         'Выгрузка JSONL; «-» — stdin.',
-    'Assign objections to an operator; their drills take assigned objections first.\n\nExamples:\n\n  objcoach assign --operator anna --tag price --due 2026-12-01\n\n  objcoach assign --operator anna --id too-expensive --id need-to-think --due 7d':
-        'Назначить оператору возражения; на тренировке он получает назначенные первыми.\n\nПримеры:\n\n  objcoach assign --operator anna --tag price --due 2026-12-01\n\n  objcoach assign --operator anna --id too-expensive --id need-to-think --due 7d',
+    'Assign objections or roleplay scenarios to an operator; their drills take assigned objections first.\n\nExamples:\n\n  objcoach assign --operator anna --tag price --due 2026-12-01\n\n  objcoach assign --operator anna --id too-expensive --id need-to-think --due 7d':
+        'Назначить оператору возражения или сценарии звонков; на тренировке он получает назначенные возражения первыми.\n\nПримеры:\n\n  objcoach assign --operator anna --tag price --due 2026-12-01\n\n  objcoach assign --operator anna --id too-expensive --id need-to-think --due 7d',
+    "A roleplay scenario's id (repeatable): done when a call of it ends resolved.":
+        'Id сценария звонка (можно несколько раз): задание сделано, когда звонок по нему закончится решением.',
     'Who gets the assignment.':
         'Кому назначить.',
     'The day it should be done by: 2026-12-01, or 7d from today.':

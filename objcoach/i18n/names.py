@@ -3,7 +3,8 @@ its title, a verdict in the screen's language. An id stays where the reader need
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from objcoach.i18n import t
 
@@ -58,6 +59,35 @@ class Names:
             return scenario_id
         title = found.title.get(self.ui) or next(iter(found.title.values()), "")
         return quoted(title, self.ui) if title else scenario_id
+
+    def node(self, scenario_id: str, node_id: str, lang: str | None = None, short: bool = True) -> str:
+        """A scenario's turn by the client's (main) line there, or "scenario/node" when the catalog doesn't have
+        the scenario or the node any more."""
+        found = self.catalog.scenario(scenario_id) if self.catalog else None
+        turn = found.nodes.get(node_id) if found else None
+        lines = (turn.client.get(lang or self.ui) or turn.client.get(self.ui) or next(iter(turn.client.values()), ())) \
+            if turn else ()
+        if not lines:
+            return f"{scenario_id}/{node_id}"
+        words = lines[0]
+        if short and len(words) > SHORT:
+            words = words[:SHORT - 1].rstrip() + "…"
+        return quoted(words, self.ui)
+
+    def attempt(self, row: Mapping[str, Any]) -> str:
+        """What an attempt answered: a roleplay turn by its scenario and the client's line (the scenario's
+        title › «the line»), any other by its objection."""
+        if row.get("scenario_id") and row.get("node_id"):
+            return f"{self.scenario(row['scenario_id'])} › {self.node(row['scenario_id'], row['node_id'], row.get('lang'))}"
+        return self.objection(row["objection_id"], row.get("lang"))
+
+    def assigned(self, key: str) -> str:
+        """An assignment's key: a scenario ("scenario:<id>") by its title, an objection by the client's words."""
+        from objcoach.practice.schedule import is_scenario_key, scenario_key
+
+        if is_scenario_key(key):
+            return self.scenario(key.removeprefix(scenario_key("")))
+        return self.objection(key)
 
     def language(self, lang: str) -> str:
         return t(self.ui, f"language.{lang}")

@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import IO, Any
 
 from objcoach import io
-from objcoach.catalog.model import LANGS, Catalog
+from objcoach.catalog.model import ENDS, LANGS, Catalog
 from objcoach.errors import HistoryWarning
 from objcoach.io import jsonl_rows
 from objcoach.scoring.settings import VERDICTS
@@ -30,7 +30,7 @@ FORMAT_VERSION = 1
 REQUIRED = ("id", "operator", "objection_id", "lang", "mode", "created_at", "try_no", "reply")
 CSV_COLUMNS = ("id", "created_at", "operator", "objection_id", "lang", "mode", "try_no", "reply", "score", "verdict",
                "duration", "late", "outcome", "disputed", "dispute_note", "session_id", "review", "review_grade",
-               "review_comment", "reviewer", "reviewed_at")
+               "review_comment", "reviewer", "reviewed_at", "scenario_id", "node_id", "session_outcome")
 
 
 SHOWN_LEFT_OUT = 10  # attempts named in warnings; the rest are counted
@@ -139,7 +139,7 @@ MAX_NOTE = 10_000
 MAX_JSON = 200_000  # the breakdown as JSON text
 MAX_TRY = 1_000
 MAX_SECONDS = 366 * 86_400
-MODES = ("drill", "exam")
+MODES = ("drill", "exam", "roleplay")
 REVIEW_DECISIONS = ("accepted", "graded", "dismissed", "commented")
 REVIEW_FIELDS = ("reviewer", "reviewed_at")  # what a review needs besides its decision
 OUTCOMES = ("scored", "skipped", "answer")
@@ -294,6 +294,11 @@ FIELDS: dict[str, Any] = {
     "session_average": _optional(_number(0, 100)),
     "session_passed": _optional(_flag),
     "session_pass_mark": _optional(_whole(0, 100)),
+    # a roleplay call: the scenario and how the call ended; the turn's scenario and node
+    "session_scenario_id": _optional(_identifier),
+    "session_outcome": _optional(_choice(ENDS)),
+    "scenario_id": _optional(_identifier),
+    "node_id": _optional(_identifier),
     # the mentor's review of the attempt, when there is one
     "review": _optional(_choice(REVIEW_DECISIONS)),
     "review_grade": _optional(_whole(0, 3)),
@@ -324,7 +329,22 @@ def checked_attempt(row: dict[str, Any]) -> dict[str, Any]:
         except ValueError as error:
             raise AttemptProblem(f"{name}: {error}") from None
     _check_review(out)
+    _check_call(out)
     return out
+
+
+def _check_call(row: dict[str, Any]) -> None:
+    """A roleplay turn names its scenario and node; a call's scenario and outcome belong to a roleplay session."""
+    if row["mode"] == "roleplay" and (row["scenario_id"] is None or row["node_id"] is None):
+        raise AttemptProblem(f"{'scenario_id' if row['scenario_id'] is None else 'node_id'}: a roleplay turn "
+                             f"names its scenario and node")
+    if row["mode"] != "roleplay" and (row["scenario_id"] is not None or row["node_id"] is not None):
+        raise AttemptProblem(f"{'scenario_id' if row['scenario_id'] is not None else 'node_id'}: only a roleplay "
+                             f"turn (mode roleplay) has a scenario and node")
+    session_mode = row["session_mode"] or row["mode"]
+    for name in ("session_scenario_id", "session_outcome"):
+        if row[name] is not None and session_mode != "roleplay":
+            raise AttemptProblem(f"{name}: only a roleplay call (session_mode roleplay) has one")
 
 
 def _check_review(row: dict[str, Any]) -> None:

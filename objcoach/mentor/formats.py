@@ -20,7 +20,10 @@ def to_json(reports: list[dict[str, Any]]) -> str:
 
 
 CSV_COLUMNS = ("operator", "objection_id", "lang", "best", "last", "attempts", "next_due", "operator_attempts",
-               "operator_average", "operator_streak_days")
+               "operator_average", "operator_streak_days",
+               # roleplay: a row per scenario (calls and how they ended) and per turn failed most often
+               # (node_id; attempts: its tries, failed: those that fell short)
+               "scenario_id", "node_id", "calls", "resolved", "escalated", "lost", "interrupted", "failed", "average")
 
 
 def to_csv(reports: list[dict[str, Any]]) -> str:
@@ -28,11 +31,13 @@ def to_csv(reports: list[dict[str, Any]]) -> str:
     rows = []
     for report in reports:
         figures = report["figures"]
-        for row in figures["mastery"]:
+        per_operator = {"operator": report["operator"], "operator_attempts": figures["attempts"],
+                        "operator_average": figures["average"], "operator_streak_days": figures["streak_days"]}
+        calls = figures.get("roleplay") or {"scenarios": [], "failed_turns": []}
+        for row in [*figures["mastery"], *calls["scenarios"],
+                    *({**turn, "attempts": turn["tries"]} for turn in calls["failed_turns"])]:
             rows.append({key: printable(value) if isinstance(value, str) else value for key, value in
-                         {**row, "operator": report["operator"], "operator_attempts": figures["attempts"],
-                          "operator_average": figures["average"],
-                          "operator_streak_days": figures["streak_days"]}.items()})
+                         {**row, **per_operator}.items()})
     for _ in write_csv(rows, out, CSV_COLUMNS):
         pass
     return out.getvalue()
@@ -41,8 +46,26 @@ def to_csv(reports: list[dict[str, Any]]) -> str:
 def named(names: Names, row: dict[str, Any]) -> tuple[str, str | None]:
     """An objection as its reader sees it: the client's words, and its id beside them (a mentor types it in a
     command); the id alone when the catalog has no words for it."""
+    if row.get("scenario_id") and row.get("node_id"):  # a roleplay turn: the call, the client's line there
+        return names.attempt(row), row["scenario_id"]
     words = names.objection(row["objection_id"], row["lang"])
     return (words, row["objection_id"]) if words != row["objection_id"] else (words, None)
+
+
+def calls_summary(calls: dict[str, Any], ui: str) -> str:
+    return t(ui, "calls.summary", **{key: calls[key] for key in ("calls", "resolved", "escalated", "lost",
+                                                                  "interrupted")}, average=_num(calls["average"]))
+
+
+def turn_line(names: Names, row: dict[str, Any], ui: str) -> str:
+    return t(ui, "calls.turn_line", scenario=names.scenario(row["scenario_id"]),
+             client=names.node(row["scenario_id"], row["node_id"]), failed=row["failed"], tries=row["tries"],
+             average=_num(row["average"]))
+
+
+CALL_COLUMNS = ("calls.scenario", "calls.calls", "calls.resolved", "calls.escalated", "calls.lost",
+                "calls.interrupted", "stats.average")
+ENDINGS = ("resolved", "escalated", "lost", "interrupted")
 
 
 def to_markdown(reports: list[dict[str, Any]], ui: str, names: Names | None = None) -> str:
@@ -76,6 +99,20 @@ def to_markdown(reports: list[dict[str, Any]], ui: str, names: Names | None = No
                 lines.append(f"| {objection(row)} | {_num(row['best'])} | "
                              f"{_num(row['last'])} | {row['attempts']} | {_md((row['next_due'] or '—')[:10])} |")
             lines.append("")
+        calls = figures.get("roleplay") or {}
+        if calls.get("calls"):
+            lines += [f"### {t(ui, 'calls.title')}", "", _md(calls_summary(calls, ui)), "",
+                      "| " + " | ".join(t(ui, key) for key in CALL_COLUMNS) + " |", "|---" * len(CALL_COLUMNS) + "|"]
+            for row in calls["scenarios"]:
+                scenario = names.scenario(row["scenario_id"])
+                shown = _md(scenario) + (f" ({_md(row['scenario_id'])})" if scenario != row["scenario_id"] else "")
+                lines.append(f"| {shown} | " + " | ".join(str(row[key]) for key in ("calls", *ENDINGS)) +
+                             f" | {_num(row['average'])} |")
+            lines.append("")
+            if calls["failed_turns"]:
+                lines += [f"**{t(ui, 'calls.turns')}**", ""]
+                lines += [f"- {_md(turn_line(names, row, ui))}" for row in calls["failed_turns"]]
+                lines.append("")
         if figures.get("weakest_replies"):
             lines += [f"**{t(ui, 'report.weakest')}**", ""]
             lines += [f"- {objection(row)}, {row['score']}{_verdict(names, row)}: {_md(quoted(row['reply'], ui))}"
@@ -160,6 +197,9 @@ def to_html(reports: list[dict[str, Any]], ui: str, names: Names | None = None) 
                              f"<td>{esc(_num(row['best']))}</td><td>{esc(_num(row['last']))}</td>"
                              f"<td>{esc(str(row['attempts']))}</td><td>{esc((row['next_due'] or '—')[:10])}</td></tr>")
             parts.append("</tbody></table>")
+        calls = figures.get("roleplay") or {}
+        if calls.get("calls"):
+            parts.append(_html_calls(calls, ui, names))
         if figures.get("weakest_replies"):
             parts.append(f"<h4>{esc(t(ui, 'report.weakest'))}</h4><ul>" + "".join(
                 f"<li><b>{objection(row)}</b>, {esc(str(row['score']))}{esc(_verdict(names, row))}: "
@@ -172,6 +212,34 @@ def to_html(reports: list[dict[str, Any]], ui: str, names: Names | None = None) 
                              + "".join(f"<li>{esc(item)}</li>" for item in items) + "</ul>")
         parts.append("</section>")
     parts.append("</body></html>\n")
+    return "".join(parts)
+
+
+def _html_calls(calls: dict[str, Any], ui: str, names: Names) -> str:
+    """The roleplay calls: a summary, a table of scenarios with a bar of how their calls ended, the turns
+    failed most often."""
+    def esc(text: str) -> str:
+        return html.escape(printable(text))
+
+    legend = "".join(f"<span class=\"key\"><i class=\"{end}\"></i>{esc(t(ui, 'calls.' + end))}</span>"
+                     for end in ENDINGS)
+    parts = [f"<h3>{esc(t(ui, 'calls.title'))}</h3><p>{esc(calls_summary(calls, ui))}</p>",
+             "<table class=\"calls\"><thead><tr>" + "".join(
+                 f"<th class=\"{'' if key == 'calls.scenario' else 'n'}\">{esc(t(ui, key))}</th>"
+                 for key in CALL_COLUMNS) + "</tr></thead><tbody>"]
+    for row in calls["scenarios"]:
+        scenario = names.scenario(row["scenario_id"])
+        shown = esc(scenario) + (f" <small class=\"muted\">({esc(row['scenario_id'])})</small>"
+                                 if scenario != row["scenario_id"] else "")
+        bar = "".join(f"<i class=\"{end}\" style=\"flex-grow:{row[end]}\" title=\"{esc(t(ui, 'calls.' + end))}: "
+                      f"{row[end]}\"></i>" for end in ENDINGS if row[end])
+        parts.append(f"<tr><td>{shown}<div class=\"bar\">{bar}</div></td>" + "".join(
+            f"<td class=\"n\">{row[key]}</td>" for key in ("calls", *ENDINGS)) +
+            f"<td class=\"n\">{esc(_num(row['average']))}</td></tr>")
+    parts.append(f"</tbody></table><p class=\"legend\">{legend}</p>")
+    if calls["failed_turns"]:
+        parts.append(f"<h4>{esc(t(ui, 'calls.turns'))}</h4><ul>" + "".join(
+            f"<li>{esc(turn_line(names, row, ui))}</li>" for row in calls["failed_turns"]) + "</ul>")
     return "".join(parts)
 
 
@@ -246,4 +314,9 @@ padding:.6rem .9rem;min-width:110px}.value{font-size:1.4rem;font-weight:600}.lab
 table{border-collapse:collapse;width:100%;margin:1rem 0}th,td{border-bottom:1px solid #e3e8ef;padding:.35rem .5rem;
 text-align:left}svg .grid{stroke:#e3e8ef}svg .axis{font-size:11px;fill:#667085}svg .line{fill:none;stroke:#2f6fde;
 stroke-width:2.5}svg circle{fill:#2f6fde}h4{margin-bottom:.2rem}
+td.n,th.n{text-align:right;width:1%}td.n{white-space:nowrap}table.calls small{white-space:nowrap}
+.bar{display:flex;height:6px;border-radius:3px;overflow:hidden;
+margin-top:.3rem;max-width:320px}.bar i,.key i{display:inline-block}.key i{width:.8em;height:.8em;border-radius:2px;
+margin-right:.3em;vertical-align:-.05em}.legend{font-size:.8rem;color:#667085;margin-top:-.6rem}.key{margin-right:1em}
+i.resolved{background:#3a9a5b}i.escalated{background:#e0a030}i.lost{background:#d0504a}i.interrupted{background:#b8c0cc}
 """

@@ -41,8 +41,10 @@ def streak(days: list[str], today: date) -> int:
     return count
 
 
-def stats_report(raw: dict[str, Any], operator: str | None, now: datetime) -> dict[str, Any]:
-    """The `stats` figures: totals, streak, daily trend, mastery per objection, missed steps, exams."""
+def stats_report(raw: dict[str, Any], operator: str | None, now: datetime,
+                 roleplay: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The `stats` figures: totals, streak, daily trend, mastery per objection, missed steps, exams, and the
+    roleplay calls (`roleplay` from Store.roleplay)."""
     days = raw["days"]
     average = raw["average"]
     return {
@@ -60,7 +62,35 @@ def stats_report(raw: dict[str, Any], operator: str | None, now: datetime) -> di
         ],
         "missed_steps": [{"step": row["step"], "times": row["times"]} for row in raw["missed_steps"]],
         "exams": {"taken": raw["exams"]["taken"], "passed": raw["exams"]["passed"]},
+        "roleplay": roleplay_figures(roleplay),
     }
+
+
+NO_CALLS: dict[str, Any] = {"calls": 0, "resolved": 0, "escalated": 0, "lost": 0, "interrupted": 0, "average": None,
+                            "scenarios": [], "failed_turns": []}
+
+
+def roleplay_figures(raw: dict[str, Any] | None) -> dict[str, Any]:
+    """Store.roleplay's figures with the averages rounded (none played: zeros)."""
+    if not raw:
+        return {**NO_CALLS}
+    return {**raw, "average": _round(raw["average"]),
+            "scenarios": [{**row, "average": _round(row["average"])} for row in raw["scenarios"]],
+            "failed_turns": [{**row, "average": _round(row["average"])} for row in raw["failed_turns"]]}
+
+
+def failed_below(catalog: Catalog | None) -> float:
+    """A roleplay try scored below this failed its turn: the bottom of the catalog's "partial" band."""
+    from objcoach.scoring.settings import DEFAULT_SETTINGS
+
+    return (settings_for(catalog) if catalog is not None else DEFAULT_SETTINGS)["partial"]
+
+
+def objection_leeches(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Store.failed_reviews' cards that are objections' (a scenario's card is rated by its calls)."""
+    from objcoach.practice.schedule import is_scenario_key
+
+    return [row for row in rows if not is_scenario_key(row["objection_id"])]
 
 
 def schedule_figures(store: Any, operator: str | None, now: datetime) -> dict[str, Any]:
@@ -79,7 +109,7 @@ def schedule_figures(store: Any, operator: str | None, now: datetime) -> dict[st
         status = schedule_status(store.review_count(operator), store.fsrs_parameters(operator),
                                  optimizer_available())
     return {"forecast": forecast(store.due_by_day(operator, forecast_until(now)), now),
-            "leeches": store.failed_reviews(operator, LEECH_FAILS), "schedule": status}
+            "leeches": objection_leeches(store.failed_reviews(operator, LEECH_FAILS)), "schedule": status}
 
 
 def _round(value: float | None) -> float | None:
@@ -110,21 +140,23 @@ def operator_report(raw: dict[str, Any], previous: dict[str, Any] | None, operat
                     catalog: Catalog, ui: str, period: tuple[str | None, str],
                     weakest: list[dict[str, Any]] | None = None,
                     checked: dict[str, Any] | None = None,
-                    leeches: list[dict[str, Any]] | None = None, hints: int = 0) -> dict[str, Any]:
+                    leeches: list[dict[str, Any]] | None = None, hints: int = 0,
+                    roleplay: dict[str, Any] | None = None) -> dict[str, Any]:
     """One operator's figures and feedback. `raw` and `previous` come from Store.stats, `weakest`
     from Store.lowest_replies, `checked` from mentor/verify.py's Check.of (what the figures left out),
-    `leeches` from Store.failed_reviews (objections failed again and again), `hints` from Store.hints."""
+    `leeches` from Store.failed_reviews (objections failed again and again), `hints` from Store.hints,
+    `roleplay` from Store.roleplay (the calls played)."""
     from objcoach.i18n import t
     from objcoach.i18n.names import quoted
 
     names = Names(catalog, ui)
     bands = settings_for(catalog)  # the catalog's verdict bands
     good, excellent = bands["good"], bands["excellent"]  # an excellent average is kept, not raised
-    figures = stats_report(raw, operator, datetime.fromisoformat(period[1]))
+    figures = stats_report(raw, operator, datetime.fromisoformat(period[1]), roleplay)
     figures["weakest_replies"] = weakest or []
     figures["previous_average"] = _round(previous["average"]) if previous else None
     figures["checked"] = checked or {"forged": [], "forged_exams": [], "older": 0, "unchecked": 0}
-    figures["leeches"] = leeches or []
+    figures["leeches"] = objection_leeches(leeches or [])
     figures["hints"] = hints
     mastery = [row for row in figures["mastery"] if row["best"] is not None]
     observation: list[str] = checked_observations(figures["checked"], ui, names)
@@ -157,6 +189,15 @@ def operator_report(raw: dict[str, Any], previous: dict[str, Any] | None, operat
         if figures["leeches"]:
             observation.append(t(ui, "report.obs.leeches", objections=", ".join(
                 f"{row['objection_id']} ({row['fails']})" for row in figures["leeches"][:MAX_CORRECTIONS])))
+    calls = figures["roleplay"]
+    if calls["calls"]:
+        observation.append(t(ui, "report.obs.calls", **{key: calls[key] for key in
+                                                         ("calls", "resolved", "escalated", "lost", "interrupted")},
+                             average=_fmt(calls["average"])))
+        if calls["failed_turns"]:
+            observation.append(t(ui, "report.obs.turns", turns="; ".join(
+                f"{names.scenario(row['scenario_id'])} › {names.node(row['scenario_id'], row['node_id'])} "
+                f"({row['failed']}/{row['tries']})" for row in calls["failed_turns"][:MAX_CORRECTIONS])))
     impact = []
     for row in figures["missed_steps"][:2]:
         technique = catalog.techniques.get(row["step"])
@@ -181,6 +222,7 @@ def operator_report(raw: dict[str, Any], previous: dict[str, Any] | None, operat
         example = (objection.answers.get(lang) or ("",))[0]
         correction.append(t(ui, "report.correction.objection", client=names.objection(objection.id, lang, short=False),
                             objection=objection.id, best=row["best"], example=quoted(example, ui)))
+    correction += turn_corrections(calls["failed_turns"][:2], catalog, ui, names)
     for row in figures["missed_steps"][:2]:
         technique = catalog.techniques.get(row["step"])
         if technique is None:
@@ -200,6 +242,10 @@ def operator_report(raw: dict[str, Any], previous: dict[str, Any] | None, operat
     if figures["missed_steps"]:
         first = names.technique(figures["missed_steps"][0]["step"])
         agreement.append(t(ui, "report.agreement.step", title=quoted(first, ui)))
+    unresolved = [row for row in calls["scenarios"] if not row["resolved"]]
+    if unresolved:
+        agreement.append(t(ui, "report.agreement.calls", scenarios=", ".join(
+            names.scenario(row["scenario_id"]) for row in unresolved[:MAX_CORRECTIONS])))
     agreement.append(t(ui, "report.agreement.practice", sessions=3))
     return {
         "operator": operator,
@@ -208,6 +254,26 @@ def operator_report(raw: dict[str, Any], previous: dict[str, Any] | None, operat
         "feedback": {"observation": observation, "impact": impact, "correction": correction,
                      "agreement": agreement},
     }
+
+
+def turn_corrections(turns: list[dict[str, Any]], catalog: Catalog, ui: str, names: Names) -> list[str]:
+    """What to practise for the roleplay turns failed most: the client's line there and the node's first model
+    answer (none for a scenario or node the catalog no longer has)."""
+    from objcoach.i18n import t
+    from objcoach.i18n.names import quoted
+
+    out = []
+    for row in turns:
+        scenario = catalog.scenario(row["scenario_id"])
+        turn = scenario.nodes.get(row["node_id"]) if scenario else None
+        if turn is None or turn.objection is None:
+            continue
+        answers = turn.objection.answers
+        example = (answers.get(ui) or next(iter(answers.values()), ("",)))[0]
+        out.append(t(ui, "report.correction.turn", scenario=names.scenario(row["scenario_id"]),
+                     client=names.node(row["scenario_id"], row["node_id"], short=False), failed=row["failed"],
+                     tries=row["tries"], example=quoted(example, ui)))
+    return out
 
 
 SHOWN_IDS = 10  # forged attempts named one by one in a report; the rest are counted
@@ -223,7 +289,7 @@ def checked_observations(checked: dict[str, Any], ui: str, names: Names | None =
     lines = []
     forged = checked["forged"]
     if forged:
-        named = [t(ui, "report.obs.forged_one", id=row["id"][:8], objection=names.objection(row["objection_id"]),
+        named = [t(ui, "report.obs.forged_one", id=row["id"][:8], objection=names.attempt(row),
                    stored=row["stored"],
                    regraded="—" if row["regraded"] is None else row["regraded"]) for row in forged[:SHOWN_IDS]]
         more = len(forged) - SHOWN_IDS
@@ -278,12 +344,23 @@ def parse_due(value: str, now: datetime) -> str:
 def assignment_status(rows: list[dict[str, Any]], now: datetime, done_score: int,
                       ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Each assignment as done, overdue or open; per operator: counts and the average best score on
-    the assigned set (unattempted objections count 0)."""
+    the assigned set (unattempted objections count 0). A scenario's assignment (Store.assignments' calls) is
+    done by a call resolved or averaging `done_score`; its best is the best call's average, its attempts the
+    calls."""
+    from objcoach.practice.schedule import is_scenario_key
+
     today = now.date().isoformat()
     out = []
     per: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        done = row["best"] is not None and row["best"] >= done_score
+    for given in rows:
+        best_call, calls, resolved = given.get("best_call"), given.get("calls", 0), given.get("resolved", 0)
+        row = {key: value for key, value in given.items() if key not in ("best_call", "calls", "resolved")}
+        if is_scenario_key(row["objection_id"]):
+            row.update(scenario_id=row["objection_id"].split(":", 1)[1], best=_round(best_call), attempts=calls,
+                       resolved=resolved)
+        else:
+            row.update(scenario_id=None, resolved=None)
+        done = bool(row["resolved"]) or (row["best"] is not None and row["best"] >= done_score)
         status = "done" if done else "overdue" if row["due"] < today else "open"
         out.append({**row, "status": status})
         summary = per.setdefault(row["operator"], {"operator": row["operator"], "assigned": 0, "done": 0,

@@ -52,6 +52,7 @@ class Reviewer:
         if action == "accept":
             from objcoach.mentor.authoring import accept_answer
 
+            self._refuse_inline(attempt)
             named = self._named(attempt)
             path, problems = accept_answer(self.catalog, attempt["objection_id"], attempt["lang"], attempt["reply"],
                                            self.extra, header=t(self.ui, "team_catalog.header"), ui=self.ui)
@@ -64,6 +65,17 @@ class Reviewer:
         self.store.save_review(attempt["id"], DECISIONS[action], comment, self.mentor, now_iso(),
                                grade if action == "grade" else None)
         return Decided(said)
+
+    def _refuse_inline(self, attempt: dict[str, Any]) -> None:
+        """A roleplay turn whose answers are written in its scenario (not a catalog objection's) is not accepted
+        into the catalog: the scenario file is where its answers live."""
+        if not attempt.get("scenario_id") or self.catalog.get(attempt["objection_id"]) is not None:
+            return
+        scenario = self.catalog.scenario(attempt["scenario_id"])
+        turn = scenario.nodes.get(attempt.get("node_id") or "") if scenario else None
+        if turn is not None:
+            raise InputError(t(self.ui, "review.accept_node", objection=Names(self.catalog, self.ui).attempt(attempt),
+                               where=turn.where or scenario.origin if scenario else ""))
 
     def _named(self, attempt: dict[str, Any]) -> str:
         """The objection by the client's words, in the screen's quotes."""
@@ -83,9 +95,14 @@ class Reviewer:
             say(t(ui, "review.item", n=n, total=len(candidates), attempt=attempt["id"][:8],
                   operator=attempt["operator"], objection=attempt["objection_id"], lang=attempt["lang"], score=score,
                   when=attempt["created_at"][:16].replace("T", " ")))
-            objection = self.catalog.get(attempt["objection_id"])
-            if objection is not None:
-                say(f"{t(ui, 'client')}: {quoted(objection.client.get(attempt['lang'], ''), ui)}")
+            if attempt.get("scenario_id") and attempt.get("node_id"):  # a roleplay turn: the call and the line
+                names = Names(self.catalog, ui)
+                say(f"{t(ui, 'client')}: {names.scenario(attempt['scenario_id'])} › "
+                    f"{names.node(attempt['scenario_id'], attempt['node_id'], attempt['lang'], short=False)}")
+            else:
+                objection = self.catalog.get(attempt["objection_id"])
+                if objection is not None:
+                    say(f"{t(ui, 'client')}: {quoted(objection.client.get(attempt['lang'], ''), ui)}")
             say(f"{t(ui, 'reply')}: {quoted(attempt['reply'], ui)}")
             breakdown = self.breakdown(attempt)
             if breakdown:

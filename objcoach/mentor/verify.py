@@ -6,6 +6,8 @@ each stored reply again and compare, under the versions the attempt was stored w
 - same grader and entry versions, a different score: forged; left out of the figures and listed;
 - other versions (or none, from before versions were kept): scored by an older grader; kept and counted;
 - an objection this catalog lacks: cannot be checked; kept and counted.
+A roleplay turn is scored again against its node's objection, found by its scenario and node (a node's own
+inline objection is in no objection list); a turn of a scenario or node the catalog no longer has is unchecked.
 An exam stored as passed counts only when its kept attempts reach its pass mark.
 Replies are scored through grade's batch path, each distinct reply once; the scores are remembered in the
 mentor's cache, so the next report scores only what was stored since.
@@ -16,7 +18,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, NamedTuple
 
-from objcoach.catalog.model import Catalog
+from objcoach.catalog.model import Catalog, Objection
 from objcoach.io import Row
 from objcoach.scoring.settings import PASS_MARK
 from objcoach.store.history import Store
@@ -29,6 +31,8 @@ class Forged(NamedTuple):
     lang: str
     stored: int
     regraded: int | None  # None: the reply cannot be scored at all
+    scenario_id: str | None = None  # a roleplay turn's scenario and node
+    node_id: str | None = None
 
 
 class Check(NamedTuple):
@@ -46,7 +50,8 @@ class Check(NamedTuple):
         """One operator's part, as a report shows it."""
         return {
             "forged": [{"id": row.id, "objection_id": row.objection_id, "lang": row.lang, "stored": row.stored,
-                        "regraded": row.regraded} for row in self.forged if row.operator == operator],
+                        "regraded": row.regraded, "scenario_id": row.scenario_id, "node_id": row.node_id}
+                       for row in self.forged if row.operator == operator],
             "forged_exams": [session for who, session in self.forged_exams if who == operator],
             "older": self.older.get(operator, 0),
             "unchecked": self.unchecked.get(operator, 0),
@@ -62,11 +67,11 @@ def check_history(store: Store, catalog: Catalog, operator: str | None, since: s
     known: dict[str, int] = {}  # operator -> scored attempts for objections this catalog has
     unchecked: dict[str, int] = {}
     for group in store.scored_counts(operator, since, until):  # counted in SQL: old rows are never read
-        counts = known if catalog.get(group["objection_id"]) is not None else unchecked
+        counts = known if objection_of(catalog, group) is not None else unchecked
         counts[group["operator"]] = counts.get(group["operator"], 0) + group["n"]
     to_check = []
     for row in store.scored_attempts(operator, since, until, grader):
-        objection = catalog.get(row["objection_id"])
+        objection = objection_of(catalog, row)
         if objection is not None and row["entry_version"] == entry_version(catalog, objection):
             to_check.append(row)
     # everything else of a known objection was scored by another grader or against another entry
@@ -74,11 +79,24 @@ def check_history(store: Store, catalog: Catalog, operator: str | None, since: s
     older = {name: n - checked[name] for name, n in known.items() if n > checked[name]}
     regraded = _regrade(catalog, to_check)
     forged = tuple(
-        Forged(row["id"], row["operator"], row["objection_id"], row["lang"], int(row["score"]), score)
+        Forged(row["id"], row["operator"], row["objection_id"], row["lang"], int(row["score"]), score,
+               row.get("scenario_id"), row.get("node_id"))
         for row in to_check
         for score in [regraded.get(_key(row))]
         if not _honest(int(row["score"]), score, bool(row["late"])))
     return Check(forged, _forged_exams(store, operator, since, until, {row.id for row in forged}), older, unchecked)
+
+
+def objection_of(catalog: Catalog, row: dict[str, Any]) -> Objection | None:
+    """The objection an attempt was scored against: a roleplay turn's node's (by scenario and node), any
+    other's by its id (a turn too when its scenario is gone but the objection it named is not); None when the
+    catalog no longer has it."""
+    if row.get("scenario_id") and row.get("node_id"):
+        scenario = catalog.scenario(row["scenario_id"])
+        turn = scenario.nodes.get(row["node_id"]) if scenario else None
+        if turn is not None:
+            return turn.objection
+    return catalog.get(row["objection_id"])
 
 
 MEMO_LIMIT = 500_000  # scores remembered per grader version; beyond that the memo starts afresh
@@ -104,14 +122,32 @@ def _regrade(catalog: Catalog, rows: list[dict[str, Any]]) -> dict[tuple[str, st
     if missing:
         from objcoach.scoring.batch import grade_rows  # the scorer is imported only when there is work for it
 
+        # a node's inline objection is in no objection list grade's lookup reads: scored with it directly
+        inline = {key: row for key, row in missing.items() if catalog.get(row["objection_id"]) is None}
+        listed = {key: row for key, row in missing.items() if key not in inline}
         graded = grade_rows((Row(n, {"objection": row["objection_id"], "lang": row["lang"], "reply": row["reply"]})
-                             for n, row in enumerate(missing.values(), start=1)), catalog)
+                             for n, row in enumerate(listed.values(), start=1)), catalog)
         if len(scores) + len(missing) > MEMO_LIMIT:
             scores = {}
-        for key, out in zip(missing, graded, strict=True):
+        for key, out in zip(listed, graded, strict=True):
             scores[key] = None if out.get("error") else int(out["score"])
+        for key, row in inline.items():
+            scores[key] = _score_inline(catalog, row)
         cache.write("regraded", stamp, scores)
     return scores
+
+
+def _score_inline(catalog: Catalog, row: dict[str, Any]) -> int | None:
+    from objcoach.errors import ObjcoachError
+    from objcoach.scoring.score import score_reply
+
+    objection = objection_of(catalog, row)
+    if objection is None:
+        return None
+    try:
+        return int(score_reply(str(row["reply"]), objection, catalog, str(row["lang"])).score)
+    except ObjcoachError:
+        return None
 
 
 def _key(row: dict[str, Any]) -> tuple[str, str, bytes]:

@@ -177,7 +177,7 @@ class Store:
         where, params = _operator_filter(operator)
         # kept on the card as it is reviewed: the log itself is as long as the history
         rows = self.c.query(f"SELECT operator, objection_id, lang, fails FROM cards {where} "
-                            f"{'AND' if where else 'WHERE'} objection_id NOT LIKE '{SCENARIO_KEYS}' "
+                            f"{'AND' if where else 'WHERE'} {_OBJECTION_CARD} "
                             f"AND fails >= ? ORDER BY fails DESC, operator, objection_id",
                             (*params, max(at_least, 1)))
         return [{**row, "fails": int(row["fails"])} for row in rows]
@@ -204,13 +204,12 @@ class Store:
         return {"parameters": parameters, "reviews": int(rows[0]["reviews"]), "fitted_at": rows[0]["fitted_at"]}
 
     def due_by_day(self, operator: str | None, until: str) -> list[dict[str, Any]]:
-        """How many objection cards fall due on each day (UTC) before `until`, overdue ones on their own past
-        days."""
+        """How many objections' cards fall due on each day (UTC) before `until`, overdue ones on their own past
+        days (a scenario's card is played by roleplay, not drilled)."""
         where, params = _operator_filter(operator)
         rows = self.c.query(f"SELECT substr(due, 1, 10) AS day, COUNT(*) AS n FROM cards {where} "
-                            f"{'AND' if where else 'WHERE'} objection_id NOT LIKE '{SCENARIO_KEYS}' "
-                            f"AND due < ? GROUP BY substr(due, 1, 10) ORDER BY day",
-                            (*params, until))
+                            f"{'AND' if where else 'WHERE'} due < ? AND {_OBJECTION_CARD} "
+                            f"GROUP BY substr(due, 1, 10) ORDER BY day", (*params, until))
         return [{"day": row["day"], "n": int(row["n"])} for row in rows if _reads_as(date.fromisoformat, row["day"])]
 
     def previous_average(self, operator: str, mode: str, lang: str, before: str, exclude: str) -> float | None:
@@ -225,6 +224,7 @@ class Store:
         rows = self.c.query(
             f"SELECT a.id, a.created_at, a.operator, a.objection_id, a.lang, a.mode, a.try_no, a.reply, a.score, "
             f"a.verdict, a.duration, a.late, a.outcome, a.hints, a.disputed, a.dispute_note, a.session_id, "
+            f"a.scenario_id, a.node_id, "
             f"r.decision AS review, r.comment AS review_comment, r.mentor AS reviewer, r.grade AS review_grade "
             f"FROM attempts AS a LEFT JOIN reviews AS r ON r.attempt_id = a.id {where} "
             f"ORDER BY a.created_at DESC, a.id DESC LIMIT ?", (*params, limit))
@@ -277,13 +277,15 @@ class Store:
         days = self.c.query(
             f"SELECT substr(created_at, 1, 10) AS day, AVG(COALESCE(score, 0)) AS average, COUNT(*) AS attempts "
             f"FROM attempts {where} GROUP BY substr(created_at, 1, 10) ORDER BY day", params)
+        # per objection from drills and exams: a roleplay turn is counted per scenario and node (roleplay())
         mastery = self.c.query(
             f"SELECT operator, objection_id, lang, MAX(score) AS best, COUNT(*) AS attempts, "
             f"(SELECT b.score FROM attempts AS b WHERE b.operator = a.operator AND b.objection_id = a.objection_id "
-            f" AND b.lang = a.lang {last_where} ORDER BY b.created_at DESC LIMIT 1) AS last, "
+            f" AND b.lang = a.lang AND b.mode <> 'roleplay' {last_where} ORDER BY b.created_at DESC LIMIT 1) AS last, "
             f"(SELECT c.due FROM cards AS c WHERE c.operator = a.operator AND c.objection_id = a.objection_id "
             f" AND c.lang = a.lang) AS due "
-            f"FROM attempts AS a {where} GROUP BY operator, objection_id, lang ORDER BY best, objection_id",
+            f"FROM attempts AS a {where} {'AND' if where else 'WHERE'} mode <> 'roleplay' "
+            f"GROUP BY operator, objection_id, lang ORDER BY best, objection_id",
             [*last_params, *params])
 
         def missed_steps(steps: str) -> list[dict[str, Any]]:
@@ -328,6 +330,44 @@ class Store:
         return int(self.c.query(f"SELECT COALESCE(SUM(hints), 0) AS n FROM attempts {where} "
                                 f"{'AND' if where else 'WHERE'} hints > 0", params)[0]["n"])
 
+    def roleplay(self, operator: str | None, since: str | None, until: str | None = None,
+                 left_out: Sequence[str] = (), below: float = 50, turns: int = 5) -> dict[str, Any]:
+        """Roleplay calls started in the period: how many, how they ended (per scenario too; `interrupted`:
+        no outcome, the operator quit or the call never finished), the calls' average; and the `turns` turns
+        (scenario, node) with most tries scored below `below` (a skip or an answer shown counts as one), each
+        with its tries and average score."""
+        where, params = self._period(operator, since, until, time="started_at", left_out=left_out)
+        per_scenario = self.c.query(
+            f"SELECT scenario_id, COUNT(*) AS calls, "
+            f"SUM(CASE WHEN outcome = 'resolved' THEN 1 ELSE 0 END) AS resolved, "
+            f"SUM(CASE WHEN outcome = 'escalated' THEN 1 ELSE 0 END) AS escalated, "
+            f"SUM(CASE WHEN outcome = 'lost' THEN 1 ELSE 0 END) AS lost, "
+            f"SUM(CASE WHEN outcome IS NULL THEN 1 ELSE 0 END) AS interrupted, "
+            f"AVG(average) AS average, COUNT(average) AS averaged FROM sessions {where} "
+            f"{'AND' if where else 'WHERE'} mode = 'roleplay' AND scenario_id IS NOT NULL "
+            f"GROUP BY scenario_id ORDER BY calls DESC, scenario_id", params)
+        counts = ("calls", "resolved", "escalated", "lost", "interrupted", "averaged")
+        scenarios = [{**row, **{key: int(row[key] or 0) for key in counts}, "average": _float(row["average"])}
+                     for row in per_scenario]
+        attempts_where, attempts_params = self._period(operator, since, until, left_out=left_out)
+        failed = self.c.query(
+            f"SELECT scenario_id, node_id, COUNT(*) AS tries, "
+            f"SUM(CASE WHEN score IS NULL OR score < ? THEN 1 ELSE 0 END) AS failed, "
+            f"AVG(COALESCE(score, 0)) AS average FROM attempts {attempts_where} "
+            f"{'AND' if attempts_where else 'WHERE'} mode = 'roleplay' AND scenario_id IS NOT NULL "
+            f"AND node_id IS NOT NULL GROUP BY scenario_id, node_id "
+            f"HAVING SUM(CASE WHEN score IS NULL OR score < ? THEN 1 ELSE 0 END) > 0 "
+            f"ORDER BY failed DESC, average, scenario_id, node_id LIMIT ?",
+            [below, *attempts_params, below, turns])
+        averaged = sum(row["averaged"] for row in scenarios)
+        total = {key: sum(row[key] for row in scenarios) for key in counts[:-1]}
+        return {**total,
+                "average": sum((row["average"] or 0) * row["averaged"] for row in scenarios) / averaged
+                if averaged else None,
+                "scenarios": [{key: value for key, value in row.items() if key != "averaged"} for row in scenarios],
+                "failed_turns": [{**row, "tries": int(row["tries"]), "failed": int(row["failed"]),
+                                  "average": _float(row["average"])} for row in failed]}
+
     def team(self, since: str | None, left_out: Sequence[str] = ()) -> list[dict[str, Any]]:
         """Per operator: attempts, active days, sessions and average score (for the team view), without the
         attempts `left_out`."""
@@ -340,29 +380,33 @@ class Store:
                  "sessions": int(row["sessions"]), "average": _float(row["average"])} for row in rows]
 
     def assignments(self, operator: str | None) -> list[dict[str, Any]]:
-        """Each assignment with the operator's attempts on it since it was given: best score and count."""
+        """Each assignment with what the operator did on it since it was given: for an objection the best score
+        and the attempts; for a scenario (key "scenario:<id>") the calls, the best call's average
+        (`best_call`) and the calls resolved."""
         where, params = _operator_filter(operator, "s.")
         rows = self.c.query(
             f"SELECT s.operator, s.objection_id, s.due, s.assigned_by, s.created_at, "
             f"(SELECT MAX(a.score) FROM attempts AS a WHERE a.operator = s.operator "
             f" AND a.objection_id = s.objection_id AND a.created_at >= s.created_at) AS best, "
             f"(SELECT COUNT(*) FROM attempts AS a WHERE a.operator = s.operator "
-            f" AND a.objection_id = s.objection_id AND a.created_at >= s.created_at) AS attempts "
+            f" AND a.objection_id = s.objection_id AND a.created_at >= s.created_at) AS attempts, "
+            f"(SELECT MAX(c.average) FROM sessions AS c WHERE {_ASSIGNED_CALL}) AS best_call, "
+            f"(SELECT COUNT(*) FROM sessions AS c WHERE {_ASSIGNED_CALL}) AS calls, "
+            f"(SELECT COUNT(*) FROM sessions AS c WHERE {_ASSIGNED_CALL} AND c.outcome = 'resolved') AS resolved "
             f"FROM assignments AS s {where} ORDER BY s.operator, s.due, s.objection_id", params)
-        return [{**row, "attempts": int(row["attempts"])} for row in rows]
+        return [{**row, "attempts": int(row["attempts"]), "best_call": _float(row["best_call"]),
+                 "calls": int(row["calls"]), "resolved": int(row["resolved"])} for row in rows]
 
     def assigned_ids(self, operator: str, done_score: int) -> list[str]:
-        """The operator's assigned objections not yet done (no attempt at `done_score` or above since
-        the assignment) and scenarios ("scenario:<id>": no call resolved with an average that high since),
-        the soonest due first."""
+        """The operator's assignments not yet done, the soonest due first: objections with no attempt at
+        `done_score` or above since the assignment, scenarios ("scenario:<id>") with no call since then
+        resolved or averaging `done_score`."""
         rows = self.c.query(
             "SELECT s.objection_id FROM assignments AS s WHERE s.operator = ? AND NOT EXISTS ("
             "SELECT 1 FROM attempts AS a WHERE a.operator = s.operator AND a.objection_id = s.objection_id "
             "AND a.created_at >= s.created_at AND a.score >= ?) AND NOT EXISTS ("
-            "SELECT 1 FROM sessions AS c WHERE c.operator = s.operator AND c.scenario_id IS NOT NULL "
-            "AND 'scenario:' || c.scenario_id = s.objection_id AND c.started_at >= s.created_at "
-            "AND c.outcome = 'resolved' AND c.average >= ?) ORDER BY s.due, s.objection_id",
-            (operator, done_score, done_score))
+            f"SELECT 1 FROM sessions AS c WHERE {_ASSIGNED_CALL} AND (c.outcome = 'resolved' OR c.average >= ?)) "
+            "ORDER BY s.due, s.objection_id", (operator, done_score, done_score))
         return [row["objection_id"] for row in rows]
 
     def lowest_replies(self, operator: str, since: str | None, limit: int,
@@ -373,16 +417,18 @@ class Store:
         # the score: on a table as wide as attempts is since schema 5 it otherwise picks (operator, created_at)
         # and reads every row of the operator, ten times slower
         return self.c.query(
-            f"SELECT objection_id, lang, score, verdict, reply, created_at FROM attempts "
+            f"SELECT objection_id, lang, score, verdict, reply, created_at, scenario_id, node_id FROM attempts "
             f"{where} {'AND' if where else 'WHERE'} objection_id > '' AND score IS NOT NULL "
             f"ORDER BY score, created_at DESC LIMIT ?", (*params, limit))
 
     def scored_counts(self, operator: str | None, since: str | None, until: str | None) -> list[dict[str, Any]]:
-        """How many scored attempts each operator has per objection (served by the attempts_last index)."""
+        """How many scored attempts each operator has per objection (a roleplay turn's: per scenario and node
+        too; served by the attempts_last index)."""
         where, params = self._period(operator, since, until)
         rows = self.c.query(
-            f"SELECT operator, objection_id, COUNT(*) AS n FROM attempts {where} "
-            f"{'AND' if where else 'WHERE'} score IS NOT NULL GROUP BY operator, objection_id", params)
+            f"SELECT operator, objection_id, scenario_id, node_id, COUNT(*) AS n FROM attempts {where} "
+            f"{'AND' if where else 'WHERE'} score IS NOT NULL GROUP BY operator, objection_id, scenario_id, node_id",
+            params)
         return [{**row, "n": int(row["n"])} for row in rows]
 
     def scored_attempts(self, operator: str | None, since: str | None, until: str | None,
@@ -391,7 +437,8 @@ class Store:
         attempts scored by this grader (streamed; older ones are never read)."""
         where, params = self._period(operator, since, until)
         yield from self.c.iterate(
-            f"SELECT id, operator, objection_id, lang, reply, score, late, entry_version FROM attempts {where} "
+            f"SELECT id, operator, objection_id, lang, reply, score, late, entry_version, scenario_id, node_id "
+            f"FROM attempts {where} "
             f"{'AND' if where else 'WHERE'} grader_version = ? AND score IS NOT NULL", [*params, grader_version])
 
     def passed_exams(self, operator: str | None, since: str | None, until: str | None) -> list[dict[str, Any]]:
@@ -462,6 +509,7 @@ class Store:
             f"SELECT a.*, s.mode AS session_mode, s.lang AS session_lang, s.started_at AS session_started_at, "
             f"s.ended_at AS session_ended_at, s.planned AS session_planned, s.average AS session_average, "
             f"s.passed AS session_passed, s.pass_mark AS session_pass_mark, s.interrupted AS session_interrupted, "
+            f"s.scenario_id AS session_scenario_id, s.outcome AS session_outcome, "
             f"r.decision AS review, r.comment AS review_comment, r.mentor AS reviewer, r.decided_at AS reviewed_at, "
             f"r.grade AS review_grade "
             f"FROM attempts AS a LEFT JOIN sessions AS s ON s.id = a.session_id "
@@ -475,27 +523,34 @@ class Store:
             if session:
                 self.c.execute(
                     "INSERT INTO sessions (id, operator, mode, lang, started_at, ended_at, planned, "
-                    "average, passed, pass_mark, interrupted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                    "ON CONFLICT DO NOTHING",
+                    "average, passed, pass_mark, interrupted, scenario_id, outcome) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                     (session, row["operator"], row.get("session_mode") or row["mode"],
                      row.get("session_lang") or row["lang"], row.get("session_started_at") or row["created_at"],
                      row.get("session_ended_at"), row.get("session_planned") or 0, row.get("session_average"),
                      row.get("session_passed"), row.get("session_pass_mark"),
-                     int(bool(row.get("session_interrupted")))))
+                     int(bool(row.get("session_interrupted"))), row.get("session_scenario_id"),
+                     row.get("session_outcome")))
             added = self.c.execute(
                 "INSERT INTO attempts (id, session_id, operator, objection_id, lang, mode, created_at, "
                 "try_no, reply, score, verdict, breakdown, missed, duration, late, outcome, disputed, "
-                "dispute_note, grader_version, entry_version, hints) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                "dispute_note, grader_version, entry_version, hints, scenario_id, node_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (row["id"], session, row["operator"], row["objection_id"], row["lang"], row["mode"],
                  row["created_at"], row["try_no"], row["reply"], row.get("score"), row.get("verdict"),
                  _json_text(row.get("breakdown"), "{}"), _json_text(row.get("missed"), "[]"),
                  row.get("duration") or 0.0, int(bool(row.get("late"))), row.get("outcome") or "scored",
                  int(bool(row.get("disputed"))), row.get("dispute_note"), _text_or_none(row.get("grader_version")),
-                 _text_or_none(row.get("entry_version")), _count(row.get("hints"))))
+                 _text_or_none(row.get("entry_version")), _count(row.get("hints")), row.get("scenario_id"),
+                 row.get("node_id")))
         return added == 1
 
 
+# A scenario's card and assignment are keyed "scenario:<id>" in objection_id (practice/schedule.py scenario_key)
+_OBJECTION_CARD = f"objection_id NOT LIKE '{SCENARIO_KEYS}'"  # a card or assignment of an objection
+# the operator's calls of an assigned scenario (assignment `s`, session `c`) since it was assigned
+_ASSIGNED_CALL = ("s.objection_id LIKE 'scenario:%' AND c.operator = s.operator AND c.mode = 'roleplay' "
+                  "AND c.scenario_id = substr(s.objection_id, 10) AND c.started_at >= s.created_at")
 _REVIEW_COLUMNS = "(attempt_id, decision, comment, mentor, decided_at, grade, received_at)"
 _REVIEW_UPDATE = ("decision = excluded.decision, comment = excluded.comment, mentor = excluded.mentor, "
                   "decided_at = excluded.decided_at, grade = excluded.grade, received_at = excluded.received_at")

@@ -42,7 +42,8 @@ GRANTS = (
     "GRANT SELECT ON objcoach_meta TO {operator}, {mentor}",
     # operators: their own practice
     "GRANT SELECT, INSERT ON sessions, attempts, cards, card_reviews TO {operator}",
-    "GRANT UPDATE (ended_at, average, passed, interrupted) ON sessions TO {operator}",
+    # outcome: how their roleplay call ended (the session trigger allows it on a roleplay call only)
+    "GRANT UPDATE (ended_at, average, passed, interrupted, outcome) ON sessions TO {operator}",
     "GRANT UPDATE (disputed, dispute_note) ON attempts TO {operator}",
     "GRANT UPDATE (card, due, last_score, reviews, fails) ON cards TO {operator}",
     "GRANT SELECT ON reviews, assignments, team_members TO {operator}",
@@ -86,7 +87,8 @@ POLICIES = {  # name → statement
 # with a fixed search_path), so they see every session whoever writes. An operator's own rows (NEW.operator
 # is the login role, a member of objcoach_operator) may only be written the way a drill writes them:
 # - a session starts unfinished; once it has ended nothing in it changes; its average is the one its
-#   attempts give, and an exam is passed only when they reach its pass mark;
+#   attempts give (a roleplay call's: the best score at each node), and an exam is passed only when they
+#   reach its pass mark; only a roleplay call has an outcome, one of resolved, escalated, lost;
 # - an attempt goes into the operator's own session while it is open, and its dispute is set only then.
 # For everyone (a mentor importing too), an attempt belongs to a session of the same operator: the foreign
 # key alone would accept another person's session id, which row-level security hides but does not check.
@@ -118,7 +120,8 @@ TRIGGERS = {  # name → (table, function body)
             RETURN NEW;
           END IF;
           IF TG_OP = 'INSERT' THEN
-            IF NEW.ended_at IS NOT NULL OR NEW.average IS NOT NULL OR NEW.passed IS NOT NULL THEN
+            IF NEW.ended_at IS NOT NULL OR NEW.average IS NOT NULL OR NEW.passed IS NOT NULL
+               OR NEW.outcome IS NOT NULL THEN
               {REFUSE} 'a session starts unfinished: it ends when its drill or exam does';
             END IF;
             RETURN NEW;
@@ -126,9 +129,17 @@ TRIGGERS = {  # name → (table, function body)
           IF OLD.ended_at IS NOT NULL THEN
             {REFUSE} 'a finished session cannot be changed';
           END IF;
+          IF NEW.outcome IS NOT NULL AND (NEW.mode <> 'roleplay'
+                                          OR NEW.outcome NOT IN ('resolved', 'escalated', 'lost')) THEN
+            {REFUSE} format('session %s: only a roleplay call ends resolved, escalated or lost', NEW.id);
+          END IF;
+          IF NEW.outcome IS NOT NULL AND NEW.ended_at IS NULL THEN
+            {REFUSE} format('session %s: a call has an outcome when it ends', NEW.id);
+          END IF;
+          -- the best score of each objection asked (a roleplay call's: of each node, two may share an objection)
           SELECT COALESCE(SUM(best), 0), COUNT(*) INTO total, answered FROM (
             SELECT COALESCE(MAX(a.score), 0) AS best FROM attempts AS a WHERE a.session_id = NEW.id
-            GROUP BY a.objection_id) AS items;
+            GROUP BY COALESCE(a.node_id, a.objection_id)) AS items;
           -- as the drill works it out: an exam over every question planned, a drill over those answered
           mean := CASE WHEN NEW.mode = 'exam' THEN total / GREATEST(NEW.planned, answered, 1)
                        WHEN answered > 0 THEN total / answered END;
