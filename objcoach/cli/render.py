@@ -18,6 +18,7 @@ from rich.panel import Panel
 from rich.text import Span, Text
 
 from objcoach.i18n import t
+from objcoach.i18n.names import quoted
 from objcoach.printable import escapes, printable
 
 if TYPE_CHECKING:  # only for annotations: a score panel should not pay for tables and calibration
@@ -149,7 +150,7 @@ def score_panel(score: Score, feedback: Feedback, objection: Objection, lang: st
             line.append(item.what, style="bold")
             if item.example:
                 line.append(f"\n  {t(lang, 'example')}: ")
-                line.append(f"«{item.example}»", style="italic")
+                line.append(quoted(item.example, lang), style="italic")
             lines.append(line)
         parts.append(Group(text(t(lang, "to_add"), "bold yellow"), *lines))
     if feedback.retry_prompt:
@@ -159,7 +160,6 @@ def score_panel(score: Score, feedback: Feedback, objection: Objection, lang: st
     parts.append(breakdown_line(feedback, lang))
     if show_answer and score.closest_answer:
         parts.append(Group(text(t(lang, "closest_answer"), "bold"), text(score.closest_answer, "italic")))
-    from objcoach.cli.names import quoted
 
     words = objection.client.get(score.lang) or next(iter(objection.client.values()), objection.id)
     return Panel(Group(*spaced(parts)), title=safe_text(quoted(words, lang)), title_align="left",
@@ -207,7 +207,7 @@ def objection_table(objections: Sequence[Objection], lang: str) -> Table:
 def objection_detail(objection: Objection, catalog: Catalog, lang: str) -> Panel:
     rows: list[RenderableType] = []
     words = objection.client.get(lang) or next(iter(objection.client.values()), "")
-    rows.append(safe_text(f"«{words}»", style="bold"))
+    rows.append(safe_text(quoted(words, lang), style="bold"))
     meta = new_grid(padding=(0, 2))
     meta.add_column(style="dim")
     meta.add_column()
@@ -256,8 +256,8 @@ def suggestions_table(found: Sequence[Any], lang: str) -> RenderableType:
     table.add_column(t(lang, "best_answer"), overflow="fold")
     for place, item in enumerate(found):
         mark = t(lang, "lookup_match") if sure and place == 0 else t(lang, "lookup_maybe")
-        table.add_row(f"{item.similarity:.0f}\n{mark}", safe_text(f"{item.objection_id}\n«{item.client}»"),
-                      safe_text(item.answer))
+        table.add_row(f"{item.similarity:.0f}\n{mark}",
+                      safe_text(f"{item.objection_id}\n{quoted(item.client, lang)}"), safe_text(item.answer))
     if sure:
         return table
     return Group(Text(t(lang, "lookup_none"), style="yellow"), table) if found else Text(t(lang, "lookup_none"))
@@ -444,7 +444,6 @@ def history(rows: list[dict[str, Any]], ui: str, names: Names | None = None) -> 
 
 def mentor_note(row: dict[str, Any], ui: str) -> str:
     """A mentor's review of an attempt as its operator reads it: «Наставник: оценка 2 из 3 — «…»»."""
-    from objcoach.cli.names import quoted
 
     parts = [] if row["review"] == "commented" else [t(ui, f"review.status.{row['review']}",
                                                         grade=row.get("review_grade"))]
