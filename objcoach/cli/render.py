@@ -131,7 +131,9 @@ def text(value: str, style: str = "") -> Text:
 
 
 def score_panel(score: Score, feedback: Feedback, objection: Objection, lang: str,
-                show_answer: bool = True) -> Panel:
+                show_answer: bool = True, titled: bool = True) -> Panel:
+    """The score and its coaching; titled with the client's words unless they are on the screen just above
+    (a roleplay turn)."""
     parts: list[RenderableType] = []
     head = safe_text()
     head.append(f"{t(lang, 'score')}: {score.score}/100  ", style="bold")
@@ -162,7 +164,7 @@ def score_panel(score: Score, feedback: Feedback, objection: Objection, lang: st
         parts.append(Group(text(t(lang, "closest_answer"), "bold"), text(score.closest_answer, "italic")))
 
     words = objection.client.get(score.lang) or next(iter(objection.client.values()), objection.id)
-    return Panel(Group(*spaced(parts)), title=safe_text(quoted(words, lang)), title_align="left",
+    return Panel(Group(*spaced(parts)), title=safe_text(quoted(words, lang)) if titled else None, title_align="left",
                  border_style=VERDICT_STYLES.get(score.verdict, ""))
 
 

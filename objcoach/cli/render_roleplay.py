@@ -29,6 +29,10 @@ def event(item: object, ui: str, names: Names, boxes: bool = True) -> Renderable
         return _client(item, ui, names)
     if isinstance(item, Scorecard):
         return scorecard(item, ui, names, boxes)
+    from objcoach.practice.session import Scored
+
+    if isinstance(item, Scored):  # the client's line is just above: the feedback is not titled with it again
+        return render_session.scored(item, ui, titled=False)
     return render_session.event(item, ui, names)
 
 
@@ -81,7 +85,7 @@ def scorecard(card: Any, ui: str, names: Names, boxes: bool = True) -> Renderabl
             lines.append(line)
         parts.append(Group(*lines))
     if card.due is not None:
-        parts.append(text(t(ui, "scorecard.due", due=render_session._due(card.due, ui)), "dim"))
+        parts.append(text(t(ui, "scorecard.due", due=render_session.due_text(card.due, ui)), "dim"))
     if card.interrupted:
         parts.append(text(t(ui, "roleplay.stopped"), "yellow"))
     return Group(*spaced(parts))
@@ -131,7 +135,8 @@ def scenario_table(rows: list[dict[str, Any]], ui: str, names: Names) -> Rendera
 
     for row in rows:
         title = row["title"].get(ui) or next(iter(row["title"].values()), "")
-        due = render_session._due(datetime.fromisoformat(row["due"]), ui) if row["due"] else t(ui, "roleplay.list.new")
+        due = (render_session.due_text(datetime.fromisoformat(row["due"]), ui) if row["due"]
+               else t(ui, "roleplay.list.new"))
         table.add_row(row["id"], safe_text(title), safe_text(names.domain(row["domain"])), str(row["difficulty"]),
                       str(row["turns"]), due)
     return table

@@ -23,7 +23,7 @@ def event(item: object, ui: str, names: Names | None = None) -> RenderableType |
     if isinstance(item, s.Shown):
         return _shown(item, ui, names)
     if isinstance(item, s.Scored):
-        return _scored(item, ui)
+        return scored(item, ui)
     if isinstance(item, s.Message):
         return text(t(ui, item.key, **item.values), "cyan")
     if isinstance(item, s.AnswerShown):
@@ -63,14 +63,14 @@ def _shown(item: Any, ui: str, names: Names) -> RenderableType:
     return Group(*parts)
 
 
-def _scored(item: Any, ui: str) -> RenderableType:
+def scored(item: Any, ui: str, titled: bool = True) -> RenderableType:
     if not item.show_answer:  # exam: the score and time only, the coaching comes at the end
         line = safe_text(f"{t(ui, 'score')}: {item.score.score - item.late_points}/100 · "
                     f"{t(ui, 'seconds', seconds=number(item.seconds))}")
         if item.late_points:
             line.append(" · " + t(ui, "late", points=item.late_points), style="red")
         return line
-    return score_panel(item.score, item.feedback, item.objection, ui, show_answer=item.final)
+    return score_panel(item.score, item.feedback, item.objection, ui, show_answer=item.final, titled=titled)
 
 
 def summary(item: Any, ui: str, names: Names | None = None) -> RenderableType:
@@ -90,7 +90,7 @@ def summary(item: Any, ui: str, names: Names | None = None) -> RenderableType:
                                        str(row.tries),
                                        t(ui, "seconds", seconds=number(row.seconds))]
         if item.mode == "drill":
-            cells.append(_due(row.due, ui))
+            cells.append(due_text(row.due, ui))
         table.add_row(*cells)
     parts: list[RenderableType] = [table]
     if item.average is not None:
@@ -139,7 +139,7 @@ def mentor_notes(notes: list[dict[str, Any]], more: bool, ui: str, names: Names)
     return Group(*lines)
 
 
-def _due(when: Any, ui: str) -> str:
+def due_text(when: Any, ui: str) -> str:
     if when is None:
         return "—"
     from datetime import datetime, timezone
