@@ -53,7 +53,7 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (here / "tests" / "data").mkdir(parents=True)
     shutil.copy(DATA / "graded.jsonl", here / "tests" / "data" / "graded.jsonl")
     shutil.copy(DATA / "graded.jsonl", here / "graded.jsonl")
-    shutil.copy(DATA / "scenario_example.yaml", here / "scenarios.yaml")  # roleplay's examples play its call
+    shutil.copy(DATA / "scenario_example.yaml", here / "team-calls.yaml")  # a team's own call, as roleplay shows
     (here / "entry.yaml").write_text(
         'id: example-entry\nclient: {ru: "Мне надо посоветоваться с бухгалтером"}\ncontext: {ru: "Продажа тарифа"}\n'
         'domain: bank\ntags: [sales]\ndifficulty: 1\nchecklist: [acknowledge, clarify, next_step]\n'

@@ -50,13 +50,15 @@ def roleplay_command(
 
     Examples:
 
-      objcoach roleplay --list --catalog scenarios.yaml
+      objcoach roleplay --list
 
       objcoach roleplay --list --json
 
-      objcoach roleplay double-charge --lang ru --catalog scenarios.yaml
+      objcoach roleplay mortgage-rate-raised --lang ru
 
-      printf 'Sorry, I will check it\\nIt is a hold\\n' | objcoach roleplay double-charge -l en --exam -c scenarios.yaml
+      objcoach roleplay double-charge --catalog team-calls.yaml
+
+      printf 'Sorry, I will check it\\nIt is a hold\\n' | objcoach roleplay double-charge-business -l en --exam
     """
     from objcoach.catalog.load import load_catalog
     from objcoach.i18n import first_run_hint, ui_language

@@ -147,6 +147,8 @@ def assign_command(
       objcoach assign --operator anna --tag price --due 2026-12-01
 
       objcoach assign --operator anna --id too-expensive --id need-to-think --due 7d
+
+      objcoach assign --operator anna --scenario mortgage-rate-raised --due 7d
     """
     from objcoach.catalog.load import load_catalog
     from objcoach.catalog.search import filter_objections

@@ -38,7 +38,7 @@ REPHRASE_GOALS = {
         "take_ownership": "show you will take care of it",
         "explain_cause": "explain why it happened",
         "offer_alternative": "give the client a choice",
-        "proactive_purpose": "say at once why you are calling",
+        "proactive_purpose": "make clear at once why you are calling",
     },
 }
 
