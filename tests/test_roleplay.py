@@ -12,11 +12,11 @@ import pytest
 from conftest import DATA, run_cli
 
 from objcoach.catalog.load import load_catalog
-from objcoach.catalog.model import Catalog, Scenario
+from objcoach.catalog.model import Catalog, Scenario, is_scenario_key, scenario_key
 from objcoach.practice.branching import BAD_REPLIES
 from objcoach.practice.replies import Message
 from objcoach.practice.roleplay import CallOptions, ClientSays, choose_scenario, play
-from objcoach.practice.schedule import call_rating, is_scenario_key, scenario_key
+from objcoach.practice.schedule import call_rating
 from objcoach.practice.scorecard import Scorecard
 from objcoach.practice.session import Scored
 from objcoach.store.history import Store

@@ -16,8 +16,7 @@ import pytest
 from conftest import DATA, run_cli
 
 from objcoach.catalog.load import load_catalog
-from objcoach.catalog.model import Catalog
-from objcoach.practice.schedule import is_scenario_key, scenario_key
+from objcoach.catalog.model import Catalog, is_scenario_key, scenario_key
 from objcoach.store.base import Attempt
 from objcoach.store.history import Store, now_iso
 

@@ -123,6 +123,16 @@ class Scenario(NamedTuple):
             for turn in self.nodes.values()))
 
 
+def scenario_key(scenario_id: str) -> str:
+    """The key of a scenario's card and assignment, where an objection's id goes ("scenario:<id>": an
+    objection id can't hold ":", so the two never collide)."""
+    return "scenario:" + scenario_id
+
+
+def is_scenario_key(key: str) -> bool:
+    return key.startswith("scenario:")
+
+
 class Catalog:
     """One or more catalog files merged. `fingerprint` names the exact source files and code it was built
     from (empty for a catalog built in memory): what derived data is cached under. Compared by identity: the

@@ -63,7 +63,7 @@ def audit_command(
     """
     from objcoach.catalog.load import bundled_catalog_path, load_catalog
     from objcoach.cli.progress import counted
-    from objcoach.i18n import ui_language
+    from objcoach.i18n.choice import ui_language
     from objcoach.io import atomic_write, open_input, write_csv, write_jsonl
     from objcoach.mentor.audit import OUTPUT_FIELDS, Audit, read_dialogues
     from objcoach.parallel import is_large

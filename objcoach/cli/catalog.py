@@ -46,7 +46,7 @@ def score_command(
     """
     from objcoach.catalog.load import load_catalog
     from objcoach.catalog.search import resolve_objection
-    from objcoach.i18n import ui_language
+    from objcoach.i18n.choice import ui_language
     from objcoach.scoring.coach import feedback
     from objcoach.scoring.score import score_reply
 
@@ -140,7 +140,7 @@ def suggest_command(
       objcoach suggest "too expensive" --limit 5 --json
     """
     from objcoach.catalog.lookup import index_for, lookup_in
-    from objcoach.i18n import ui_language
+    from objcoach.i18n.choice import ui_language
     from objcoach.scoring.text import detect_language
 
     query = " ".join(words).strip()
@@ -191,7 +191,7 @@ def calibrate_command(
     if output is not None:
         raise InputError(said="output_without_fit")
     from objcoach.catalog.load import load_catalog
-    from objcoach.i18n import ui_language
+    from objcoach.i18n.choice import ui_language
     from objcoach.io import open_input, read_rows
     from objcoach.scoring.calibration import calibrate
 
@@ -216,7 +216,7 @@ def _fit_command(file: str, output: Path | None, reviews: bool, lang: str | None
     if output is None:
         raise InputError(said="fit_without_output")
     from objcoach.catalog.load import load_catalog
-    from objcoach.i18n import ui_language
+    from objcoach.i18n.choice import ui_language
     from objcoach.io import open_input, read_rows
     from objcoach.scoring.teamfit import examples_from_reviews, examples_from_rows, fit_team, write_team_model
 
@@ -272,7 +272,8 @@ def list_command(
     """
     from objcoach.catalog.load import load_catalog
     from objcoach.catalog.search import filter_objections
-    from objcoach.i18n import t, ui_language
+    from objcoach.i18n import t
+    from objcoach.i18n.choice import ui_language
 
     lang = chosen(language)
     loaded = load_catalog(catalog)
@@ -307,7 +308,7 @@ def show_command(
     """
     from objcoach.catalog.load import load_catalog
     from objcoach.catalog.search import resolve_objection
-    from objcoach.i18n import ui_language
+    from objcoach.i18n.choice import ui_language
 
     lang = chosen(language)
     loaded = load_catalog(catalog)
@@ -341,7 +342,7 @@ def techniques_command(language: UiLangOpt = None, as_json: JsonOpt = False, cat
       objcoach techniques --lang ru
     """
     from objcoach.catalog.load import load_catalog
-    from objcoach.i18n import ui_language
+    from objcoach.i18n.choice import ui_language
 
     lang = chosen(language)
     loaded = load_catalog(catalog)
@@ -377,7 +378,8 @@ def validate_command(
     from objcoach.catalog.load import catalog_paths
     from objcoach.catalog.parse import parse_files
     from objcoach.errors import MAX_LISTED
-    from objcoach.i18n import t, ui_language
+    from objcoach.i18n import t
+    from objcoach.i18n.choice import ui_language
 
     ui = ui_language(chosen(language))
     files = catalog_paths(paths)

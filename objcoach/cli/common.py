@@ -131,7 +131,7 @@ def guarded(function: F) -> F:
 def _ui(kwargs: dict[str, Any]) -> str:
     """The command's UI language: its --lang when it has one, else the usual rule (English when even the
     config cannot be read, since that is the error being shown)."""
-    from objcoach.i18n import ui_language
+    from objcoach.i18n.choice import ui_language
 
     language = kwargs.get("language")
     try:

@@ -23,7 +23,7 @@ def language_of(args: list[str]) -> str:
     """The UI language a run with these arguments shows: its --lang / -l when given, then the usual rule
     (--help is eager, so it is answered before --lang is read as an option)."""
     from objcoach.errors import ObjcoachError
-    from objcoach.i18n import ui_language
+    from objcoach.i18n.choice import ui_language
 
     given = None
     for index, arg in enumerate(args):

@@ -47,7 +47,8 @@ def new_catalog_command(
     """
     from objcoach.catalog.edit import starter_catalog
     from objcoach.catalog.load import load_catalog
-    from objcoach.i18n import t, ui_language
+    from objcoach.i18n import t
+    from objcoach.i18n.choice import ui_language
     from objcoach.io import atomic_write
 
     ui = ui_language(chosen(language))
@@ -107,7 +108,7 @@ def add_command(
       objcoach add --to team.yaml --from entry.yaml --yes
     """
     from objcoach.catalog.load import CATALOG_ENV, load_catalog
-    from objcoach.i18n import ui_language
+    from objcoach.i18n.choice import ui_language
     from objcoach.mentor.authoring import add_objection
     from objcoach.mentor.wizard import entry_from_file, run_wizard
 
@@ -266,7 +267,7 @@ def review_command(
 
       objcoach review --grade 3f9c2a=1 --comment 3f9c2a="Нет следующего шага"
     """
-    from objcoach.i18n import ui_language
+    from objcoach.i18n.choice import ui_language
     from objcoach.mentor.reports import parse_since
     from objcoach.mentor.review import Reviewer
     from objcoach.paths import db_path
@@ -346,7 +347,7 @@ def report_command(
       objcoach report --operator anna --format md
     """
     from objcoach.catalog.load import load_catalog
-    from objcoach.i18n import ui_language
+    from objcoach.i18n.choice import ui_language
     from objcoach.mentor.formats import to_csv, to_html, to_json, to_markdown
     from objcoach.mentor.reports import failed_below, operator_report, parse_since, previous_period
     from objcoach.paths import db_path

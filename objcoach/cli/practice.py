@@ -45,12 +45,12 @@ def _session(mode: str, *, count: int, lang: str | None, operator: str | None, s
              retries: int, catalog: list[Path] | None, db: str | None, pass_mark: int = 70,
              time_limit: float | None = None) -> Any:
     from objcoach.catalog.load import load_catalog
+    from objcoach.catalog.model import is_scenario_key
     from objcoach.cli.names import Names
     from objcoach.cli.render_session import MENTOR_NOTES, mentor_notes
     from objcoach.cli.terminal import Terminal
-    from objcoach.i18n import first_run_hint, ui_language
+    from objcoach.i18n.choice import first_run_hint, ui_language
     from objcoach.paths import db_path
-    from objcoach.practice.schedule import is_scenario_key
     from objcoach.practice.session import Options, Summary, run
     from objcoach.scoring.settings import DONE_SCORE
     from objcoach.store.history import Store
@@ -179,7 +179,7 @@ def stats_command(
       objcoach stats --since 7d --json
     """
     from objcoach.cli.names import names_for
-    from objcoach.i18n import ui_language
+    from objcoach.i18n.choice import ui_language
     from objcoach.mentor.reports import failed_below, parse_since, schedule_figures, stats_report
     from objcoach.paths import db_path
     from objcoach.practice.schedule import utcnow
@@ -229,7 +229,7 @@ def history_command(
 
       objcoach history --json
     """
-    from objcoach.i18n import ui_language
+    from objcoach.i18n.choice import ui_language
     from objcoach.paths import db_path
     from objcoach.store.history import Store
 
@@ -266,7 +266,8 @@ def leaderboard_command(
       objcoach leaderboard --by score --since 2026-11-01 --json
     """
     from objcoach.catalog.load import load_catalog
-    from objcoach.i18n import t, ui_language
+    from objcoach.i18n import t
+    from objcoach.i18n.choice import ui_language
     from objcoach.mentor.reports import leaderboard, parse_since
     from objcoach.mentor.verify import check_history
     from objcoach.paths import db_path

@@ -61,7 +61,7 @@ def roleplay_command(
       printf 'Sorry, I will check it\\nIt is a hold\\n' | objcoach roleplay double-charge-business -l en --exam
     """
     from objcoach.catalog.load import load_catalog
-    from objcoach.i18n import first_run_hint, ui_language
+    from objcoach.i18n.choice import first_run_hint, ui_language
 
     ui = ui_language(chosen(language))
     loaded = load_catalog(catalog)
@@ -79,9 +79,9 @@ def roleplay_command(
 
 
 def _list(loaded: Any, ui: str, operator: str | None, as_json: bool, db: str | None) -> None:
+    from objcoach.catalog.model import scenario_key
     from objcoach.paths import db_path
     from objcoach.practice.branching import model_walk
-    from objcoach.practice.schedule import scenario_key
     from objcoach.store.history import Store
 
     scenarios = [scenario for scenario in loaded.scenarios if ui in scenario.langs] or list(loaded.scenarios)
@@ -107,12 +107,13 @@ def _list(loaded: Any, ui: str, operator: str | None, as_json: bool, db: str | N
 
 def _play(loaded: Any, ui: str, scenario_id: str | None, exam: bool, retries: int, operator: str | None,
           seed: int | None, as_json: bool, db: str | None) -> Any:
+    from objcoach.catalog.model import is_scenario_key
     from objcoach.cli import render, render_roleplay
     from objcoach.cli.names import Names
     from objcoach.cli.terminal import Terminal
     from objcoach.paths import db_path
     from objcoach.practice.roleplay import CallOptions, choose_scenario, find_scenario, play
-    from objcoach.practice.schedule import is_scenario_key, refit, utcnow
+    from objcoach.practice.schedule import refit, utcnow
     from objcoach.scoring.settings import DONE_SCORE
     from objcoach.store.history import Store
 

@@ -69,7 +69,8 @@ def export_command(
         # whose attempts: the same rule as history and stats (on PostgreSQL, by default the role connected)
         rows = export_rows(store, reading_as(store, operator, everyone), parse_since(since, utcnow()))
         count = write_csv(rows, out) if fmt is RowFormat.csv else write_jsonl(rows, out)
-    from objcoach.i18n import t, ui_language
+    from objcoach.i18n import t
+    from objcoach.i18n.choice import ui_language
 
     print_error(t(ui_language(None), 'export.done', n=count))
 
@@ -91,7 +92,8 @@ def import_command(
       objcoach import trainee.jsonl
     """
     from objcoach.catalog.load import load_catalog
-    from objcoach.i18n import t, ui_language
+    from objcoach.i18n import t
+    from objcoach.i18n.choice import ui_language
     from objcoach.io import open_input
     from objcoach.mentor.exchange import import_lines
     from objcoach.paths import db_path
@@ -151,11 +153,13 @@ def assign_command(
       objcoach assign --operator anna --scenario mortgage-rate-raised --due 7d
     """
     from objcoach.catalog.load import load_catalog
+    from objcoach.catalog.model import scenario_key
     from objcoach.catalog.search import filter_objections
-    from objcoach.i18n import t, ui_language
+    from objcoach.i18n import t
+    from objcoach.i18n.choice import ui_language
     from objcoach.mentor.reports import parse_due
     from objcoach.paths import db_path
-    from objcoach.practice.schedule import scenario_key, utcnow
+    from objcoach.practice.schedule import utcnow
     from objcoach.store.history import Store, now_iso
 
     if not ids and not tag and not domain and not scenarios:
@@ -210,7 +214,8 @@ def assignments_command(
 
       objcoach assignments --json
     """
-    from objcoach.i18n import t, ui_language
+    from objcoach.i18n import t
+    from objcoach.i18n.choice import ui_language
     from objcoach.mentor.reports import assignment_status
     from objcoach.paths import db_path
     from objcoach.practice.schedule import utcnow
@@ -256,7 +261,8 @@ def db_setup_command(
         if store.kind != "postgresql":
             raise InputError("db setup is for PostgreSQL: give --db postgresql://... or set OBJCOACH_DB")
         done = setup(store)
-    from objcoach.i18n import t, ui_language
+    from objcoach.i18n import t
+    from objcoach.i18n.choice import ui_language
 
     echo(t(ui_language(None), "db.ready", n=len(done)))
 
@@ -285,7 +291,8 @@ def db_grant_command(
         if store.kind != "postgresql":
             raise InputError("db grant is for PostgreSQL")
         add_person(store, name, role.value, mentor)
-    from objcoach.i18n import t, ui_language
+    from objcoach.i18n import t
+    from objcoach.i18n.choice import ui_language
 
     ui = ui_language(None)
     echo(t(ui, f"db.granted.{role.value}", name=name) + (t(ui, "db.in_team", mentor=mentor) if mentor else "") + ".")

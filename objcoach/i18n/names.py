@@ -83,7 +83,7 @@ class Names:
 
     def assigned(self, key: str) -> str:
         """An assignment's key: a scenario ("scenario:<id>") by its title, an objection by the client's words."""
-        from objcoach.practice.schedule import is_scenario_key, scenario_key
+        from objcoach.catalog.model import is_scenario_key, scenario_key
 
         if is_scenario_key(key):
             return self.scenario(key.removeprefix(scenario_key("")))

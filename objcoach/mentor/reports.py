@@ -88,7 +88,7 @@ def failed_below(catalog: Catalog | None) -> float:
 
 def objection_leeches(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Store.failed_reviews' cards that are objections' (a scenario's card is rated by its calls)."""
-    from objcoach.practice.schedule import is_scenario_key
+    from objcoach.catalog.model import is_scenario_key
 
     return [row for row in rows if not is_scenario_key(row["objection_id"])]
 
@@ -347,7 +347,7 @@ def assignment_status(rows: list[dict[str, Any]], now: datetime, done_score: int
     the assigned set (unattempted objections count 0). A scenario's assignment (Store.assignments' calls) is
     done by a call resolved or averaging `done_score`; its best is the best call's average, its attempts the
     calls."""
-    from objcoach.practice.schedule import is_scenario_key
+    from objcoach.catalog.model import is_scenario_key
 
     today = now.date().isoformat()
     out = []

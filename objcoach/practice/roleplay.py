@@ -12,11 +12,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from objcoach.catalog.model import Catalog, Objection, Scenario, Turn
+from objcoach.catalog.model import Catalog, Objection, Scenario, Turn, is_scenario_key, scenario_key
 from objcoach.errors import InputError
 from objcoach.practice.branching import branch_for
 from objcoach.practice.replies import Stop, new_attempt, read_reply
-from objcoach.practice.schedule import call_rating, is_scenario_key, review, scenario_key, utcnow
+from objcoach.practice.schedule import call_rating, review, utcnow
 from objcoach.practice.scorecard import Scorecard, TurnPlay, scorecard
 from objcoach.practice.session import AnswerShown, Scored
 from objcoach.scoring.coach import feedback, hint

@@ -34,16 +34,6 @@ def rating_for(score: int | None) -> int:
     return 1
 
 
-def scenario_key(scenario_id: str) -> str:
-    """The key of a scenario's card and assignment, where an objection's id goes ("scenario:<id>": an
-    objection id can't hold ":", so the two never collide)."""
-    return "scenario:" + scenario_id
-
-
-def is_scenario_key(key: str) -> bool:
-    return key.startswith("scenario:")
-
-
 def call_rating(outcome: str | None, average: float | None, good: float) -> int:
     """FSRS rating of a roleplay call: resolved with an average in the good band or above rates as a drill's
     best score does (Good or Easy); resolved but weak Hard; escalated Hard when the turns were good on
