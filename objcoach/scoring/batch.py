@@ -64,7 +64,9 @@ class Resolver:
                 self.cache.clear()
             self.cache[query] = found
         if isinstance(found, ObjcoachError):
-            raise found
+            # the same error object is raised for every row that names it: without this, each raise would add
+            # its frames to the traceback the object carries, and a file of bad rows would grow it without end
+            raise found.with_traceback(None)
         return found
 
 
