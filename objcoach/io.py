@@ -273,7 +273,8 @@ def _skip_rest(read: Callable[[], bytes]) -> None:
 
 
 def _jsonl(lines: Iterator[bytes], read: Callable[[], bytes], start: int) -> Iterator[Row]:
-    loads = json.loads
+    # one decoder for every line: json.loads builds a decoder (and its scanner) a call when given parse_* hooks
+    decode = json.JSONDecoder(parse_constant=_no_constant, parse_float=_finite_float).decode
     for number, line in enumerate(lines, start=start):
         if len(line) > MAX_ROW_BYTES and _too_long(line):
             _skip_rest(read)
@@ -287,7 +288,9 @@ def _jsonl(lines: Iterator[bytes], read: Callable[[], bytes], start: int) -> Ite
         if not text.strip():
             continue
         try:
-            value = loads(text, parse_constant=_no_constant, parse_float=_finite_float)
+            if text.startswith("\ufeff"):  # what json.loads says of it (a decoder itself would not see it)
+                raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+            value = decode(text)
         except json.JSONDecodeError as error:
             yield Row(number, {}, f"line {number}: not valid JSON ({error.msg})")
             continue
@@ -420,7 +423,8 @@ def write_jsonl(rows: Iterable[dict[str, Any] | Encoded], out: IO[str]) -> Itera
     (the same JSON), as the rows are for a person to read."""
     from objcoach.printable import json_printable
 
-    encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps builds one a call
+    # json.dumps builds an encoder a call; rows are trees of fresh dicts and lists, with no cycle to look for
+    encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
     terminal = out.isatty()
     pending = io.StringIO()
 
@@ -442,7 +446,7 @@ class Encoded(NamedTuple):
 
 def encoded(rows: Iterable[dict[str, Any]]) -> list[Encoded]:
     """Rows as JSON lines the way write_jsonl writes them (so a worker can spare the writing process)."""
-    encode = json.JSONEncoder(ensure_ascii=False).encode
+    encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode  # as write_jsonl's
     return [Encoded(encode(row), "error" in row) for row in rows]
 
 

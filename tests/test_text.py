@@ -82,3 +82,20 @@ def test_spans_point_at_the_words(value: str) -> None:
     for index, word in enumerate(analysis.norms):
         piece = analysis.quote(index, index).casefold().replace("ё", "е").replace("’", "'")
         assert word.replace("'", "") in piece.replace("'", "")
+
+
+def _sentence_starts_by_gaps(text: str) -> list[int]:
+    """The plain definition the fast one must keep: each word with a sentence end in the gap before it."""
+    analysis = analyze(text)
+    return [i for i in range(1, analysis.words)
+            if re.search(r"[.!?…\n]", text[analysis.ends[i - 1] : analysis.starts[i]])]
+
+
+@given(st.text(alphabet=st.sampled_from("аz1 .!?…\n,'’ß")))
+def test_sentence_starts_match_their_definition(value: str) -> None:
+    assert analyze(value).sentence_starts() == _sentence_starts_by_gaps(value)
+
+
+def test_sentence_starts_skip_a_point_inside_a_number() -> None:
+    text = "Это 3.600 рублей. Дальше? Да!"
+    assert analyze(text).sentence_starts() == _sentence_starts_by_gaps(text) == [3, 4]

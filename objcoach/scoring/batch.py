@@ -6,6 +6,7 @@ Reading and writing the rows is objcoach.io's job; this module adds grade's CSV 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from functools import lru_cache
 from typing import IO, Any
 
 from objcoach import io
@@ -63,8 +64,17 @@ class Resolver:
                 self.cache.clear()
             self.cache[query] = found
         if isinstance(found, ObjcoachError):
-            raise found
+            # the same error object is raised for every row that names it: without this, each raise would add
+            # its frames to the traceback the object carries, and a file of bad rows would grow it without end
+            raise found.with_traceback(None)
         return found
+
+
+@lru_cache(maxsize=8)  # a Catalog hashes by identity, as for scoring_index
+def resolver_for(catalog: Catalog) -> Resolver:
+    """One resolver a catalog, shared by every batch: a batch of BATCH rows would otherwise resolve each of its
+    objections again (by words, a lookup each)."""
+    return Resolver(catalog)
 
 
 def row_lang(fields: dict[str, Any], matched: str | None, forced: str | None) -> str | None:
@@ -77,7 +87,7 @@ def row_lang(fields: dict[str, Any], matched: str | None, forced: str | None) ->
 
 def grade_rows(rows: Iterable[Row], catalog: Catalog, lang: str | None = None) -> Iterator[dict[str, Any]]:
     """One output row per input row, in order: the input's fields plus the score's, or an error."""
-    resolve = Resolver(catalog)
+    resolve = resolver_for(catalog)
     for row in rows:
         out = dict(row.fields)
         if row.error:

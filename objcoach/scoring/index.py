@@ -8,14 +8,14 @@ asks `scoring_index(catalog)`, which builds the index on first use and remembers
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import NamedTuple
 
 from objcoach.catalog.model import Catalog, Objection
 from objcoach.scoring.model import GraderModel, load_model
 from objcoach.scoring.settings import KEY_POINT_SHARE, TYPO_MIN, settings_for
-from objcoach.scoring.text import NEGATIONS, STOPWORDS, analyze, stems_of
+from objcoach.scoring.text import NEGATIONS, STOPWORDS, Analysis, analyze, stems_of
 
 
 class Phrase(NamedTuple):
@@ -54,23 +54,29 @@ class Prepared(NamedTuple):
 
 
 def prepare(objection: Objection, lang: str) -> Prepared:
+    read = _reader()
     answers = objection.answers.get(lang, ())
-    answer_keys = tuple(" ".join(analyze(answer).content) for answer in answers)
+    answer_keys = tuple(" ".join(read(answer).content) for answer in answers)
     sorted_keys = tuple(" ".join(sorted(key.split())) for key in answer_keys)
     answer_stems = tuple(frozenset(key.split()) for key in answer_keys)
     key_points = []
     for point in objection.key_points.get(lang, ()):
-        alternatives = tuple(analyze(alt).content or stems_of(alt) for alt in point.split("|") if alt.strip())
+        alternatives = tuple(read(alt).content or tuple(read(alt).stems) for alt in point.split("|") if alt.strip())
         needs = tuple((stems, math.ceil(KEY_POINT_SHARE * len(stems)) or 1) for stems in alternatives)
         key_points.append(KeyPoint(point.split("|")[0].strip(), frozenset().union(*alternatives), needs))
     clients = [objection.client.get(lang, ""), *objection.variants.get(lang, ())]
-    client_stems = frozenset(s for phrase in clients for s in analyze(phrase).content_stems)
+    client_stems = frozenset(s for phrase in clients for s in read(phrase).content_stems)
     texts = [*clients, *answers, objection.context.get(lang, ""), objection.tips.get(lang, ""),
              *objection.key_points.get(lang, ())]
-    vocabulary = frozenset(s for text in texts for s in analyze(text.replace("|", " ")).content_stems)
-    client_keys = tuple(" ".join(stems_of(phrase)) for phrase in clients if phrase)
+    vocabulary = frozenset(s for text in texts for s in read(text.replace("|", " ")).content_stems)
+    client_keys = tuple(" ".join(read(phrase).stems) for phrase in clients if phrase)
     return Prepared(answers, answer_keys, sorted_keys, answer_stems, tuple(key_points), client_stems, client_keys,
                     vocabulary, tuple(_claim(claim) for claim in objection.wrong.get(lang, ())))
+
+
+def _reader() -> Callable[[str], Analysis]:
+    """analyze, each text read once: an objection's answers and client phrases serve several of its parts."""
+    return lru_cache(maxsize=None)(analyze)
 
 
 def _claim(text: str) -> tuple[Phrase, ...]:

@@ -7,6 +7,7 @@ scorer can quote the reply's own words as evidence.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from itertools import accumulate
 from typing import cast
 
@@ -22,7 +23,7 @@ _WORD_SPLIT = re.compile(f"({_WORD.pattern})")
 _SENTENCE = re.compile(r"[^\W_][^.!?…\n]*")
 _QUESTION_MARK = re.compile(r"\?")
 _STATEMENT_END = re.compile(r"[.!…\n]")
-_SENTENCE_ENDS = frozenset(".!?…\n")
+_SENTENCE_END = re.compile(r"[.!?…\n]")
 _DIGIT = re.compile(r"\d")
 _GROUPED_NUMBER = re.compile(r"\d[, .\u00a0\u202f']\d{3}")  # what _join_thousands joins, found in C first
 
@@ -93,16 +94,17 @@ class Analysis:
     def words(self) -> int:
         return len(self.norms)
 
-    def sentence_ids(self) -> list[int]:
-        """Which sentence each word is in (0 for the first): counted by the sentence ends before it."""
-        text, starts, stops = self.text, self.starts, self.ends
-        ids = [0] * len(starts)
-        count = 0
-        for i in range(1, len(starts)):
-            if not _SENTENCE_ENDS.isdisjoint(text[stops[i - 1] : starts[i]]):
-                count += 1
-            ids[i] = count
-        return ids
+    def sentence_starts(self) -> list[int]:
+        """The words that open a sentence after the first: those with a sentence end in the gap before them. The
+        few ends are found in C and each placed among the words by bisection (a "." inside a word, as in
+        "3.600", is in no gap)."""
+        starts, ends = self.starts, self.ends
+        found: list[int] = []
+        for match in _SENTENCE_END.finditer(self.text):
+            at, where = bisect_right(starts, match.start()), match.start()
+            if 0 < at < len(starts) and ends[at - 1] <= where and (not found or found[-1] != at):
+                found.append(at)
+        return found
 
     def quote(self, first: int, last: int) -> str:
         """The original words from word `first` to word `last`, inclusive."""

@@ -12,13 +12,15 @@ import math
 from array import array
 from bisect import bisect_left
 from collections.abc import Mapping
-from itertools import repeat
+from functools import reduce
+from itertools import pairwise, repeat
 from operator import add
 from typing import NamedTuple
 
 from objcoach.scoring.text import Analysis
 
 CHAR_SIZES = (3, 4)  # letter n-grams inside a word: they survive typos and endings
+_PAIR = "b:{} {}"  # a pair of neighbouring stems, as ngrams() writes it
 
 
 def word_grams(norm: str, stem: str) -> list[str]:
@@ -53,7 +55,8 @@ class Grams:
     take, and a single `score` looks up a few hundred n-grams by bisection. After INDEX_AFTER lookups (a
     batch) a dict index is built once."""
 
-    __slots__ = ("_finds", "keys", "tone", "tone_of", "word_tone", "word_wording", "wording", "wording_of")
+    __slots__ = ("_finds", "keys", "pair_tone_of", "pair_wording_of", "tone", "tone_of", "word_tone", "word_wording",
+                 "wording", "wording_of")
 
     def __init__(self, tone: Mapping[str, float], wording: Mapping[str, float]) -> None:
         keys = sorted(set(tone) | set(wording))
@@ -66,6 +69,10 @@ class Grams:
         self.word_wording: dict[str, float] = {}
         self.tone_of: dict[str, float] | None = None  # n-gram -> weight, once a batch has asked enough
         self.wording_of: dict[str, float] = {}
+        # the pair n-grams ("b:") by their two stems, built with the dicts: a reply's pairs are then looked up as
+        # the tuples zip makes, with no text to format for each
+        self.pair_tone_of: dict[tuple[str, ...], float] = {}
+        self.pair_wording_of: dict[tuple[str, ...], float] = {}
         self._finds = 0
 
     def __getstate__(self) -> tuple[str, array[float], array[float]]:
@@ -95,8 +102,19 @@ class Grams:
                         [wording[at] if at >= 0 else 0.0 for at in found])
             self.tone_of = dict(zip(self.keys, self.tone, strict=True))
             self.wording_of = dict(zip(self.keys, self.wording, strict=True))
+            pairs = [(tuple(key[2:].split(" ")), at) for at, key in enumerate(self.keys) if key.startswith("b:")]
+            self.pair_tone_of = {pair: self.tone[at] for pair, at in pairs}
+            self.pair_wording_of = {pair: self.wording[at] for pair, at in pairs}
         return (list(map(self.tone_of.get, grams, repeat(0.0))),
                 list(map(self.wording_of.get, grams, repeat(0.0))))
+
+    def pair_weights(self, stems: list[str]) -> tuple[list[float], list[float]]:
+        """What each pair of neighbouring stems weighs in the tone and the wording model (0 when unknown)."""
+        if self.tone_of is None:
+            return self.weights(list(map(_PAIR.format, stems, stems[1:])))
+        pairs = list(pairwise(stems))
+        return (list(map(self.pair_tone_of.get, pairs, repeat(0.0))),
+                list(map(self.pair_wording_of.get, pairs, repeat(0.0))))
 
     def learn_words(self, norms: list[str], stems: list[str]) -> None:
         """Work out what each new word weighs (its n-grams never change: a batch meets it again and again)."""
@@ -130,7 +148,7 @@ def read_wording(text: Analysis, grams: Grams, tone_bias: float, wording_bias: f
         grams.learn_words([n for n, t in zip(norms, tones, strict=True) if t is None],
                           [s for s, t in zip(stems, tones, strict=True) if t is None])
         tones = list(map(grams.word_tone.__getitem__, norms))
-    pair_tone, pair_wording = grams.weights(list(map(_PAIR.format, stems, stems[1:])))
+    pair_tone, pair_wording = grams.pair_weights(stems)
     if stems:
         pair_tone.append(0.0)  # the last word starts no pair
     per_word = list(map(add, tones, pair_tone))
@@ -139,15 +157,12 @@ def read_wording(text: Analysis, grams: Grams, tone_bias: float, wording_bias: f
     wording = wording_bias + scale * (sum(map(grams.word_wording.__getitem__, norms)) + sum(pair_wording))
     peak = max(tone, 0.0)
     # no sentence can weigh above 0 when all the words that weigh towards harm together do not
-    if text.sentences > 1 and tone_bias + scale * sum(weight for weight in per_word if weight > 0) > 0:
-        per_sentence: dict[int, float] = {}
-        for sentence, weight in zip(text.sentence_ids(), per_word, strict=True):
-            per_sentence[sentence] = per_sentence.get(sentence, 0.0) + weight
-        peak = max(tone_bias + scale * max(per_sentence.values()), 0.0)
+    if text.sentences > 1 and tone_bias + scale * sum(filter((0.0).__lt__, per_word)) > 0:
+        # each sentence's words added in order from 0.0 (reduce, not sum: Python 3.12's sum compensates)
+        bounds = pairwise([0, *text.sentence_starts(), len(per_word)])
+        peak = max(tone_bias + scale * max(reduce(add, per_word[start:end], 0.0) for start, end in bounds), 0.0)
     return Wording(tone, peak, per_word, wording)
 
-
-_PAIR = "b:{} {}"  # a pair of neighbouring stems, as ngrams() writes it
 
 
 def reading_features(reading: Wording) -> dict[str, float]:
