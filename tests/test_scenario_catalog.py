@@ -290,3 +290,19 @@ scenarios:
     circle = nodes.replace(f"          - to: n{count}\n", "          - to: n0\n")
     _, found = parse_files([write(tmp_path, head + circle + end.replace("n5000:", "n5000:"), "circle.yaml")])
     assert any("circle forever: n0 → n1 → n2" in line for line in found.lines), found.lines[:3]
+
+
+def test_a_graded_roleplay_turn_is_an_example_for_the_team_fit(tmp_path: Path) -> None:
+    from objcoach.scoring.teamfit import examples_from_reviews
+
+    catalog = load_files([BUNDLED, write(tmp_path, CALL)])
+    reviewed = [{"objection_id": "double-charge/opening", "scenario_id": "double-charge", "node_id": "opening",
+                 "lang": "ru", "reply": "Понимаю, приношу извинения, сейчас разберусь. Какая дата платежа?",
+                 "decision": "graded", "grade": 3},
+                {"objection_id": "gone/node", "scenario_id": "gone", "node_id": "node", "lang": "ru",
+                 "reply": "Понимаю", "decision": "graded", "grade": 1}]  # its scenario left the catalog: skipped
+    examples = examples_from_reviews(reviewed, catalog)
+    assert len(examples) == 1
+    opening = catalog.scenario("double-charge")
+    assert opening is not None and catalog.answered("double-charge/opening", "double-charge", "opening") \
+        == opening.nodes["opening"].objection

@@ -171,6 +171,18 @@ class Catalog:
     def get(self, objection_id: str) -> Objection | None:
         return self._by_id.get(objection_id)
 
+    def answered(self, objection_id: str, scenario_id: str | None = None, node_id: str | None = None,
+                 ) -> Objection | None:
+        """The objection a stored reply answered: a roleplay turn's node's (by scenario and node), any other's
+        by its id (a turn's too when its scenario is gone but the catalog objection it named is not); None
+        when the catalog no longer has it."""
+        if scenario_id and node_id:
+            scenario = self.scenario(scenario_id)
+            turn = scenario.nodes.get(node_id) if scenario else None
+            if turn is not None:
+                return turn.objection
+        return self.get(objection_id)
+
     def node_objections(self) -> list[Objection]:
         """The objections scenarios write inline at their nodes (a node naming a catalog objection adds none)."""
         return [turn.objection for scenario in self.scenarios for turn in scenario.nodes.values()

@@ -88,15 +88,7 @@ def check_history(store: Store, catalog: Catalog, operator: str | None, since: s
 
 
 def objection_of(catalog: Catalog, row: dict[str, Any]) -> Objection | None:
-    """The objection an attempt was scored against: a roleplay turn's node's (by scenario and node), any
-    other's by its id (a turn too when its scenario is gone but the objection it named is not); None when the
-    catalog no longer has it."""
-    if row.get("scenario_id") and row.get("node_id"):
-        scenario = catalog.scenario(row["scenario_id"])
-        turn = scenario.nodes.get(row["node_id"]) if scenario else None
-        if turn is not None:
-            return turn.objection
-    return catalog.get(row["objection_id"])
+    return catalog.answered(row["objection_id"], row.get("scenario_id"), row.get("node_id"))
 
 
 MEMO_LIMIT = 500_000  # scores remembered per grader version; beyond that the memo starts afresh

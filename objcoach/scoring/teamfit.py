@@ -48,10 +48,11 @@ def examples_from_rows(rows: Iterable[Row], catalog: Catalog, lang: str | None =
 
 def examples_from_reviews(reviewed: Iterable[Mapping[str, Any]], catalog: Catalog) -> list[Example]:
     """Replies graded in review as examples: an accepted one as grade 3, one whose score the mentor found too
-    low or too high with the mentor's grade (those whose objection left the catalog are skipped)."""
+    low or too high with the mentor's grade (a roleplay turn's against its node; those whose objection left the
+    catalog are skipped)."""
     examples = []
     for item in reviewed:
-        objection = catalog.get(str(item["objection_id"]))
+        objection = catalog.answered(str(item["objection_id"]), item.get("scenario_id"), item.get("node_id"))
         if objection is None or item.get("grade") is None:
             continue
         reply, lang = str(item["reply"]), str(item["lang"])

@@ -455,7 +455,7 @@ class Store:
         the others with the grade the mentor gave, oldest decision first. The graded examples `calibrate --fit`
         learns from besides its file."""
         return self.c.query(
-            "SELECT a.objection_id, a.lang, a.reply, r.decision, "
+            "SELECT a.objection_id, a.scenario_id, a.node_id, a.lang, a.reply, r.decision, "
             "CASE WHEN r.decision = 'accepted' THEN 3 ELSE r.grade END AS grade "
             "FROM attempts AS a JOIN reviews AS r ON r.attempt_id = a.id "
             "WHERE r.decision = 'accepted' OR r.grade IS NOT NULL ORDER BY r.decided_at, a.id")
