@@ -429,7 +429,8 @@ def history(rows: list[dict[str, Any]], ui: str, names: Names | None = None) -> 
     if not rows:
         return text(t(ui, "history.none"))
     table = new_table(show_lines=True)
-    for column in ("history.when", "objection", "score", "reply"):
+    calls = any(row.get("scenario_id") for row in rows)  # a roleplay turn is named by its call and line
+    for column in ("history.when", "history.objection_or_call" if calls else "objection", "score", "reply"):
         table.add_column(t(ui, column), overflow="fold")
     for row in rows:
         score = _cell(row["score"]) + (f" {names.verdict(row['verdict'])}" if row["verdict"] else "")

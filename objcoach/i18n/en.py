@@ -177,6 +177,7 @@ MESSAGES: dict[str, str] = {
     "stats.schedule.default": "Schedule: the default FSRS parameters; yours are fitted after {needed} reviews (you have {n}).",
     "stats.schedule.install": "Schedule: with {n} reviews yours can be fitted, but the fit needs torch: {install}",
     "history.when": "When",
+    "history.objection_or_call": "Objection or call",
     "history.none": "No history yet.",
     "history.disputed": "disputed",
     "report.title": "Practice report",

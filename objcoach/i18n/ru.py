@@ -177,6 +177,7 @@ MESSAGES: dict[str, str] = {
     "stats.schedule.default": "Расписание: стандартные параметры FSRS; ваши подберутся после {needed} повторений (сейчас {n}).",
     "stats.schedule.install": "Расписание: повторений уже {n}, можно подобрать параметры FSRS под вас, но для этого нужен torch: {install}",
     "history.when": "Когда",
+    "history.objection_or_call": "Возражение или звонок",
     "history.none": "История пуста.",
     "history.disputed": "оспорено",
     "report.title": "Отчёт по тренировкам",
