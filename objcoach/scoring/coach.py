@@ -164,11 +164,18 @@ def _technique_example(tid: str, objection: Objection, catalog: Catalog, content
     """The sentence of this objection's model answers that uses the technique, so the example fits."""
     from objcoach.scoring.score import technique_evidence
 
-    found = [sentence for answer in objection.answers.get(content, ()) for sentence in _sentences(answer)
-             if technique_evidence(sentence, tid, catalog, content)]
-    # a sentence of a few words ("Есть два варианта.") shows the marker but not how to use it
-    full = [sentence for sentence in found if len(sentence.split()) >= MIN_EXAMPLE_WORDS]
-    return (full or found or [""])[0]
+    # the first sentence that shows it with enough words around it; a sentence of a few words ("Есть два
+    # варианта.") shows the marker but not how to use it, so it is only the fallback
+    first_found = ""
+    for answer in objection.answers.get(content, ()):
+        for sentence in _sentences(answer):
+            if (first_found and len(sentence.split()) < MIN_EXAMPLE_WORDS) \
+                    or not technique_evidence(sentence, tid, catalog, content):
+                continue
+            if len(sentence.split()) >= MIN_EXAMPLE_WORDS:
+                return sentence
+            first_found = first_found or sentence
+    return first_found
 
 
 def _example_for(point: str, objection: Objection, content: str) -> str:
