@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -112,6 +113,19 @@ def pg_url() -> object:
     yield with_user(admin, user, name)
     with psycopg.connect(admin, autocommit=True) as db:
         db.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def replies_then_ctrl_c(lines: list[str]) -> Callable[[str], str | None]:
+    """An `ask` for a drill or a call: these replies, then Ctrl-C at the next prompt."""
+    replies = iter(lines)
+
+    def ask(prompt: str) -> str | None:
+        line = next(replies, None)
+        if line is None:
+            raise KeyboardInterrupt
+        return line
+
+    return ask
 
 
 def run_cli(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> tuple[int, str, str]:

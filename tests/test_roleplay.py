@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from conftest import DATA, run_cli
+from conftest import DATA, replies_then_ctrl_c, run_cli
 
 from objcoach.catalog.load import load_catalog
 from objcoach.catalog.model import Catalog, Scenario, is_scenario_key, scenario_key
@@ -156,14 +156,7 @@ def test_quit_mid_call_keeps_what_was_scored(example: Catalog, store: Store) -> 
 def test_ctrl_c_shows_the_scorecard_then_raises(example: Catalog, store: Store) -> None:
     scenario = example.scenario(ID)
     assert scenario is not None
-    replies = iter([model(scenario, "ru")["opening"]])
-
-    def ask(prompt: str) -> str | None:
-        line = next(replies, None)
-        if line is None:
-            raise KeyboardInterrupt
-        return line
-
+    ask = replies_then_ctrl_c([model(scenario, "ru")["opening"]])
     shown: list[object] = []
     with pytest.raises(KeyboardInterrupt):
         play(example, store, scenario, CallOptions("anna", "ru"), ask, shown.append, now=lambda: NOW)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import STRONG_RU
+from conftest import STRONG_RU, replies_then_ctrl_c
 
 from objcoach.catalog.load import load_catalog
 from objcoach.catalog.model import Catalog
@@ -103,14 +103,7 @@ def test_end_of_input_and_quit_finish_cleanly(catalog: Catalog, store: Store) ->
 
 
 def test_ctrl_c_keeps_what_was_scored(catalog: Catalog, store: Store) -> None:
-    replies = iter([STRONG])
-
-    def ask(prompt: str) -> str | None:
-        line = next(replies, None)
-        if line is None:
-            raise KeyboardInterrupt
-        return line
-
+    ask = replies_then_ctrl_c([STRONG])
     shown: list[object] = []
     with pytest.raises(KeyboardInterrupt):
         run(catalog, store, Options("anna", "ru", count=3, seed=1), ask, shown.append, clock=clock(),
@@ -324,22 +317,10 @@ def test_a_hint_ends_its_example_with_one_ellipsis(catalog: Catalog) -> None:
 # --- practice that tells the truth (issue 16, item 8) ---------------------------------------------
 
 
-def _interrupt_after(*lines: str):  # type: ignore[no-untyped-def]
-    replies = iter(lines)
-
-    def ask(prompt: str) -> str | None:
-        line = next(replies, None)
-        if line is None:
-            raise KeyboardInterrupt
-        return line
-
-    return ask
-
-
 def test_ctrl_c_in_an_exam_is_interrupted_not_failed(catalog: Catalog, store: Store) -> None:
     shown: list[object] = []
     with pytest.raises(KeyboardInterrupt):
-        run(catalog, store, Options("anna", "ru", mode="exam", count=3, seed=1), _interrupt_after(STRONG),
+        run(catalog, store, Options("anna", "ru", mode="exam", count=3, seed=1), replies_then_ctrl_c([STRONG]),
             shown.append, clock=clock(), now=lambda: NOW)
     summary = shown[-1]
     assert isinstance(summary, Summary) and summary.interrupted and summary.passed is None
@@ -361,7 +342,7 @@ def test_leaving_during_a_retry_still_schedules_by_the_best_score(catalog: Catal
     else:
         shown: list[object] = []
         with pytest.raises(KeyboardInterrupt):
-            run(catalog, store, options, _interrupt_after(partial), shown.append, clock=clock(), now=lambda: NOW)
+            run(catalog, store, options, replies_then_ctrl_c([partial]), shown.append, clock=clock(), now=lambda: NOW)
         summary = shown[-1]  # type: ignore[assignment]
     best = summary.rows[0].best
     assert best is not None and summary.rows[0].due is not None

@@ -3,7 +3,9 @@ the objections' and the scenarios' parsers."""
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Iterable
 
 from objcoach.catalog.model import LANGS, TextLists, Texts
 from objcoach.catalog.reader import Node, Reader
@@ -60,3 +62,9 @@ def phrase_problem(phrase: str) -> tuple[str, dict[str, str]] | None:
     if len("".join(words)) < 2:
         return "single_letter", {"phrase": phrase.strip()}
     return None
+
+
+def nearest(key: str, known: Iterable[str], cutoff: float = 0.5) -> str:
+    """The known id closest to a mistyped one ("" when none is close): what "did you mean" names."""
+    close = difflib.get_close_matches(key, list(known), n=1, cutoff=cutoff)
+    return close[0] if close else ""

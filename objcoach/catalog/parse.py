@@ -6,12 +6,11 @@ once; several files are merged and checked together (duplicate ids, unknown tech
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from objcoach.catalog.fields import check_id, phrases, text_lists, texts
+from objcoach.catalog.fields import check_id, nearest, phrases, text_lists, texts
 from objcoach.catalog.model import LANGS, Antipattern, Catalog, Objection, Technique, TextLists, Texts
 from objcoach.catalog.reader import Node, Problems, Reader, compose, read_text
 from objcoach.catalog.scenarios import ScenarioDraft, finish_scenarios, read_scenarios
@@ -310,7 +309,7 @@ def _merge(parts: Iterable[_Part], problems: Problems, fingerprint: str) -> Cata
     for part in parts:
         for objection_id, answers, place in part.answers:
             if objection_id not in objections:
-                close = _nearest(objection_id, seen)
+                close = nearest(objection_id, seen)
                 problems.add(place, f"answers.{objection_id}", "answers_unknown_id_close" if close else
                              "answers_unknown_id", id=objection_id, close=close)
                 continue
@@ -322,7 +321,7 @@ def _merge(parts: Iterable[_Part], problems: Problems, fingerprint: str) -> Cata
     for part in parts:
         for technique_id, place, path in part.references:
             if technique_id not in techniques:
-                close = _nearest(technique_id, techniques)
+                close = nearest(technique_id, techniques)
                 problems.add(place, path, "unknown_technique_close" if close else "unknown_technique", id=technique_id,
                              close=close)
     scenarios = finish_scenarios((draft for part in parts for draft in part.scenarios),
@@ -341,8 +340,3 @@ def _merge(parts: Iterable[_Part], problems: Problems, fingerprint: str) -> Cata
         added_answers=tuple(added),
         scenarios=scenarios,
     )
-
-
-def _nearest(key: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.5)
-    return close[0] if close else ""

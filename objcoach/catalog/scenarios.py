@@ -9,13 +9,13 @@ path therefore reaches an end. Playing the model answers and the test transcript
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from objcoach.catalog.fields import check_id, phrases, text_lists, texts
+from objcoach.catalog.fields import check_id, nearest, phrases, text_lists, texts
 from objcoach.catalog.model import ENDS, LANGS, MOODS, Branch, Objection, Scenario, TextLists, Transcript, Turn
 from objcoach.catalog.reader import Node, Problems, Reader
+from objcoach.scoring.settings import GUARD_FLAGS, VERDICTS
 
 SCENARIO_KEYS = ("id", "title", "situation", "domain", "tags", "difficulty", "source", "start", "nodes", "tests")
 # what a node's reply should do, written inline (as an objection has it) or taken from a catalog objection
@@ -24,13 +24,9 @@ NODE_KEYS = ("client", "mood", "objection", *INLINE_KEYS, "next", "end", "why")
 BRANCH_KEYS = ("when", "to")
 WHEN_KEYS = ("verdict", "shown", "missing", "raised")
 TEST_KEYS = ("lang", "replies", "end")
-VERDICTS = ("excellent", "good", "partial", "weak", "fail")  # as scoring.settings names them
 # `raised: [any]`: any antipattern of the catalog, or a closing jab. Not the tone model's flag on its own: it is a
 # soft signal that also falls on a clumsy but harmless reply, so a scenario names "tone" where it wants it.
 ANY_FLAG = "any"
-# flags the scorer raises besides the catalog's antipatterns (scoring/guards.py, scoring/score.py)
-GUARD_FLAGS = ("tone", "jab", "dont_know", "empty", "too_short", "too_long", "copy", "stuffing", "off_topic",
-               "other_language", "wrong_fact")
 HARM_FLAGS = ("jab",)  # what `any` means besides the antipatterns
 # what the scenario lends each of its inline objections: domain, tags, difficulty, source, situation
 Shared = tuple[str, tuple[str, ...], int, str, dict[str, str]]
@@ -48,7 +44,6 @@ class ScenarioDraft:
     flags: list[tuple[str, str, str]] = field(default_factory=list)  # (flag id, where, field path)
     targets: list[tuple[str, str, str]] = field(default_factory=list)  # (node id, where, field path)
     start_where: str = ""
-    inline: dict[str, Objection] = field(default_factory=dict)  # node id -> its inline objection
 
 
 def read_scenarios(read: Reader, node: Node, required_langs: tuple[str, ...]) -> list[ScenarioDraft]:
@@ -81,8 +76,7 @@ def _scenario(read: Reader, node: Node, path: str, required_langs: tuple[str, ..
         else 1
     source = (read.string(fields["source"][1], f"{path}.source") or "") if "source" in fields else ""
     start = (read.string(fields["start"][1], f"{path}.start") or "") if "start" in fields else ""
-    sid = scenario_id or "?"
-    draft = ScenarioDraft(Scenario(sid, title, situation, start, {}), read.where(node), path)
+    draft = ScenarioDraft(Scenario(scenario_id or "?", title, situation, start, {}), read.where(node), path)
     if "start" in fields:
         draft.start_where = read.where(fields["start"][1])
     nodes: dict[str, Turn] = {}
@@ -153,7 +147,6 @@ def _turn(read: Reader, key: str, key_node: Node, node: Node, path: str, draft: 
     if not ref:
         objection = _inline_objection(read, fields, path, f"{draft.scenario.id}/{key}", client, draft, where,
                                       required_langs, shared)
-        draft.inline[key] = objection
     return Turn(key, client, mood, objection, ref, branches, where=where)
 
 
@@ -256,7 +249,7 @@ def finish_scenarios(drafts: Iterable[ScenarioDraft], objections: Mapping[str, O
                      techniques: Iterable[str], antipatterns: Iterable[str], problems: Problems) -> list[Scenario]:
     """The scenarios with their objection references resolved, after the checks of their graphs."""
     techniques, antipatterns = set(techniques), set(antipatterns)
-    flags = antipatterns | set(GUARD_FLAGS) | {ANY_FLAG}
+    flags = antipatterns | set(GUARD_FLAGS) | {"tone", ANY_FLAG}
     seen: dict[str, str] = {}
     result = []
     for draft in drafts:
@@ -349,8 +342,8 @@ def _cycle(scenario: Scenario) -> list[str]:
 
 
 def _unknown(problems: Problems, where: str, path: str, key: str, given: str, known: Iterable[str]) -> None:
-    close = difflib.get_close_matches(given, list(known), n=1, cutoff=0.5)
+    close = nearest(given, known)
     if close:
-        problems.add(where, path, f"{key}_close", id=given, close=close[0])
+        problems.add(where, path, f"{key}_close", id=given, close=close)
     else:
         problems.add(where, path, key, id=given)

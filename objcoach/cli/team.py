@@ -191,13 +191,13 @@ def assign_command(
 
 def _known_scenario(catalog: "Catalog", key: str) -> None:
     """Refuse a scenario id the catalog lacks, naming the closest one."""
-    import difflib
+    from objcoach.catalog.fields import nearest
 
     if catalog.scenario(key) is not None:
         return
-    close = difflib.get_close_matches(key, [scenario.id for scenario in catalog.scenarios], n=1, cutoff=0.5)
+    close = nearest(key, (scenario.id for scenario in catalog.scenarios))
     if close:
-        raise InputError(said="assign_no_scenario_close", id=key, close=close[0])
+        raise InputError(said="assign_no_scenario_close", id=key, close=close)
     raise InputError(said="assign_no_scenario", id=key)
 
 

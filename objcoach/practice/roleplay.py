@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from objcoach.catalog.fields import nearest
 from objcoach.catalog.model import Catalog, Objection, Scenario, Turn, is_scenario_key, scenario_key
 from objcoach.errors import InputError
 from objcoach.practice.branching import branch_for
@@ -72,11 +73,9 @@ def find_scenario(catalog: Catalog, scenario_id: str, lang: str) -> Scenario:
     """The scenario asked for by id; a clear error for an unknown id (with the closest one) or another language."""
     found = catalog.scenario(scenario_id)
     if found is None:
-        import difflib
-
-        close = difflib.get_close_matches(scenario_id, [scenario.id for scenario in catalog.scenarios], n=1)
+        close = nearest(scenario_id, (scenario.id for scenario in catalog.scenarios), cutoff=0.6)
         if close:
-            raise InputError(said="no_such_scenario_close", id=scenario_id, close=close[0])
+            raise InputError(said="no_such_scenario_close", id=scenario_id, close=close)
         raise InputError(said="no_such_scenario" if catalog.scenarios else "no_scenarios", id=scenario_id)
     if lang not in found.langs:
         raise InputError(said="scenario_no_lang", id=scenario_id, lang=lang)

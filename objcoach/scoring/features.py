@@ -9,14 +9,13 @@ from __future__ import annotations
 import math
 
 from objcoach.scoring.measure import Measured
+from objcoach.scoring.settings import GUARD_FLAGS
 
 # the technique ids of the bundled catalog that get a feature of their own; others count in the shares only
 TECHNIQUES = ("acknowledge", "respect_choice", "clarify", "benefit", "reframe", "next_step", "empathy_apology",
               "take_ownership", "explain_cause", "offer_alternative", "proactive_purpose")
 _TECHNIQUE_FEATURES = {tid: f"technique:{tid}" for tid in TECHNIQUES}  # a feature is there when it is not 0
 SUBSTANCE_CLOSENESS = 35.0  # similarity (0–100) to the nearest model answer below which a reply shares little
-GUARD_FLAGS = ("empty", "too_short", "dont_know", "wrong_fact", "copy", "jab", "stuffing", "off_topic",
-               "other_language", "too_long")
 
 
 def features(found: Measured) -> dict[str, float]:

@@ -53,6 +53,9 @@ EMPTY_QUOTE_CHARS = 40  # ... of a reply that says nothing
 JAB_QUOTE_CHARS = 90  # ... of the closing sentence that jabs
 
 VERDICTS = ("excellent", "good", "partial", "weak", "fail")  # best first; the bands are in DEFAULT_SETTINGS
+# the flags the guards raise (scoring/guards.py); the tone model's is "tone", an antipattern's its own id
+GUARD_FLAGS = ("empty", "too_short", "dont_know", "wrong_fact", "copy", "jab", "stuffing", "off_topic",
+               "other_language", "too_long")
 DONE_SCORE = 70  # an assignment is done once the operator scores this much on it
 PASS_MARK = 70  # the exam's default pass mark (average score)
 RATING_BANDS = ((85, 4), (70, 3), (50, 2))  # (lowest best score, FSRS rating); below: 1 (Again)
