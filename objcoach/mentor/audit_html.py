@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 from objcoach.catalog.model import Catalog
 from objcoach.i18n import t
-from objcoach.mentor.formats import _CSS
-from objcoach.printable import printable
+from objcoach.i18n.names import Names
+from objcoach.mentor.formats import _CSS, esc
 
 
 def audit_html(summary: dict[str, Any], catalog: Catalog, ui: str) -> str:
-    def esc(text: str) -> str:  # as report does: escaped, and only printable characters
-        return html.escape(printable(text))
-
+    names = Names(catalog, ui)
     title = t(ui, "audit.title")
     parts = [f"<!doctype html><html lang=\"{esc(ui)}\"><head><meta charset=\"utf-8\">"
              f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
@@ -33,14 +30,13 @@ def audit_html(summary: dict[str, Any], catalog: Catalog, ui: str) -> str:
         if row["missed_most"]:
             parts.append(f"<h3>{esc(t(ui, 'audit.missed'))}</h3><ul>")
             for item in row["missed_most"]:
-                technique = catalog.techniques.get(item["technique"])
-                name = technique.title.get(ui, item["technique"]) if technique else item["technique"]
-                parts.append(f"<li>{esc(name)} ({item['times']})</li>")
+                parts.append(f"<li>{esc(names.technique(item['technique']))} ({item['times']})</li>")
             parts.append("</ul>")
         if row["weakest"]:
             parts.append(f"<h3>{esc(t(ui, 'audit.weakest', operator=row['operator']))}</h3><ul>")
             for item in row["weakest"]:
-                parts.append(f"<li><b>{esc(item['objection_id'])}</b>, {esc(str(item['score']))} "
+                parts.append(f"<li><b>{esc(names.objection(item['objection_id']))}</b> "
+                             f"<small class=\"muted\">({esc(item['objection_id'])})</small>, {esc(str(item['score']))} "
                              f"<span class=\"muted\">({esc(str(item['chat_id']))}#{item['turn']})</span><br>"
                              f"<q>{esc(item['client'])}</q><br>→ <q>{esc(item['reply'])}</q></li>")
             parts.append("</ul>")

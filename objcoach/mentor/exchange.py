@@ -23,6 +23,7 @@ from objcoach import io
 from objcoach.catalog.model import ENDS, LANGS, Catalog
 from objcoach.errors import HistoryWarning
 from objcoach.io import jsonl_rows
+from objcoach.mentor.review import DECISIONS
 from objcoach.scoring.settings import VERDICTS
 from objcoach.store.history import RowRefused, Store, StoreError, now_iso
 
@@ -140,7 +141,7 @@ MAX_JSON = 200_000  # the breakdown as JSON text
 MAX_TRY = 1_000
 MAX_SECONDS = 366 * 86_400
 MODES = ("drill", "exam", "roleplay")
-REVIEW_DECISIONS = ("accepted", "graded", "dismissed", "commented")
+REVIEW_DECISIONS = tuple(DECISIONS.values())
 REVIEW_FIELDS = ("reviewer", "reviewed_at")  # what a review needs besides its decision
 OUTCOMES = ("scored", "skipped", "answer")
 _ID = re.compile(r"[0-9A-Za-z][0-9A-Za-z_.:-]*")

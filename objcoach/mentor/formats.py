@@ -157,11 +157,13 @@ def _num(value: Any) -> str:
     return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
 
 
+def esc(text: str) -> str:
+    """Text for an HTML page: escaped, and only printable characters (the audit's page uses it too)."""
+    return html.escape(printable(text))
+
+
 def to_html(reports: list[dict[str, Any]], ui: str, names: Names | None = None) -> str:
     names = names or Names(None, ui)
-
-    def esc(text: str) -> str:
-        return html.escape(printable(text))
 
     def objection(row: dict[str, Any]) -> str:
         words, objection_id = named(names, row)
@@ -218,9 +220,6 @@ def to_html(reports: list[dict[str, Any]], ui: str, names: Names | None = None) 
 def _html_calls(calls: dict[str, Any], ui: str, names: Names) -> str:
     """The roleplay calls: a summary, a table of scenarios with a bar of how their calls ended, the turns
     failed most often."""
-    def esc(text: str) -> str:
-        return html.escape(printable(text))
-
     legend = "".join(f"<span class=\"key\"><i class=\"{end}\"></i>{esc(t(ui, 'calls.' + end))}</span>"
                      for end in ENDINGS)
     parts = [f"<h3>{esc(t(ui, 'calls.title'))}</h3><p>{esc(calls_summary(calls, ui))}</p>",
@@ -296,7 +295,7 @@ def _svg_heatmap(trend: list[dict[str, Any]], ui: str) -> str:
         if (day.day == 1 or (day == first and day.day <= 7)) and column - labelled >= 4:  # a month over its start
             labelled = column
             shapes.append(f"<text x=\"{left + column * step}\" y=\"11\" class=\"axis\">{day.isoformat()[:7]}</text>")
-        tip = html.escape(printable(t(ui, "report.heatmap.day", day=day.isoformat(), n=n)))
+        tip = esc(t(ui, "report.heatmap.day", day=day.isoformat(), n=n))
         shapes.append(f"<rect x=\"{left + column * step}\" y=\"{top + day.weekday() * step}\" width=\"{cell}\" "
                       f"height=\"{cell}\" rx=\"2\" fill=\"{HEATMAP_COLOURS[level]}\"><title>{tip}</title></rect>")
         day += timedelta(days=1)

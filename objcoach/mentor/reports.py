@@ -86,13 +86,6 @@ def failed_below(catalog: Catalog | None) -> float:
     return (settings_for(catalog) if catalog is not None else DEFAULT_SETTINGS)["partial"]
 
 
-def objection_leeches(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Store.failed_reviews' cards that are objections' (a scenario's card is rated by its calls)."""
-    from objcoach.catalog.model import is_scenario_key
-
-    return [row for row in rows if not is_scenario_key(row["objection_id"])]
-
-
 def schedule_figures(store: Any, operator: str | None, now: datetime) -> dict[str, Any]:
     """What `stats` says of the schedule besides the practice: how many objections fall due on each of the
     next days, the leeches (failed again and again), and whether the operator's FSRS parameters are their own."""
@@ -109,7 +102,7 @@ def schedule_figures(store: Any, operator: str | None, now: datetime) -> dict[st
         status = schedule_status(store.review_count(operator), store.fsrs_parameters(operator),
                                  optimizer_available())
     return {"forecast": forecast(store.due_by_day(operator, forecast_until(now)), now),
-            "leeches": objection_leeches(store.failed_reviews(operator, LEECH_FAILS)), "schedule": status}
+            "leeches": store.failed_reviews(operator, LEECH_FAILS), "schedule": status}
 
 
 def _round(value: float | None) -> float | None:
@@ -156,7 +149,7 @@ def operator_report(raw: dict[str, Any], previous: dict[str, Any] | None, operat
     figures["weakest_replies"] = weakest or []
     figures["previous_average"] = _round(previous["average"]) if previous else None
     figures["checked"] = checked or {"forged": [], "forged_exams": [], "older": 0, "unchecked": 0}
-    figures["leeches"] = objection_leeches(leeches or [])
+    figures["leeches"] = leeches or []  # objections' cards only: failed_reviews leaves scenarios' out
     figures["hints"] = hints
     mastery = [row for row in figures["mastery"] if row["best"] is not None]
     observation: list[str] = checked_observations(figures["checked"], ui, names)
@@ -188,7 +181,8 @@ def operator_report(raw: dict[str, Any], previous: dict[str, Any] | None, operat
             observation.append(t(ui, "report.obs.hints", n=figures["hints"], attempts=figures["attempts"]))
         if figures["leeches"]:
             observation.append(t(ui, "report.obs.leeches", objections=", ".join(
-                f"{row['objection_id']} ({row['fails']})" for row in figures["leeches"][:MAX_CORRECTIONS])))
+                f"{names.objection(row['objection_id'], row['lang'])} ({row['objection_id']}, {row['fails']})"
+                for row in figures["leeches"][:MAX_CORRECTIONS])))
     calls = figures["roleplay"]
     if calls["calls"]:
         observation.append(t(ui, "report.obs.calls", **{key: calls[key] for key in

@@ -100,9 +100,8 @@ class Reviewer:
                 say(f"{t(ui, 'client')}: {names.scenario(attempt['scenario_id'])} › "
                     f"{names.node(attempt['scenario_id'], attempt['node_id'], attempt['lang'], short=False)}")
             else:
-                objection = self.catalog.get(attempt["objection_id"])
-                if objection is not None:
-                    say(f"{t(ui, 'client')}: {quoted(objection.client.get(attempt['lang'], ''), ui)}")
+                if self.catalog.get(attempt["objection_id"]) is not None:
+                    say(f"{t(ui, 'client')}: {self._named(attempt)}")
             say(f"{t(ui, 'reply')}: {quoted(attempt['reply'], ui)}")
             breakdown = self.breakdown(attempt)
             if breakdown:

@@ -3,7 +3,6 @@ callables (`ask(label, default)` and `say(text)`), so a pipe can drive it as wel
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,6 +10,7 @@ from typing import Any
 import yaml
 
 from objcoach.catalog.edit import suggest_id
+from objcoach.catalog.fields import ID
 from objcoach.catalog.model import LANGS, Catalog
 from objcoach.errors import InputError
 from objcoach.i18n import t
@@ -19,7 +19,6 @@ from objcoach.i18n.names import Names
 ORDER = ("id", "client", "variants", "context", "domain", "tags", "difficulty", "checklist", "required",
          "key_points", "answers", "tips", "source")
 Ask = Callable[[str, str], "str | None"]
-_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")  # as the catalog's ids
 
 
 def entry_from_file(path: Path) -> dict[str, Any]:
@@ -135,7 +134,7 @@ def run_wizard(entry: dict[str, Any], catalog: Catalog, ui: str, ask: Ask, say: 
 
 
 def _new_id(text: str, taken: set[str], ui: str) -> str:
-    if not _ID.match(text):
+    if not ID.match(text):
         raise ValueError(t(ui, "add.bad_id", id=text))
     if text in taken:
         raise ValueError(t(ui, "add.id_taken", id=text))

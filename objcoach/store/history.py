@@ -30,7 +30,7 @@ from objcoach.store.migrations import SCHEMA_VERSION, migrate
 
 __all__ = ["BUSY_TIMEOUT_MS", "SCHEMA_VERSION", "Attempt", "RowRefused", "Store", "StoreError", "now_iso"]
 
-# A scenario's card is kept under "scenario:<id>" where an objection's id goes (practice/schedule.py's
+# A scenario's card is kept under "scenario:<id>" where an objection's id goes (catalog/model.py's
 # scenario_key): the lists of objection cards (a drill's plan, leeches, the forecast) leave those out.
 SCENARIO_KEYS = "scenario:%"
 
@@ -296,11 +296,11 @@ class Store:
             missed = missed_steps(self.c.missed_steps)
         except StoreError:  # a stored list that is not JSON: read again, that row's steps apart
             missed = missed_steps(self.c.missed_steps_checked)
-        exam_where = where.replace("created_at", "started_at")
+        exam_where, exam_params = self._period(operator, since, until, time="started_at", left_out=left_out)
         exams = self.c.query(
             f"SELECT COUNT(*) AS taken, COALESCE(SUM(passed), 0) AS passed FROM sessions "
             f"{exam_where} {'AND' if exam_where else 'WHERE'} mode = 'exam' AND passed IS NOT NULL "
-            f"AND interrupted = 0", params)[0]
+            f"AND interrupted = 0", exam_params)[0]
         # rows stored by an older import or by hand: left out of the figures they would break, with a warning
         odd_days = [row for row in days if not _reads_as(date.fromisoformat, row["day"])]
         if odd_days:
@@ -546,11 +546,11 @@ class Store:
         return added == 1
 
 
-# A scenario's card and assignment are keyed "scenario:<id>" in objection_id (practice/schedule.py scenario_key)
+# A scenario's card and assignment are keyed "scenario:<id>" in objection_id (catalog/model.py scenario_key)
 _OBJECTION_CARD = f"objection_id NOT LIKE '{SCENARIO_KEYS}'"  # a card or assignment of an objection
 # the operator's calls of an assigned scenario (assignment `s`, session `c`) since it was assigned
-_ASSIGNED_CALL = ("s.objection_id LIKE 'scenario:%' AND c.operator = s.operator AND c.mode = 'roleplay' "
-                  "AND c.scenario_id = substr(s.objection_id, 10) AND c.started_at >= s.created_at")
+_ASSIGNED_CALL = (f"s.objection_id LIKE '{SCENARIO_KEYS}' AND c.operator = s.operator AND c.mode = 'roleplay' "
+                  f"AND c.scenario_id = substr(s.objection_id, {len(SCENARIO_KEYS)}) AND c.started_at >= s.created_at")
 _REVIEW_COLUMNS = "(attempt_id, decision, comment, mentor, decided_at, grade, received_at)"
 _REVIEW_UPDATE = ("decision = excluded.decision, comment = excluded.comment, mentor = excluded.mentor, "
                   "decided_at = excluded.decided_at, grade = excluded.grade, received_at = excluded.received_at")
