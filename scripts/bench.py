@@ -6,8 +6,9 @@ in the same run, with its budget in the table.
     python scripts/bench.py --quick --only grading    # one case (or several: --only a --only b)
 
 Run it with the Python of the environment where objcoach is installed (`.venv/bin/python`); a
-non-editable `pip install .` is closest to what users have. It uses only the public API (`load_catalog`)
-and the `objcoach` command: the history is built by `objcoach import` from a file in the export format.
+non-editable `pip install .` is closest to what users have. It uses the public API (`load_catalog`), the
+`objcoach` command and the number of cores `--jobs` would use (`objcoach.parallel.default_jobs`): the
+history is built by `objcoach import` from a file in the export format.
 Inputs are written to a temporary folder and removed at the end. The machines we run on are shared and
 noisy: the budgets are ratios to a baseline run beside each case, except where a user waits for an
 absolute time (stats and report) or memory.
@@ -262,10 +263,7 @@ def grading(work: Path, env: dict[str, str], objcoach: list[str], replies: Path,
     row with nothing scored between. Three pairs of runs; the host's load moves both alike, so the ratio of
     their medians says how the code fares on any day."""
     print("grading...", file=sys.stderr)
-    rows = work / "grade.jsonl"
-    with replies.open(encoding="utf-8") as source, rows.open("w", encoding="utf-8") as out:
-        for _, line in zip(range(count), source, strict=False):
-            out.write(line)
+    rows = replies  # `count` rows: written so in main()
     grade_command = [*objcoach, "grade", str(rows), "--jobs", "1"]  # one core: the ratio compares code, not cores
     floor_command = [sys.executable, str(work / "io_floor.py"), str(rows)]
     pairs = [(timed(grade_command, env, 1), timed(floor_command, env, 1)) for _ in range(3)]
@@ -316,10 +314,7 @@ def scaling(work: Path, env: dict[str, str], objcoach: list[str], replies: Path,
 
     jobs = default_jobs()
     print(f"scaling to {jobs} cores...", file=sys.stderr)
-    rows = work / "scale.jsonl"
-    with replies.open(encoding="utf-8") as source, rows.open("w", encoding="utf-8") as out:
-        for _, line in zip(range(count), source, strict=False):
-            out.write(line)
+    rows = replies  # `count` rows: written so in main()
     chats = work / "chats.jsonl"
     sample = (ROOT / "data" / "sample_chats.jsonl").read_text(encoding="utf-8").splitlines()
     with chats.open("w", encoding="utf-8") as out:

@@ -128,9 +128,7 @@ def _play(loaded: Any, ui: str, scenario_id: str | None, exam: bool, retries: in
         else:
             assigned = [key for key in store.assigned_ids(who, DONE_SCORE) if is_scenario_key(key)]
             scenario = choose_scenario(loaded, store, who, ui, utcnow(), assigned, seed)
-        fitted = store.fsrs_parameters(who)
-        options = CallOptions(who, ui, exam=exam, retries=0 if exam else retries, seed=seed,
-                              parameters=tuple(fitted["parameters"]) if fitted else None)
+        options = CallOptions(who, ui, exam=exam, retries=0 if exam else retries, seed=seed)
         boxes = getattr(terminal.console, "boxes", True)
 
         def show(event: object) -> None:

@@ -11,7 +11,7 @@ from objcoach.catalog.model import Catalog, Objection
 from objcoach.practice.commands import COMMANDS, read_command
 from objcoach.scoring.result import Score
 from objcoach.scoring.versions import entry_version, grader_version
-from objcoach.store.base import Attempt
+from objcoach.store.base import Attempt, History
 
 EXAM_COMMANDS = ("/skip", "/quit", "/help")
 
@@ -70,17 +70,18 @@ def read_reply(ask: Callable[[str], str | None], show: Callable[[Any], None], pr
             return Reply("", command, hints)
 
 
-def new_attempt(catalog: Catalog, objection: Objection, result: Score | None, *, session_id: str, operator: str,
-                lang: str, mode: str, try_no: int, reply: str, seconds: float, created_at: str,
-                points: int | None = None, verdict: str | None = None, late: bool = False, outcome: str = "scored",
-                hints: int = 0, scenario_id: str | None = None, node_id: str | None = None) -> Attempt:
-    """The stored record of one reply (`result` None: a skip or an answer shown), with the versions of the
-    grader and of the entry it was scored against."""
+def save_attempt(store: History, catalog: Catalog, objection: Objection, result: Score | None, *, session_id: str,
+                 operator: str, lang: str, mode: str, try_no: int, reply: str, seconds: float, created_at: str,
+                 points: int | None = None, verdict: str | None = None, late: bool = False,
+                 outcome: str = "scored", hints: int = 0, scenario_id: str | None = None,
+                 node_id: str | None = None) -> str:
+    """Store the record of one reply (`result` None: a skip or an answer shown), with the versions of the
+    grader and of the entry it was scored against; its id."""
     points = result.score if result and points is None else points
     breakdown = result.to_dict() if result else {}
     if result and points is not None and points != result.score:
         breakdown["late_penalty"] = result.score - points
-    return Attempt(
+    attempt = Attempt(
         session_id=session_id, operator=operator, objection_id=objection.id, lang=lang, mode=mode, try_no=try_no,
         reply=reply, score=points if result else None, verdict=(verdict or result.verdict) if result else None,
         breakdown=breakdown, missed=list(result.techniques_missed) if result else [], duration=round(seconds, 2),
@@ -89,3 +90,5 @@ def new_attempt(catalog: Catalog, objection: Objection, result: Score | None, *,
         entry_version=entry_version(catalog, objection) if result else None, hints=hints,
         scenario_id=scenario_id, node_id=node_id,
     )
+    store.add_attempt(attempt)
+    return attempt.id

@@ -9,14 +9,14 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from objcoach.catalog.fields import nearest
 from objcoach.catalog.model import Catalog, Objection, Scenario, Turn, is_scenario_key, scenario_key
 from objcoach.errors import InputError
-from objcoach.practice.branching import branch_for
-from objcoach.practice.replies import Stop, new_attempt, read_reply
+from objcoach.practice.branching import branch_for, model_walk
+from objcoach.practice.replies import Stop, read_reply, save_attempt
 from objcoach.practice.schedule import call_rating, review, utcnow
 from objcoach.practice.scorecard import Scorecard, TurnPlay, scorecard
 from objcoach.practice.session import AnswerShown, Scored
@@ -36,7 +36,7 @@ class CallOptions:
     exam: bool = False  # no hint, no retry, no feedback until the scorecard
     retries: int = 1  # extra tries at a turn whose reply is below good (practice only)
     seed: int | None = None  # with a seed the client says a random variant of each line; without, the main one
-    parameters: tuple[float, ...] | None = None  # the operator's fitted FSRS parameters
+    parameters: tuple[float, ...] | None = None  # the operator's fitted FSRS parameters (play() reads them)
 
 
 @dataclass(frozen=True)
@@ -122,8 +122,9 @@ def play(catalog: Catalog, store: History, scenario: Scenario, options: CallOpti
     if options.lang not in scenario.langs:
         raise InputError(said="scenario_no_lang", id=scenario.id, lang=options.lang)
     rng = random.Random(options.seed) if options.seed is not None else None
-    from objcoach.practice.branching import model_walk
-
+    fitted = store.fsrs_parameters(options.operator)
+    if fitted:
+        options = replace(options, parameters=tuple(fitted["parameters"]))
     planned = len(model_walk(scenario, catalog, options.lang).steps)
     session_id = store.start_session(options.operator, MODE, options.lang, planned, options.seed, now_iso(now()),
                                      scenario_id=scenario.id)
@@ -224,9 +225,7 @@ def _one_turn(catalog: Catalog, store: History, scenario: Scenario, options: Cal
 def _store(store: History, catalog: Catalog, options: CallOptions, session_id: str, scenario: Scenario,
            played: TurnPlay, objection: Objection, reply: str, result: Score | None, seconds: float,
            now: Callable[[], datetime], hints: int) -> str:
-    attempt = new_attempt(catalog, objection, result, session_id=session_id, operator=options.operator,
-                          lang=options.lang, mode=MODE, try_no=played.tries, reply=reply, seconds=seconds,
-                          created_at=now_iso(now()), outcome=played.outcome if result is None else "scored",
-                          hints=hints, scenario_id=scenario.id, node_id=played.turn.id)
-    store.add_attempt(attempt)
-    return attempt.id
+    return save_attempt(store, catalog, objection, result, session_id=session_id, operator=options.operator,
+                        lang=options.lang, mode=MODE, try_no=played.tries, reply=reply, seconds=seconds,
+                        created_at=now_iso(now()), outcome=played.outcome if result is None else "scored",
+                        hints=hints, scenario_id=scenario.id, node_id=played.turn.id)

@@ -60,7 +60,8 @@ def review(card_json: str | None, rating: int, when: datetime,
     from fsrs import Card, Rating, Scheduler
 
     try:
-        scheduler = Scheduler(parameters=tuple(parameters or ()) or Scheduler().parameters, enable_fuzzing=False)
+        scheduler = (Scheduler(parameters=tuple(parameters), enable_fuzzing=False) if parameters
+                     else Scheduler(enable_fuzzing=False))
     except ValueError:  # parameters out of fsrs's bounds (a damaged row): the defaults
         scheduler = Scheduler(enable_fuzzing=False)
     card = Card.from_json(card_json) if card_json else Card(card_id=1, due=when)

@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 
 from objcoach.catalog.model import Catalog, Scenario, Turn
 from objcoach.i18n import t
-from objcoach.scoring.coach import MAX_IMPROVEMENTS, feedback
+from objcoach.scoring.coach import MAX_IMPROVEMENTS, Feedback, feedback
 from objcoach.scoring.result import Score
 
 
@@ -106,23 +106,24 @@ def scorecard(catalog: Catalog, scenario: Scenario, lang: str, operator: str, ex
     rows = tuple(TurnResult(p.turn.id, p.line, p.best_reply, p.best, p.best_score.verdict if p.best_score else None,
                             p.tries, p.hints, p.best_score.techniques_missed if p.best_score else (), p.outcome)
                  for p in plays)
+    # each turn's feedback on its best reply, worked out once for what worked and for the fixes
+    advice = {id(p): feedback(p.best_score, p.turn.objection, catalog, lang) for p in plays
+              if p.best_score is not None and p.turn.objection is not None}
     return Scorecard(scenario, lang, operator, exam, rows, end.end if end else "",
-                     end.why.get(lang, "") if end else "", last_words, average, _worked(catalog, plays, lang),
-                     _fixes(catalog, plays, lang), due, rating)
+                     end.why.get(lang, "") if end else "", last_words, average, _worked(plays, advice),
+                     _fixes(plays, advice, lang), due, rating)
 
 
-def _worked(catalog: Catalog, plays: list[TurnPlay], lang: str) -> Worked | None:
+def _worked(plays: list[TurnPlay], advice: dict[int, Feedback]) -> Worked | None:
     """The praise of the best reply of the call that earned any."""
     for played in sorted(plays, key=lambda p: -(p.best or 0)):
-        if played.best_score is None or played.turn.objection is None:
-            continue
-        praise = feedback(played.best_score, played.turn.objection, catalog, lang).praise
+        praise = advice[id(played)].praise if id(played) in advice else ()
         if praise:
             return Worked(praise[0], played.line, played.turn.id)
     return None
 
 
-def _fixes(catalog: Catalog, plays: list[TurnPlay], lang: str) -> tuple[Fix, ...]:
+def _fixes(plays: list[TurnPlay], advice: dict[int, Feedback], lang: str) -> tuple[Fix, ...]:
     """At most two fixes, one from each of the weakest turns first (then a second one from the same turn): what
     harmed the call (an antipattern, a guard) before a missing step or point; each with a sentence of that
     node's model answers (the whole first answer when no sentence shows it), an example never given twice."""
@@ -136,10 +137,10 @@ def _fixes(catalog: Catalog, plays: list[TurnPlay], lang: str) -> tuple[Fix, ...
         if played.best_score is None:
             candidates = [(t(lang, "call.fix_unanswered"), model)]
         else:
-            advice = feedback(played.best_score, objection, catalog, lang)
-            candidates = [(issue, model) for issue in advice.issues]
+            given = advice[id(played)]
+            candidates = [(issue, model) for issue in given.issues]
             candidates += [(item.what, item.example if item.example and any(item.example in a for a in answers)
-                            else model) for item in advice.improvements]
+                            else model) for item in given.improvements]
         per_turn.append([Fix(what, example, played.line, played.turn.id) for what, example in candidates])
     fixes: list[Fix] = []
     for round_ in range(MAX_IMPROVEMENTS):

@@ -16,7 +16,7 @@ from objcoach.catalog.model import Catalog, Objection
 from objcoach.catalog.search import filter_objections
 from objcoach.errors import InputError
 from objcoach.practice.replies import Message as Message  # an event of a drill too: shown from here
-from objcoach.practice.replies import Stop, new_attempt, read_reply
+from objcoach.practice.replies import Stop, read_reply, save_attempt
 from objcoach.practice.schedule import LEECH_FAILS, plan, rating_for, review, utcnow
 from objcoach.scoring.coach import Feedback, feedback, hint
 from objcoach.scoring.result import Score
@@ -273,12 +273,10 @@ def _closing(store: History, ask: Callable[[str], str | None], show: Callable[[E
 def _record(store: History, catalog: Catalog, options: Options, session_id: str, objection: Objection, try_no: int,
             reply: str, result: Score | None, seconds: float, now: Callable[[], datetime], *, points: int | None = None,
             verdict: str | None = None, late: bool = False, outcome: str = "scored", hints: int = 0) -> str:
-    attempt = new_attempt(catalog, objection, result, session_id=session_id, operator=options.operator,
-                          lang=options.lang, mode=options.mode, try_no=try_no, reply=reply, seconds=seconds,
-                          created_at=now_iso(now()), points=points, verdict=verdict, late=late, outcome=outcome,
-                          hints=hints)
-    store.add_attempt(attempt)
-    return attempt.id
+    return save_attempt(store, catalog, objection, result, session_id=session_id, operator=options.operator,
+                        lang=options.lang, mode=options.mode, try_no=try_no, reply=reply, seconds=seconds,
+                        created_at=now_iso(now()), points=points, verdict=verdict, late=late, outcome=outcome,
+                        hints=hints)
 
 
 def _verdict(points: int, result: Score, catalog: Catalog) -> str:

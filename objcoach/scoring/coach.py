@@ -22,7 +22,7 @@ MIN_EXAMPLE_WORDS = 5
 class Improvement(NamedTuple):
     what: str  # as «Что добавить» lists it: "упомяните: сравнить условия"
     example: str
-    name: str = ""  # the thing itself, as the retry prompt names it after its own verb: "сравнить условия"
+    name: str  # the thing itself, as the retry prompt names it after its own verb: "сравнить условия"
     step: str = ""  # the technique's id; "" for a key point
 
 
@@ -73,7 +73,7 @@ def feedback(score: Score, objection: Objection, catalog: Catalog, lang: str) ->
     dont_know = "dont_know" in score.flag_ids
     if score.verdict == "partial" and improvements and not blocked:
         # the same items as «Что добавить», each named once: the prompt's own verb does the asking
-        retry = t(lang, "retry", missing="; ".join(_lower_first(i.name) if i.step else i.name or i.what
+        retry = t(lang, "retry", missing="; ".join(_lower_first(i.name) if i.step else i.name
                                                    for i in improvements))
     elif score.verdict in ("weak", "fail") or dont_know:
         rephrased = _rephrase(score, objection, catalog, lang, content, improvements)
@@ -166,16 +166,15 @@ def _technique_example(tid: str, objection: Objection, catalog: Catalog, content
 
     # the first sentence that shows it with enough words around it; a sentence of a few words ("Есть два
     # варианта.") shows the marker but not how to use it, so it is only the fallback
-    first_found = ""
+    fallback = ""
     for answer in objection.answers.get(content, ()):
         for sentence in _sentences(answer):
-            if (first_found and len(sentence.split()) < MIN_EXAMPLE_WORDS) \
-                    or not technique_evidence(sentence, tid, catalog, content):
-                continue
-            if len(sentence.split()) >= MIN_EXAMPLE_WORDS:
-                return sentence
-            first_found = first_found or sentence
-    return first_found
+            full = len(sentence.split()) >= MIN_EXAMPLE_WORDS
+            if (full or not fallback) and technique_evidence(sentence, tid, catalog, content):
+                if full:
+                    return sentence
+                fallback = sentence
+    return fallback
 
 
 def _example_for(point: str, objection: Objection, content: str) -> str:

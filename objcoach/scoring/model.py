@@ -54,10 +54,10 @@ class GraderModel(NamedTuple):
 
 def combine(values: Mapping[str, float], model: GraderModel) -> tuple[float, dict[str, float]]:
     """The grade (0–3 scale, unclamped) and the points each component of the breakdown gave."""
-    plan = _plan(model)
+    planned = plan(model)
     points = {"base": model.bias * GRADE_POINTS}
     for name, value in values.items():
-        step = plan.get(name)
+        step = planned.get(name)
         if step is not None and value:
             group, weight = step
             points[group] = points.get(group, 0.0) + weight * value
@@ -67,18 +67,13 @@ def combine(values: Mapping[str, float], model: GraderModel) -> tuple[float, dic
 _PLANS: dict[int, tuple[GraderModel, dict[str, tuple[str, float]]]] = {}
 
 
-def _plan(model: GraderModel) -> dict[str, tuple[str, float]]:
+def plan(model: GraderModel) -> dict[str, tuple[str, float]]:
     """Each weighted feature's component and its points per unit, worked out once per model."""
     found = _PLANS.get(id(model))
     if found is None or found[0] is not model:
-        plan = {name: (_group(name), weight * GRADE_POINTS) for name, weight in model.weights.items() if weight}
-        found = _PLANS[id(model)] = (model, plan)
+        steps = {name: (_group(name), weight * GRADE_POINTS) for name, weight in model.weights.items() if weight}
+        found = _PLANS[id(model)] = (model, steps)
     return found[1]
-
-
-def component_of(feature: str) -> str:
-    """The component of the breakdown whose points a feature adds to."""
-    return _group(feature)
 
 
 def _group(feature: str) -> str:

@@ -15,7 +15,7 @@ from objcoach.scoring.features import features
 from objcoach.scoring.index import scoring_index
 from objcoach.scoring.matcher import Matcher
 from objcoach.scoring.measure import Measured, measure
-from objcoach.scoring.model import GRADE_POINTS, GraderModel, combine, component_of
+from objcoach.scoring.model import GRADE_POINTS, GraderModel, combine, plan
 from objcoach.scoring.result import Hit, Score
 from objcoach.scoring.settings import MAX_REPLY_CHARS, verdict_for
 from objcoach.scoring.text import analyze
@@ -24,7 +24,6 @@ from objcoach.scoring.tone import Wording, read_wording, reading_features, tone_
 __all__ = ["MAX_REPLY_CHARS", "component_maxima", "measure", "score_reply", "self_test", "technique_evidence",
            "verdict_for"]
 
-# components a reply earns points in, and the features that can reach 1 on an objection of this kind
 LEARNED = "wording"  # no fixed maximum: an n-gram regression; shown against the best model answer
 
 
@@ -102,10 +101,9 @@ def component_maxima(objection: Objection, catalog: Catalog, lang: str) -> dict[
     extra = sorted((weight for name, weight in model.weights.items() if name.startswith("technique:")
                     and name.removeprefix("technique:") not in checklist and weight > 0), reverse=True)
     found: dict[str, float] = {}
-    for name, weight in model.weights.items():
-        if name in possible and weight > 0:
-            group = component_of(name)
-            found[group] = found.get(group, 0.0) + weight * GRADE_POINTS
+    for name, (group, worth) in plan(model).items():
+        if name in possible and worth > 0:
+            found[group] = found.get(group, 0.0) + worth
     if extra:  # techniques beyond the checklist count too, three at most (as extra_techniques does)
         found["techniques"] = found.get("techniques", 0.0) + sum(extra[:3]) * GRADE_POINTS
     maxima = {group: (points, False) for group, points in found.items()}
