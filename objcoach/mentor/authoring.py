@@ -25,7 +25,7 @@ def check_change(target: Path, new_text: str, extra: Sequence[Path] | None, obje
     """Problems the changed `target` would have (validation, then the self-test of `objection_id`)."""
     folder = target.resolve().parent
     if not folder.is_dir():
-        raise InputError(f"{target}: folder {folder} does not exist")
+        raise InputError(said="accept_no_folder", target=target, folder=folder)
     # a scratch copy to validate, never renamed over the target (that is io.atomic_write's job, later):
     # beside the target so that problems read as the target's own once its name is put back
     descriptor, name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.check.", suffix=".yaml")
@@ -69,7 +69,7 @@ def accept_answer(catalog: Catalog, objection_id: str, lang: str, reply: str, ex
     section (created with the comment lines `header`)."""
     objection = catalog.get(objection_id)
     if objection is None:
-        raise InputError(f"objection {objection_id!r} is not in the loaded catalogs (use --catalog)")
+        raise InputError(said="accept_no_objection", id=objection_id)
     target = Path(objection.origin.rsplit(":", 1)[0])
     bundled = is_bundled(target)
     if bundled:
@@ -81,7 +81,7 @@ def accept_answer(catalog: Catalog, objection_id: str, lang: str, reply: str, ex
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise InputError(f"{target.parent}: cannot be created ({error.strerror})") from None
+            raise InputError(said="accept_no_team_folder", path=target.parent, reason=error.strerror) from None
         new_text = add_extra_answer(target, objection_id, lang, text, header)
     else:
         new_text = add_answer(target, objection_id, lang, text)

@@ -207,8 +207,7 @@ def may_import(store: Store, act: str = "import") -> None:
                      f"session_user = {_TABLE_OWNER} AS owner FROM pg_roles AS r WHERE r.rolname = session_user",
                      (MENTOR,))
     if not found or not (found[0]["mentor"] or found[0]["super"] or found[0]["owner"]):
-        raise InputError(f"on a team's PostgreSQL database, {act} is for mentors (into their team's history) "
-                         "and the administrator; an operator's attempts are stored as they practise")
+        raise InputError(said="team_import_mentors", act=act)
 
 
 def add_person(store: Store, name: str, role: str, mentor: str | None = None) -> None:
@@ -223,13 +222,12 @@ def add_person(store: Store, name: str, role: str, mentor: str | None = None) ->
         _person(db, name)
         if mentor is not None:
             if role != "operator":
-                raise InputError("--mentor puts an operator in a mentor's team; leave it out for --role mentor")
+                raise InputError(said="grant_mentor_option")
             _person(db, mentor)
             if mentor == name:
-                raise InputError(f"{name} cannot be their own mentor")
+                raise InputError(said="grant_own_mentor", name=name)
             if not db.query("SELECT pg_has_role(?, ?, 'MEMBER') AS yes", (mentor, MENTOR))[0]["yes"]:
-                raise InputError(f"--mentor {mentor}: not an objcoach mentor yet; run "
-                                 f"objcoach db grant {mentor} --role mentor first")
+                raise InputError(said="grant_not_mentor", mentor=mentor)
         db.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(group), sql.Identifier(name)))
         if mentor:
             db.execute("INSERT INTO team_members (mentor, operator) VALUES (?, ?) ON CONFLICT DO NOTHING",
@@ -240,20 +238,17 @@ def _person(db: PostgresConnection, name: str) -> None:
     """Refuse a role that is not one person's login: being granted a group would let it (or anyone who may
     SET ROLE to it) practise under a shared name, and a superuser or owner is above row-level security."""
     if not name or "\x00" in name:
-        raise InputError(f"not a usable role name: {name!r}")
+        raise InputError(said="grant_bad_name", name=name)
     if name.startswith(("pg_", "objcoach_")) or name == "postgres":
-        raise InputError(f"{name}: a group or system role, not a person; grant objcoach roles to people's "
-                         f"own login roles")
+        raise InputError(said="grant_group_role", name=name)
     found = db.query("SELECT r.rolcanlogin AS login, r.rolsuper AS super, "
                      f"r.rolname = {_TABLE_OWNER} AS owner FROM pg_roles AS r WHERE r.rolname = ?", (name,))
     if not found:
-        raise InputError(f"role {name!r} does not exist; create it first (createuser {name} --login)")
+        raise InputError(said="grant_no_role", name=name)
     if found[0]["super"] or found[0]["owner"]:
-        raise InputError(f"{name}: a superuser or the owner of the tables, above row-level security; "
-                         f"grant objcoach roles to people's own login roles")
+        raise InputError(said="grant_superuser", name=name)
     if not found[0]["login"]:
-        raise InputError(f"{name}: cannot log in (a group role, not a person); grant objcoach roles to "
-                         f"people's own login roles")
+        raise InputError(said="grant_no_login", name=name)
 
 
 def _with_roles(statement: str) -> Composed:
@@ -265,5 +260,5 @@ def _with_roles(statement: str) -> Composed:
 
 def _postgres(store: Store) -> PostgresConnection:
     if not isinstance(store.c, PostgresConnection):
-        raise StoreError(f"{store.c.label}: roles and row-level security are PostgreSQL's (give a postgresql:// URL)")
+        raise StoreError(said="roles_postgres_only", label=store.c.label)
     return store.c
