@@ -79,7 +79,7 @@ def atomic_write(path: Path | None, *, binary: bool = False) -> Iterator[IO[Any]
     try:
         descriptor, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as error:
-        raise OutputError(said="not_written", path=path, reason=error.strerror) from None
+        raise _not_written(path, error) from None
     temp = Path(name)
     try:
         handle = _opened(descriptor, binary)
@@ -112,7 +112,7 @@ def _status(path: Path) -> os.stat_result | None:
     except FileNotFoundError:
         return None
     except OSError as error:
-        raise OutputError(said="not_written", path=path, reason=error.strerror) from None
+        raise _not_written(path, error) from None
     if stat.S_ISDIR(status.st_mode):
         raise OutputError(said="output_folder", path=path)
     if not (stat.S_ISREG(status.st_mode) or stat.S_ISCHR(status.st_mode) or stat.S_ISFIFO(status.st_mode)):
@@ -201,8 +201,6 @@ class Row(NamedTuple):  # a tuple: a batch makes one a row
 
 
 MAX_ROW_BYTES = 1024 * 1024  # a longer line is an error row, so one huge line can't take all the memory
-_TOO_LONG = f"longer than {MAX_ROW_BYTES // (1024 * 1024)} MB; a row may be at most that"
-_NOT_UTF8 = "not UTF-8 text (the file is not UTF-8: save it as UTF-8)"
 _BOM = b"\xef\xbb\xbf"
 csv.field_size_limit(MAX_ROW_BYTES)  # a quoted cell never closed stops there, not at the end of memory
 
@@ -265,6 +263,17 @@ def _too_long(line: bytes) -> bool:
     return len(line) > MAX_ROW_BYTES and not line.endswith(b"\n")
 
 
+def _line_values(number: int) -> dict[str, object]:
+    return {"line": number, "mb": MAX_ROW_BYTES // (1024 * 1024)}
+
+
+def _line_problem(said: str, number: int) -> str:
+    """A line that is too long or not UTF-8, as an error row says it (rows are data: always in English)."""
+    from objcoach.i18n import t
+
+    return t("en", f"error.{said}", **_line_values(number))
+
+
 def _skip_rest(read: Callable[[], bytes]) -> None:
     """Drop the rest of a line too long to keep, a bounded piece at a time."""
     piece = read()
@@ -276,14 +285,14 @@ def _jsonl(lines: Iterator[bytes], read: Callable[[], bytes], start: int) -> Ite
     # one decoder for every line: json.loads builds a decoder (and its scanner) a call when given parse_* hooks
     decode = json.JSONDecoder(parse_constant=_no_constant, parse_float=_finite_float).decode
     for number, line in enumerate(lines, start=start):
-        if len(line) > MAX_ROW_BYTES and _too_long(line):
+        if _too_long(line):
             _skip_rest(read)
-            yield Row(number, {}, f"line {number}: {_TOO_LONG}")
+            yield Row(number, {}, _line_problem("line_too_long", number))
             continue
         try:
             text = line.decode()
         except UnicodeDecodeError:
-            yield Row(number, {}, f"line {number}: {_NOT_UTF8}")
+            yield Row(number, {}, _line_problem("line_not_utf8", number))
             continue
         if not text.strip():
             continue
@@ -335,7 +344,16 @@ def _lone_surrogate(line: bytes, value: dict[str, Any]) -> bool:
 
 
 class _BadLine(Exception):
-    """A line that can't be part of a row: too long, or not UTF-8."""
+    """A line that can't be part of a row: too long, or not UTF-8. `said` is its i18n key (under "error."),
+    `number` its line; str() is the English an error row holds."""
+
+    def __init__(self, said: str, number: int) -> None:
+        self.said, self.number = said, number
+        super().__init__(_line_problem(said, number))
+
+    def message(self) -> tuple[str, dict[str, object]]:
+        """The problem as an error's value (key, values): shown in the reader's language."""
+        return f"error.{self.said}", _line_values(self.number)
 
 
 class _CsvLines:
@@ -356,11 +374,11 @@ class _CsvLines:
         self.number += 1
         if _too_long(line):
             _skip_rest(self.read)
-            raise _BadLine(f"line {self.number}: {_TOO_LONG}")
+            raise _BadLine("line_too_long", self.number)
         try:
             return line.decode()
         except UnicodeDecodeError:
-            raise _BadLine(f"line {self.number}: {_NOT_UTF8}") from None
+            raise _BadLine("line_not_utf8", self.number) from None
 
 
 def _csv(lines: Iterator[bytes], read: Callable[[], bytes], number: int, name: str) -> Iterator[Row]:
@@ -371,9 +389,9 @@ def _csv(lines: Iterator[bytes], read: Callable[[], bytes], number: int, name: s
     try:
         header = next(reader)
     except _BadLine as bad:
-        raise InputError(f"{name}: {bad}") from None
+        raise InputError(said="csv_header_line", name=name, problem=bad.message()) from None
     except csv.Error as error:
-        raise InputError(f"{name}: line {number}: the header row is not valid CSV ({error})") from None
+        raise InputError(said="csv_header_bad", name=name, line=number, reason=error) from None
     _check_header(header, name, number)
     record = 1
     while True:
@@ -408,13 +426,17 @@ def _check_header(header: list[str], name: str, line: int) -> None:
     seen: dict[str, int] = {}
     for column, title in enumerate(header, start=1):
         if title in seen:
-            what = f"named {title!r}" if title else "without a name"
-            raise InputError(f"{name}: line {line}: columns {seen[title]} and {column} are both {what}; "
-                             "rename one")
+            what = ("error.csv_column_named", {"title": title}) if title else ("error.csv_column_unnamed", {})
+            raise InputError(said="csv_columns_twice", name=name, line=line, first=seen[title], second=column,
+                             what=what)
         seen[title] = column
 
 
 # --- writing rows --------------------------------------------------------------------------------
+
+# one encoder for every row written (json.dumps builds one a call); rows are trees of fresh dicts and lists,
+# with no cycle to look for
+_encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
 
 def write_jsonl(rows: Iterable[dict[str, Any] | Encoded], out: IO[str]) -> Iterator[dict[str, Any] | Encoded]:
@@ -423,13 +445,11 @@ def write_jsonl(rows: Iterable[dict[str, Any] | Encoded], out: IO[str]) -> Itera
     (the same JSON), as the rows are for a person to read."""
     from objcoach.printable import json_printable
 
-    # json.dumps builds an encoder a call; rows are trees of fresh dicts and lists, with no cycle to look for
-    encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
     terminal = out.isatty()
     pending = io.StringIO()
 
     def line(row: dict[str, Any] | Encoded) -> None:
-        text = row.line if isinstance(row, Encoded) else encode(row)
+        text = row.line if isinstance(row, Encoded) else _encode(row)
         pending.write(json_printable(text) if terminal else text)
         pending.write("\n")
 
@@ -446,8 +466,7 @@ class Encoded(NamedTuple):
 
 def encoded(rows: Iterable[dict[str, Any]]) -> list[Encoded]:
     """Rows as JSON lines the way write_jsonl writes them (so a worker can spare the writing process)."""
-    encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode  # as write_jsonl's
-    return [Encoded(encode(row), "error" in row) for row in rows]
+    return [Encoded(_encode(row), "error" in row) for row in rows]
 
 
 def write_csv(rows: Iterable[dict[str, Any]], out: IO[str], columns: Columns) -> Iterator[dict[str, Any]]:
@@ -457,33 +476,39 @@ def write_csv(rows: Iterable[dict[str, Any]], out: IO[str], columns: Columns) ->
     them). A list or dict in a cell is written as JSON; every cell goes through `safe_cell`."""
     pending = io.StringIO()
     writer = csv.writer(pending)
-    pick = columns if callable(columns) else None
-    chosen: list[str] = [] if callable(columns) else list(columns)
-    if pick is None:
+    chosen: list[str] = []
+
+    def header(names: Iterable[str]) -> None:
+        chosen.extend(names)
         writer.writerow([safe_cell(name) for name in chosen])
-    waiting: list[dict[str, Any]] = []
 
     def line(row: dict[str, Any]) -> None:
         writer.writerow([safe_cell(_plain(row.get(name, ""))) for name in chosen])
 
-    def choose(row: dict[str, Any]) -> None:
-        chosen.extend(pick(row) if pick is not None else ())
-        writer.writerow([safe_cell(name) for name in chosen])
+    if not callable(columns):
+        header(columns)
+        return _in_batches(rows, out, line, pending)
+    pick = columns
+    waiting: list[dict[str, Any]] = []
+
+    def choose() -> None:
+        """The header from the last row waiting, then the rows that waited for it."""
+        header(pick(waiting[-1]))
         for held in waiting:
             line(held)
         waiting.clear()
 
     def record(row: dict[str, Any]) -> None:
-        if chosen or pick is None:
+        if chosen:
             line(row)
             return
         waiting.append(row)
         if len(row) > ("error" in row) or len(waiting) >= WRITE_EVERY:
-            choose(row)
+            choose()
 
     def finish() -> None:
         if waiting:
-            choose(waiting[-1])
+            choose()
 
     return _in_batches(rows, out, record, pending, finish)
 

@@ -298,3 +298,10 @@ def test_export_on_postgresql_is_of_the_role_connected(pg_url: str, isolated_hom
     from urllib.parse import urlsplit
 
     assert [row["operator"] for row in rows] == [urlsplit(pg_url).username]
+
+
+def test_words_that_fit_no_objection_name_no_nearest_in_the_readers_language() -> None:
+    code, _, err = run_cli("show", "спасибо", env={"OBJCOACH_LANG": "ru"})
+    assert code == 2 and err.rstrip().endswith("ближайшие: нет") and "none" not in err
+    code, _, err = run_cli("show", "спасибо", env={"OBJCOACH_LANG": "en"})
+    assert code == 2 and err.rstrip().endswith("nearest: none")

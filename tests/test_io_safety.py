@@ -463,3 +463,23 @@ def test_rows_waiting_for_the_csv_header_are_written_when_the_rows_stop() -> Non
         for _ in objcoach_io.write_csv(rows(), out, lambda row: [*row]):
             pass
     assert list(csv.reader(io.StringIO(out.getvalue()))) == [["error"], ["line 1: not valid JSON"]]
+
+
+def test_a_refused_csv_header_is_said_in_the_readers_language(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_bytes(b"objection,reply,who,reply\ntoo-expensive,a,anna,b\n")
+    code, _, err = run_cli("grade", str(source), env={"OBJCOACH_LANG": "ru"})
+    assert code == 2
+    assert err.endswith("in.csv: строка 1: столбцы 2 и 4 оба с именем «reply»; переименуйте один из них\n")
+    source.write_bytes("objection,réponse\ntoo-expensive,ok\n".encode("latin-1"))
+    code, _, err = run_cli("grade", str(source), env={"OBJCOACH_LANG": "ru"})
+    assert code == 2 and "in.csv: строка 1: текст не в UTF-8" in err and "not UTF-8" not in err
+
+
+def test_a_header_that_is_not_valid_csv_is_refused_in_either_language(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_bytes(b'objection,"reply"x\ntoo-expensive,ok\n')
+    code, _, err = run_cli("grade", str(source), env={"OBJCOACH_LANG": "en"})
+    assert code == 2 and "in.csv: line 1: the header row is not valid CSV (" in err
+    code, _, err = run_cli("grade", str(source), env={"OBJCOACH_LANG": "ru"})
+    assert code == 2 and "in.csv: строка 1: строка заголовка — некорректный CSV (" in err

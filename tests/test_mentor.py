@@ -260,3 +260,14 @@ def test_report_feedback_follows_the_catalogs_bands(tmp_path: Path) -> None:
     assert not any("need-to-think" in line for line in raised["correction"])
     assert default["agreement"][0].startswith("Keep the average at 85")
     assert raised["agreement"][0].startswith("Raise the average to 95")
+
+
+@pytest.mark.parametrize(("ui", "source"), [("en", '"our team"'), ("ru", '"наша команда"')])
+def test_the_starter_catalogs_source_is_one_quoted_yaml_string(ui: str, source: str) -> None:
+    import yaml
+
+    from objcoach.catalog.edit import starter_catalog
+
+    text = starter_catalog("team.yaml", ["acknowledge"], ui)
+    assert f"    source: {source}\n" in text
+    assert yaml.safe_load(text)["objections"][0]["source"] == source.strip('"')

@@ -222,3 +222,21 @@ def test_schema_5_gets_the_grade_and_keeps_when_each_review_arrived(tmp_path: Pa
             {"grade": None, "received_at": "2026-11-21T09:00:00+00:00", "decided_at": "2026-11-21T09:00:00+00:00"}]
         reviewer = Reviewer(store, None, "mentor1", "en")
         assert reviewer.decide("a1", "grade", None, 3).said.startswith("Your grade 3 of 3")
+
+
+@pytest.mark.parametrize(("text", "english", "russian"), [
+    ("- a list\n", "the top level should be a mapping with 'answers:'", "верхний уровень должен быть словарём"),
+    ("answers: [x]\n", "'answers' should be a mapping of objection ids", "«answers» должно быть словарём"),
+    (f"answers:\n  {BANK}: [x]\n", f"answers.{BANK} should be a block mapping of languages to lists",
+     f"answers.{BANK} должно быть словарём"),
+])
+def test_an_answers_file_that_cannot_take_an_answer_is_said_in_the_readers_language(
+        tmp_path: Path, text: str, english: str, russian: str) -> None:
+    from objcoach.errors import InputError
+
+    path = tmp_path / "team.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as raised:
+        add_extra_answer(path, BANK, "ru", "Ответ", HEADER)
+    assert str(raised.value) == f"{path}: {english}"
+    assert raised.value.in_language("ru").startswith(f"{path}: {russian}")

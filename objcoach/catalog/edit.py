@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -183,18 +182,18 @@ def add_extra_answer(path: Path, objection_id: str, lang: str, answer: str, head
     newline = _newline(text)
     root = _compose(text, path)
     if root is not None and not isinstance(root, yaml.MappingNode):
-        raise InputError(f"{path}: the top level should be a mapping with 'answers:'")
+        raise InputError(said="edit_answers_top", path=path)
     section = _child(root, "answers")
     if section is None:  # no section yet: it goes at the end of the file
         prefix = text if not text or text.endswith("\n") else text + newline
         return _bom(data) + prefix + "answers:" + newline + _answers_block(objection_id, lang, answer, 2, newline)
     if not isinstance(section, yaml.MappingNode):
-        raise InputError(f"{path}: 'answers' should be a mapping of objection ids")
+        raise InputError(said="edit_answers_mapping", path=path)
     mine = _child(section, objection_id)
     if isinstance(mine, yaml.MappingNode):
         return _bom(data) + _add_to_answers(text, mine, objection_id, lang, answer, newline, path)
     if mine is not None or (section.flow_style and section.value):
-        raise InputError(f"{path}: answers.{objection_id} should be a block mapping of languages to lists")
+        raise InputError(said="edit_answers_block", path=path, id=objection_id)
     block = _answers_block(objection_id, lang, answer, section.value[0][0].start_mark.column if section.value else 2,
                            newline)
     if section.flow_style:  # answers: {}  →  a block mapping with the one id
@@ -297,5 +296,5 @@ def starter_catalog(name: str, techniques: list[str], ui: str = "en") -> str:
 
     values = {"name": name, "techniques": ", ".join(techniques)}
     parts = {part: t(ui, f"starter.{part}", **values) for part in STARTER_PARTS}
-    parts["source"] = json.dumps(parts["source"], ensure_ascii=False)  # a YAML string, quoted as JSON is
+    parts["source"] = _quote(parts["source"])  # a one-line YAML string
     return STARTER.format(**parts)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from objcoach.catalog.model import LANGS, TextLists, Texts
 from objcoach.catalog.reader import Node, Reader
@@ -19,6 +19,29 @@ def check_id(read: Reader, key: str, node: Node, path: str) -> bool:
         read.fail(node, path, "bad_id", id=key)
         return False
     return True
+
+
+def checklist_ids(read: Reader, fields: Mapping[str, tuple[Node, Node]], path: str,
+                  references: list[tuple[str, str, str]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """An objection's `checklist` and `required` technique ids (each noted in `references` with where it is
+    and its field path, for the techniques to be checked once all are read); a required id must be on the
+    checklist."""
+
+    def ids(name: str) -> tuple[str, ...]:
+        if name not in fields:
+            return ()
+        node, sub = fields[name][1], f"{path}.{name}"
+        found = read.strings(node, sub)
+        if found:
+            where = read.where(node)
+            references.extend((technique_id, where, sub) for technique_id in found)
+        return found
+
+    checklist, required = ids("checklist"), ids("required")
+    for technique_id in required:
+        if technique_id not in checklist:
+            read.fail(fields["required"][1], f"{path}.required", "not_in_checklist", id=technique_id)
+    return checklist, required
 
 
 def texts(read: Reader, node: Node, path: str) -> Texts:

@@ -140,7 +140,7 @@ def index_of(catalog: Catalog) -> LookupIndex:
             kept = (catalog, _build(catalog, None))
             _IN_MEMORY[id(catalog)] = kept
         return kept[1]
-    index = _INDEXES.get(catalog.fingerprint) or open_index(_index_file(catalog.fingerprint), catalog.fingerprint)
+    index = _kept(catalog.fingerprint)
     if index is None:
         try:
             _index_file(catalog.fingerprint).parent.mkdir(parents=True, exist_ok=True)
@@ -159,11 +159,16 @@ def index_for(extra: Sequence[Path] | None = None) -> LookupIndex:
 
     fingerprint = cache.fingerprint(catalog_paths(extra))
     if fingerprint:
-        index = _INDEXES.get(fingerprint) or open_index(_index_file(fingerprint), fingerprint)
+        index = _kept(fingerprint)
         if index is not None:
             _INDEXES[fingerprint] = index
             return index
     return index_of(load_catalog(extra))
+
+
+def _kept(fingerprint: str) -> LookupIndex | None:
+    """The index of this fingerprint kept for this process, else the one on disk (None when neither is)."""
+    return _INDEXES.get(fingerprint) or open_index(_index_file(fingerprint), fingerprint)
 
 
 def _index_file(fingerprint: str) -> Path:

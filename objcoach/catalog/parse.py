@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from objcoach.catalog.fields import check_id, nearest, phrases, text_lists, texts
+from objcoach.catalog.fields import check_id, checklist_ids, nearest, phrases, text_lists, texts
 from objcoach.catalog.model import LANGS, Antipattern, Catalog, Objection, Technique, TextLists, Texts
 from objcoach.catalog.reader import Node, Problems, Reader, compose, read_text
 from objcoach.catalog.scenarios import ScenarioDraft, finish_scenarios, read_scenarios
@@ -195,21 +195,7 @@ def _objection(read: Reader, node: Node, path: str, required_langs: tuple[str, .
     def optional_lists(key: str) -> TextLists:
         return text_lists(read, fields[key][1], f"{path}.{key}") if key in fields else {}
 
-    def optional_ids(key: str) -> tuple[str, ...]:
-        if key not in fields:
-            return ()
-        node_, sub = fields[key][1], f"{path}.{key}"
-        ids = read.strings(node_, sub)
-        if ids:
-            where = read.where(node_)
-            part.references.extend((technique_id, where, sub) for technique_id in ids)
-        return ids
-
-    checklist = optional_ids("checklist")
-    required = optional_ids("required")
-    for technique_id in required:
-        if technique_id not in checklist:
-            read.fail(fields["required"][1], f"{path}.required", "not_in_checklist", id=technique_id)
+    checklist, required = checklist_ids(read, fields, path, part.references)
     difficulty = 1
     if "difficulty" in fields:
         difficulty = read.integer(fields["difficulty"][1], f"{path}.difficulty", 1, 3) or 1

@@ -72,7 +72,7 @@ class Problem(NamedTuple):
     values: dict[str, Any]
 
     def text(self, ui: str) -> str:
-        message = _message(ui, self.key, self.values) if self.key else ""
+        message = _message(ui, self.key, self.values)
         return f"{self.where}: {self.path}: {message}" if self.path else f"{self.where}: {message}"
 
 
@@ -296,8 +296,8 @@ class Reader:
                     if close not in result:  # read it as the key it was meant to be: its own problems show now
                         result[close] = (key_node, value_node)
                 else:
-                    self.fail(key_node, f"{path}.{key}" if path else key,
-                              "" if self.problems.full else "unknown_key", key=key, allowed=", ".join(allowed))
+                    self.fail(key_node, f"{path}.{key}" if path else key, "unknown_key", key=key,
+                              allowed=", ".join(allowed))
             else:
                 result[key] = (key_node, value_node)
         return result

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from objcoach.catalog.fields import check_id, nearest, phrases, text_lists, texts
+from objcoach.catalog.fields import check_id, checklist_ids, nearest, phrases, text_lists, texts
 from objcoach.catalog.model import ENDS, LANGS, MOODS, Branch, Objection, Scenario, TextLists, Transcript, Turn
 from objcoach.catalog.reader import Node, Problems, Reader
 from objcoach.scoring.settings import GUARD_FLAGS, VERDICTS
@@ -161,17 +161,7 @@ def _inline_objection(read: Reader, fields: Mapping[str, tuple[Node, Node]], pat
         if "client" in fields and not client.get(lang):
             read.fail(fields["client"][1], f"{path}.client", "needs_client_lang", lang=lang)
 
-    def ids(name: str) -> tuple[str, ...]:
-        if name not in fields:
-            return ()
-        found = read.strings(fields[name][1], f"{path}.{name}")
-        draft.techniques.extend((tid, read.where(fields[name][1]), f"{path}.{name}") for tid in found)
-        return found
-
-    checklist, required = ids("checklist"), ids("required")
-    for technique_id in required:
-        if technique_id not in checklist:
-            read.fail(fields["required"][1], f"{path}.required", "not_in_checklist", id=technique_id)
+    checklist, required = checklist_ids(read, fields, path, draft.techniques)
     domain, tags, difficulty, source, situation = shared
     return Objection(
         id=objection_id,

@@ -37,8 +37,8 @@ def resolve_objection(catalog: Catalog, query: str) -> tuple[Objection, str | No
         found = catalog.get(ranked[0].objection_id)
         if found:
             return found, ranked[0].lang
-    nearest = ", ".join(item.objection_id for item in ranked) or "none"
-    raise ObjectionNotFoundError(said="no_match", query=query, nearest=nearest)
+    nearest = ", ".join(item.objection_id for item in ranked)
+    raise ObjectionNotFoundError(said="no_match", query=query, nearest=nearest or ("search.none", {}))
 
 
 def rank_objections(catalog: Catalog, words: str, limit: int = 5, lang: str | None = None) -> list[Found]:
