@@ -135,6 +135,13 @@ def test_suggest_says_when_nothing_fits() -> None:
     assert code == 0 and "Ни одно возражение" in out and "возможно" in out
 
 
+def test_suggest_with_no_candidate_says_so_without_a_list() -> None:
+    for lang, said in (("en", "No objection in the catalog fits these words."),
+                       ("ru", "Ни одно возражение каталога не подходит к этим словам.")):
+        code, out, _ = run("suggest", "zzzqqq", "xxyy", "--lang", lang)
+        assert code == 0 and said in out and "closest" not in out and "Ближайшие" not in out, out
+
+
 def test_calibrate_json(tmp_path: Path) -> None:
     rows = [
         {"objection": "bank-already-chosen", "reply": STRONG_RU, "grade": 3},
@@ -305,3 +312,23 @@ def test_words_that_fit_no_objection_name_no_nearest_in_the_readers_language() -
     assert code == 2 and err.rstrip().endswith("ближайшие: нет") and "none" not in err
     code, _, err = run_cli("show", "спасибо", env={"OBJCOACH_LANG": "en"})
     assert code == 2 and err.rstrip().endswith("nearest: none")
+
+
+def test_db_commands_on_sqlite_say_so_in_the_ui_language(tmp_path: Path) -> None:
+    db = str(tmp_path / "h.sqlite3")
+    for args, english, russian in ((["db", "setup"], "db setup is for PostgreSQL: give --db postgresql://...",
+                                    "db setup работает только с PostgreSQL"),
+                                   (["db", "grant", "anna"], "db grant is for PostgreSQL",
+                                    "db grant работает только с PostgreSQL")):
+        code, _, err = run_cli(*args, "--db", db)
+        assert code == 2 and english in err, err
+        code, _, err = run_cli(*args, "--db", db, env={"OBJCOACH_LANG": "ru"})
+        assert code == 2 and russian in err and "is for" not in err, err
+
+
+def test_assignments_name_objections_by_the_clients_words(tmp_path: Path) -> None:
+    db = str(tmp_path / "h.sqlite3")
+    assert run("assign", "--operator", "anna", "--id", "too-expensive", "--due", "7d", "--db", db)[0] == 0
+    for lang, words in (("en", "“It's too expensive”"), ("ru", "«Это дорого»")):
+        code, out, _ = run("assignments", "--lang", lang, "--db", db)
+        assert code == 0 and words in out, out

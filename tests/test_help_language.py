@@ -100,3 +100,11 @@ def test_usage_errors_in_russian(args: list[str], said: str) -> None:
     assert not re.search(r"\b(?:Usage|Error|Try|OPTIONS|Missing|Invalid|objection)\b", err), err
     code, _, err = run_cli(*args)  # and in English as click writes it, in the same process
     assert code == 2 and "Usage: objcoach" in err and "Error: " in err
+
+
+@pytest.mark.parametrize("command", [[], ["config"], ["db"]], ids=lambda command: " ".join(["objcoach", *command]))
+def test_a_group_alone_shows_its_russian_help_not_an_error(command: list[str]) -> None:
+    _, out, err = run_cli(*command, env={"OBJCOACH_LANG": "ru"})
+    assert (out + err).startswith("Использование: objcoach"), out + err
+    assert "Команды:" in out + err
+    assert "Ошибка" not in out + err and "Справка:" not in out + err, out + err

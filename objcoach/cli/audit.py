@@ -63,6 +63,7 @@ def audit_command(
     """
     from objcoach.catalog.load import bundled_catalog_path, load_catalog
     from objcoach.cli.progress import counted
+    from objcoach.i18n import t
     from objcoach.i18n.choice import ui_language
     from objcoach.io import atomic_write, open_input, write_csv, write_jsonl
     from objcoach.mentor.audit import OUTPUT_FIELDS, Audit, read_dialogues
@@ -77,7 +78,7 @@ def audit_command(
     audit = Audit(loaded)
     saver = _Saver(db, loaded) if save else None
     with stream, atomic_write(output) if output else nullcontext() as out:
-        dialogues = counted(read_dialogues(stream, name), sys.stderr.isatty(), "dialogues")
+        dialogues = counted(read_dialogues(stream, name), sys.stderr.isatty(), t(ui, "progress.dialogues"))
         rows: Any = audit.run(dialogues, jobs_for(jobs), catalog, is_large(source))
         if out is not None:
             rows = write_csv(rows, out, OUTPUT_FIELDS) if fmt is RowFormat.csv else write_jsonl(rows, out)

@@ -96,11 +96,14 @@ def grade_command(
 
     from objcoach.catalog.load import load_catalog
     from objcoach.cli.progress import counted
+    from objcoach.i18n import t
+    from objcoach.i18n.choice import ui_language
     from objcoach.io import Encoded, atomic_write, open_input, read_rows, write_jsonl
     from objcoach.parallel import is_large, ordered_map
     from objcoach.scoring.batch import grade_batch, grade_batch_encoded, write_csv
 
     lang = chosen(language)
+    ui = ui_language(lang)
     loaded = load_catalog(catalog)
     stream, name = open_input(file)
     csv = fmt is RowFormat.csv
@@ -112,10 +115,10 @@ def grade_command(
         rows: Any = write_csv(graded, out) if csv else write_jsonl(graded, out)
         # a progress bar only where a person watches stderr and it won't mix with the rows
         show_bar = sys.stderr.isatty() and (output is not None or not sys.stdout.isatty())
-        for row in counted(rows, show_bar, "rows"):
+        for row in counted(rows, show_bar, t(ui, "progress.rows")):
             total += 1
             errors += row.error if isinstance(row, Encoded) else "error" in row
-    print_error(f"graded {total} row(s), {errors} with errors")
+    print_error(t(ui, "graded", n=total, errors=errors))
     if errors:
         raise typer.Exit(1)
 

@@ -104,8 +104,11 @@ def _described(text: str) -> str:
 
 def localised_usage_error(error: Any, ui: str) -> Any:
     """A usage error (an unknown option, a missing argument, a bad value) as click shows it, in `ui`: its
-    message through the table of click's phrasings, and the lines around it in Russian."""
-    if ui != "ru":
+    message through the table of click's phrasings, and the lines around it in Russian. A group run with
+    nothing after it (click's NoArgsIsHelpError) is its help, already in `ui`: it stays as it is."""
+    from typer._click.exceptions import NoArgsIsHelpError
+
+    if ui != "ru" or isinstance(error, NoArgsIsHelpError):
         return error
     from objcoach.i18n.help_ru import ARGUMENTS, LABELS, USAGE_ERRORS
 

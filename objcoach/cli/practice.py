@@ -49,14 +49,14 @@ def _session(mode: str, *, count: int, lang: str | None, operator: str | None, s
     from objcoach.cli.names import Names
     from objcoach.cli.render_session import MENTOR_NOTES, mentor_notes
     from objcoach.cli.terminal import Terminal
-    from objcoach.i18n.choice import first_run_hint, ui_language
+    from objcoach.i18n.choice import first_run_hint, language_and_source
     from objcoach.paths import db_path
     from objcoach.practice.session import Options, Summary, run
     from objcoach.scoring.settings import DONE_SCORE
     from objcoach.store.history import Store
 
-    ui = ui_language(lang)
-    hint = first_run_hint(lang)
+    ui, source = language_and_source(lang)
+    hint = first_run_hint(ui, source)
     if hint:
         print_error(hint)
     loaded = load_catalog(catalog)

@@ -8,8 +8,9 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
-def counted(items: Iterable[T], enabled: bool, unit: str) -> Iterator[T]:
-    """`items` as they are, with a spinner and "N <unit>" on stderr while they pass (when `enabled`)."""
+def counted(items: Iterable[T], enabled: bool, label: str) -> Iterator[T]:
+    """`items` as they are, with a spinner and `label` on stderr while they pass (when `enabled`); the
+    label's {n} is the count so far ("{n} rows", from the messages: i18n "progress.*")."""
     if not enabled:
         yield from items
         return
@@ -17,9 +18,9 @@ def counted(items: Iterable[T], enabled: bool, unit: str) -> Iterator[T]:
 
     from objcoach.cli.render import console
 
-    with Progress(SpinnerColumn(), TextColumn(f"{{task.completed}} {unit}"), TimeElapsedColumn(),
+    with Progress(SpinnerColumn(), TextColumn(label.replace("{n}", "{task.completed}")), TimeElapsedColumn(),
                   console=console(stderr=True), transient=True) as bar:
-        task = bar.add_task(unit)
+        task = bar.add_task(label)
         for item in items:
             bar.advance(task)
             yield item

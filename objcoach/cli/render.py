@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # only for annotations: a score panel should not pay for tabl
     from rich.segment import Segment
     from rich.table import Table
 
-    from objcoach.catalog.model import Catalog, Objection, Technique
+    from objcoach.catalog.model import Catalog, Objection
     from objcoach.cli.names import Names
     from objcoach.scoring.calibration import Calibration
     from objcoach.scoring.coach import Feedback
@@ -207,6 +207,9 @@ def objection_table(objections: Sequence[Objection], lang: str) -> Table:
 
 
 def objection_detail(objection: Objection, catalog: Catalog, lang: str) -> Panel:
+    from objcoach.cli.names import Names
+
+    names = Names(catalog, lang)
     rows: list[RenderableType] = []
     words = objection.client.get(lang) or next(iter(objection.client.values()), "")
     rows.append(safe_text(quoted(words, lang), style="bold"))
@@ -214,10 +217,10 @@ def objection_detail(objection: Objection, catalog: Catalog, lang: str) -> Panel
     meta.add_column(style="dim")
     meta.add_column()
     meta.add_row(t(lang, "context"), safe_text(objection.context.get(lang, "")))
-    meta.add_row(t(lang, "domain"), safe_text(objection.domain))
+    meta.add_row(t(lang, "domain"), safe_text(names.domain(objection.domain)))
     meta.add_row(t(lang, "difficulty"), safe_text(str(objection.difficulty)))
-    meta.add_row(t(lang, "tags"), safe_text(", ".join(objection.tags)))
-    steps = [technique_title(catalog.techniques.get(tid), tid, lang) + (" *" if tid in objection.required else "")
+    meta.add_row(t(lang, "tags"), safe_text(", ".join(names.tag(tag) for tag in objection.tags)))
+    steps = [names.technique(tid) + (" *" if tid in objection.required else "")
              for tid in objection.checklist]
     meta.add_row(t(lang, "checklist"), safe_text(" → ".join(steps)))
     meta.add_row(t(lang, "source"), safe_text(objection.source))
@@ -230,10 +233,6 @@ def objection_detail(objection: Objection, catalog: Catalog, lang: str) -> Panel
     if objection.tips.get(lang):
         rows.append(Group(text(t(lang, "tips"), "bold"), safe_text(objection.tips[lang])))
     return Panel(Group(*spaced(rows)), title=safe_text(objection.id), title_align="left")
-
-
-def technique_title(technique: Technique | None, tid: str, lang: str) -> str:
-    return technique.title.get(lang, tid) if technique else tid
 
 
 def techniques_table(catalog: Catalog, lang: str) -> Table:
@@ -250,7 +249,8 @@ def techniques_table(catalog: Catalog, lang: str) -> Table:
 
 def suggestions_table(found: Sequence[Any], lang: str) -> RenderableType:
     """The objections the client's words may be: the first marked as the match when the lookup is sure of
-    it; otherwise a line saying no objection fits well, above the closest ones as "maybe"."""
+    it; otherwise a line saying no objection fits well, above the closest ones as "maybe" (or, when there are
+    none, that no objection fits)."""
     sure = bool(found) and found[0].confident
     table = new_table(show_lines=True)
     table.add_column(t(lang, "similarity"), justify="right")
@@ -262,7 +262,7 @@ def suggestions_table(found: Sequence[Any], lang: str) -> RenderableType:
                       safe_text(f"{item.objection_id}\n{quoted(item.client, lang)}"), safe_text(item.answer))
     if sure:
         return table
-    return Group(Text(t(lang, "lookup_none"), style="yellow"), table) if found else Text(t(lang, "lookup_none"))
+    return Group(Text(t(lang, "lookup_none"), style="yellow"), table) if found else Text(t(lang, "lookup_nothing"))
 
 
 def calibration_report(result: Calibration, lang: str) -> Group:
@@ -481,8 +481,8 @@ def team_table(rows: list[dict[str, Any]], ui: str, ranked: bool = False) -> Ren
 
 
 def assignments_table(rows: list[dict[str, Any]], ui: str, names: Names | None = None) -> RenderableType:
-    """Each assignment: an objection by its id, a scenario by its title (best: its best call's average, tries:
-    its calls)."""
+    """Each assignment: an objection by the client's words, a scenario by its title (best: its best call's
+    average, tries: its calls)."""
     from objcoach.cli.names import Names
 
     names = names or Names(None, ui)
@@ -492,7 +492,7 @@ def assignments_table(rows: list[dict[str, Any]], ui: str, names: Names | None =
     for key in ("team.operator", "assign.item", "assign.due", "summary.best", "summary.tries", "assign.status"):
         table.add_column(t(ui, key))
     for row in rows:
-        item = names.scenario(row["scenario_id"]) if row.get("scenario_id") else row["objection_id"]
+        item = names.assigned(row["objection_id"])
         table.add_row(safe_text(row["operator"]), safe_text(item), row["due"],
                       _cell(None if row["best"] is None else number(row["best"])),
                       str(row["attempts"]), t(ui, f"assign.{row['status']}"))

@@ -61,16 +61,16 @@ def roleplay_command(
       printf 'Sorry, I will check it\\nIt is a hold\\n' | objcoach roleplay double-charge-business -l en --exam
     """
     from objcoach.catalog.load import load_catalog
-    from objcoach.i18n.choice import first_run_hint, ui_language
+    from objcoach.i18n.choice import first_run_hint, language_and_source
 
-    ui = ui_language(chosen(language))
+    ui, source = language_and_source(chosen(language))
     loaded = load_catalog(catalog)
     if listing:
         _list(loaded, ui, operator, as_json, db)
         return
     if retries is None:
         retries = 1 if sys.stdin.isatty() else 0
-    hint = first_run_hint(chosen(language))
+    hint = first_run_hint(ui, source)
     if hint:
         print_error(hint)
     card = _play(loaded, ui, scenario_id, exam, retries, operator, seed, as_json, db)

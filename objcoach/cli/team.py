@@ -259,7 +259,7 @@ def db_setup_command(
     target = db_path(db)
     with Store(target) as store:
         if store.kind != "postgresql":
-            raise InputError("db setup is for PostgreSQL: give --db postgresql://... or set OBJCOACH_DB")
+            raise InputError(said="db_setup_not_postgres")
         done = setup(store)
     from objcoach.i18n import t
     from objcoach.i18n.choice import ui_language
@@ -289,7 +289,7 @@ def db_grant_command(
 
     with Store(db_path(db)) as store:
         if store.kind != "postgresql":
-            raise InputError("db grant is for PostgreSQL")
+            raise InputError(said="db_grant_not_postgres")
         add_person(store, name, role.value, mentor)
     from objcoach.i18n import t
     from objcoach.i18n.choice import ui_language

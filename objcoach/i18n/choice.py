@@ -41,10 +41,10 @@ FIRST_RUN_HINT = (
     "(for English always: objcoach config set lang en).")
 
 
-def first_run_hint(explicit: str | None) -> str | None:
+def first_run_hint(lang: str, source: str) -> str | None:
     """Said once, on the first drill or exam, when nobody chose the language and the locale gave English: how
-    to switch, in both languages (the operator may not read the one that was chosen)."""
-    lang, source = language_and_source(explicit)
+    to switch, in both languages (the operator may not read the one that was chosen). `lang` and `source` are
+    what language_and_source gave the command, so config.yaml is read once."""
     if lang == "ru" or source not in ("locale", "default"):
         return None
     from objcoach.paths import home

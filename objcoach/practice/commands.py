@@ -1,5 +1,5 @@
 """The drill's slash commands as operators type them: /hint, its Russian name (/подсказка), or /hint typed with
-the Russian keyboard layout on (.руте: the "/" key gives "." there), give or take one mistyped letter."""
+the Russian keyboard layout on (.рште: the "/" key gives "." there), give or take one mistyped letter."""
 
 from __future__ import annotations
 
